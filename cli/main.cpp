@@ -1,0 +1,61 @@
+// seccheck: which syscalls would a container runtime's default seccomp profile block?
+// Thin entry point: wires the subcommands, maps errors to the documented exit codes.
+#include <seccomp.h>
+
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+namespace {
+
+std::string version_text() {
+  const scmp_version* lib = seccomp_version();
+  return std::string("seccheck ") + SECCHECK_VERSION + " (libseccomp " + std::to_string(lib->major) + "." +
+         std::to_string(lib->minor) + "." + std::to_string(lib->micro) + ")";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace seccheck;
+  CLI::App app{"seccheck: which syscalls of a workload would a container runtime's default seccomp profile block?",
+               "seccheck"};
+  app.set_version_flag("--version", version_text());
+  app.require_subcommand(1);
+
+  std::vector<cli::Command> commands = {
+      cli::register_check_command(app),
+      cli::register_trace_command(app),
+      cli::register_profiles_command(app),
+      cli::register_explain_command(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "seccheck: " << e.what() << " (see seccheck --help)\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
+
+  try {
+    for (const cli::Command& command : commands) {
+      if (command.app->parsed()) return command.action();
+    }
+  } catch (const UserError& e) {
+    std::cerr << "seccheck: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "seccheck: internal error: " << e.what() << "\n";
+    return static_cast<int>(ExitCode::kToolFailure);
+  }
+  return static_cast<int>(ExitCode::kUsage);
+}

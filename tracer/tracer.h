@@ -1,0 +1,104 @@
+// The tracer: runs a command (or attaches to a process) under ptrace, follows every process
+// and thread it creates, and reports syscall stops to an observer.
+//
+// Promises: a launched workload runs under the given stacked seccomp filters, loaded in the
+// child before execve, so only calls a filter answers with SECCOMP_RET_TRACE stop it; new
+// threads and processes inherit the filters and are resumed with PTRACE_CONT, never stepped.
+// Signals pass through, the workload's exit status passes through (128+N for a signal), and
+// SIGINT/SIGTERM to seccheck end the run cleanly with what was recorded. Nothing throws out of
+// the wait loop; a tracee that vanished (ESRCH) is an event, not an error.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bpf_program.h"
+#include "core/result.h"
+#include "core/syscall_event.h"
+
+namespace seccheck::tracer {
+
+struct StackFrame {
+  std::uint64_t pc = 0;
+  std::string binary;    // path of the mapping that holds pc, "" when unknown
+  std::string function;  // symbol, "" when unknown
+  std::uint64_t offset = 0;  // pc - symbol start (or - mapping start when no symbol)
+};
+
+// A tracee in a syscall stop; valid only during the observer callback.
+class StoppedTracee {
+ public:
+  virtual ~StoppedTracee() = default;
+  virtual pid_t tid() const = 0;
+  // NUL-terminated string at `address`, at most `max_bytes`, read with process_vm_readv.
+  virtual std::optional<std::string> read_string(std::uint64_t address, std::size_t max_bytes) = 0;
+  virtual std::optional<std::string> read_bytes(std::uint64_t address, std::size_t size) = 0;
+  // Call-site stack from the stopped thread, innermost first (libunwind-ptrace).
+  virtual std::vector<StackFrame> stack(int max_frames) = 0;
+};
+
+// What to do with a call that stopped at its seccomp (entry) stop.
+struct SeccompDecision {
+  enum class Kind { kContinue, kFailWithErrno, kKillProcess };
+  Kind kind = Kind::kContinue;
+  int error_number = 0;     // for kFailWithErrno: the call returns -error_number, not run
+  int kill_signal = 31;     // for kKillProcess: SIGSYS, as SCMP_ACT_KILL_PROCESS does
+
+  static SeccompDecision proceed() { return {}; }
+  static SeccompDecision fail(int error_number) { return {Kind::kFailWithErrno, error_number, 31}; }
+  static SeccompDecision kill() { return {Kind::kKillProcess, 0, 31}; }
+};
+
+struct ProcessInfo {
+  pid_t pid = 0;
+  pid_t parent = 0;
+  std::string executable;          // /proc/PID/exe at the last execve
+  std::vector<std::string> argv;   // /proc/PID/cmdline at the last execve
+};
+
+class TraceObserver {
+ public:
+  virtual ~TraceObserver() = default;
+  // Syscall entry (a seccomp stop, or a syscall-entry stop in PTRACE_SYSCALL mode).
+  virtual SeccompDecision on_syscall_entry(const SyscallEvent& event, StoppedTracee& tracee) = 0;
+  // Syscall exit, only when LaunchOptions::return_values; event.return_value is set.
+  virtual void on_syscall_exit(const SyscallEvent& /*event*/, StoppedTracee& /*tracee*/) {}
+  virtual void on_process_start(pid_t /*pid*/, pid_t /*parent*/) {}
+  virtual void on_exec(const ProcessInfo& /*process*/) {}
+  virtual void on_process_exit(pid_t /*pid*/, int /*wait_status*/) {}
+  // Things the user must hear about: the workload installed its own seccomp filter, cloned
+  // with CLONE_UNTRACED, the tracer fell back to PTRACE_SYSCALL, ...
+  virtual void on_notice(std::string_view /*message*/) {}
+};
+
+struct LaunchOptions {
+  std::vector<std::string> argv;  // argv[0] is looked up in PATH
+  // Stacked filters loaded before execve. Empty: no filter, every call is stepped with
+  // PTRACE_SYSCALL (the fallback when seccomp is unavailable).
+  std::vector<BpfProgram> filters;
+  bool return_values = false;  // also stop at the exit of calls that stopped at entry
+  bool pin_to_one_cpu = false;
+};
+
+struct TraceSummary {
+  int exit_status = 0;       // shell-style: the code, or 128+N when killed by signal N
+  bool interrupted = false;  // seccheck got SIGINT/SIGTERM and ended the run early
+  std::uint64_t syscall_stops = 0;
+  std::uint64_t processes = 0;
+  std::uint64_t threads = 0;
+  pid_t root_pid = 0;
+};
+
+// Runs `options.argv` under ptrace. Errors (command not found, ptrace not permitted, ...) are
+// one-line messages; the caller maps them to exit codes via LaunchError.
+Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& observer);
+// Attaches to a running process and all its threads; steps with PTRACE_SYSCALL because no
+// filter can be added to a running process. Detaches on SIGINT/SIGTERM.
+Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver& observer);
+
+}  // namespace seccheck::tracer
