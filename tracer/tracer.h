@@ -19,16 +19,10 @@
 
 #include "core/bpf_program.h"
 #include "core/result.h"
+#include "core/stack_frame.h"
 #include "core/syscall_event.h"
 
 namespace seccheck::tracer {
-
-struct StackFrame {
-  std::uint64_t pc = 0;
-  std::string binary;    // path of the mapping that holds pc, "" when unknown
-  std::string function;  // symbol, "" when unknown
-  std::uint64_t offset = 0;  // pc - symbol start (or - mapping start when no symbol)
-};
 
 // A tracee in a syscall stop; valid only during the observer callback.
 class StoppedTracee {

@@ -1,0 +1,67 @@
+// What `check` and `diff` report: the would-be-blocked calls of a run, one Finding per
+// (syscall, arch, argument pattern), each with every checked profile's verdict.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analysis/evaluate.h"
+#include "core/arch.h"
+#include "core/stack_frame.h"
+
+namespace seccheck::analysis {
+
+struct ProfileVerdict {
+  std::string profile;  // ResolvedProfile::name
+  Verdict verdict;
+};
+
+struct Finding {
+  // Stable across runs (no pids, addresses or times): "x86_64/clone/arg0=0x10000000"; what a
+  // baseline matches on.
+  std::string key;
+  std::string syscall;
+  Arch arch = Arch::kX86_64;
+  int nr = -1;
+  std::string pattern;  // "clone(flags=CLONE_NEWUSER|SIGCHLD)", "socket(AF_VSOCK, ...)"
+  std::array<std::uint64_t, 6> args{};   // the first call's arguments
+  std::vector<unsigned> pattern_args;    // argument indices the pattern (and key) distinguish
+  std::uint64_t count = 0;
+  std::vector<ProfileVerdict> verdicts;  // one per checked profile, in profile order
+  pid_t first_pid = 0;
+  std::string executable;
+  std::vector<std::string> command_line;
+  std::vector<StackFrame> stack;  // call site of the first call, innermost first
+  bool known = false;  // matched the --baseline: reported, does not fail the gate
+
+  bool blocked_by_any() const;
+};
+
+struct CheckedProfile {
+  std::string name;
+  std::string default_action;  // "ERRNO(EPERM)"
+};
+
+struct CheckReport {
+  std::string tool_version;
+  std::vector<std::string> command;
+  std::string context;  // "caps=default kernel=6.18 arch=x86_64 runtime=runc"
+  std::vector<CheckedProfile> profiles;
+  std::vector<Finding> findings;  // sorted by syscall, arch, key
+  int workload_exit_status = 0;
+  bool interrupted = false;
+  std::uint64_t calls_stopped = 0;  // seccomp stops seen (fast path: flagged calls only)
+  std::uint64_t processes = 0;
+  std::vector<std::string> notices;  // workload's own seccomp filter, CLONE_UNTRACED, ...
+  std::string started_at;            // ISO 8601 UTC
+  double duration_seconds = 0;
+
+  // New (not known) findings blocked by at least one profile.
+  std::size_t new_blocking_findings() const;
+};
+
+}  // namespace seccheck::analysis
