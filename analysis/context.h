@@ -1,4 +1,6 @@
-// The evaluation context: what a runtime on a node decides on top of a profile file.
+// The evaluation context: what a runtime on a node decides on top of a profile file: the
+// container's capabilities, the host arch, the node's kernel, the OCI runtime (runc or crun)
+// and the libseccomp it links, and which loader reads the profile's conditions.
 #pragma once
 
 #include <optional>
@@ -19,25 +21,57 @@ struct KernelVersion {
 
 enum class RuntimeKind { kRunc, kCrun };
 
-struct Context {
-  // The container's bounding capability set, "CAP_*" names.
-  std::set<std::string> capabilities;
-  // The host arch the runtime runs on (selects archMap and includes.arches); always x86_64 here.
-  Arch host_arch = Arch::kX86_64;
-  KernelVersion kernel;  // target node kernel (minKernel); default: the running one
-  RuntimeKind runtime = RuntimeKind::kRunc;
-  // libseccomp the runtime links; rules naming calls it does not know are dropped by the
-  // runtime. nullopt: assume it knows every call in seccheck's table.
-  std::optional<KernelVersion> libseccomp;  // major.minor (2.5)
+KernelVersion running_kernel_version();
+
+// Who turns the profile's includes/excludes into a flat rule list.
+enum class ProfileLoader {
+  kMoby,              // moby's setupSeccomp: Docker, and containerd's DefaultProfile (same semantics)
+  kContainersCommon,  // containers/common pkg/seccomp: CRI-O, Podman, Buildah (no minKernel)
 };
 
-// Docker / containerd default capability set (14 caps).
+struct Context {
+  // The container's bounding capability set, "CAP_*" names. Default: Docker's 14 (see
+  // default_container_capabilities() for why that is also the default for CRI-O/Podman).
+  std::set<std::string> capabilities = default_capabilities_copy();
+  // The host arch the runtime runs on (selects archMap and includes.arches); always x86_64 here.
+  Arch host_arch = Arch::kX86_64;
+  KernelVersion kernel = running_kernel_version();  // target node kernel (minKernel)
+  RuntimeKind runtime = RuntimeKind::kRunc;
+  // libseccomp the runtime links; rules naming calls it does not know are dropped by the
+  // runtime. nullopt: assume it knows every call in seccheck's table. Only 2.5 is modelled
+  // (its table taken from Debian 12's 2.5.4); see resolve.h.
+  std::optional<KernelVersion> libseccomp;  // major.minor (2.5)
+  // nullopt: by profile: catalog containers-common entries use containers/common's loader,
+  // everything else (other entries, files) moby's.
+  std::optional<ProfileLoader> loader;
+
+  static std::set<std::string> default_capabilities_copy();
+};
+
+// Docker / containerd default capability set (14 caps): CHOWN, DAC_OVERRIDE, FSETID, FOWNER,
+// MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT, KILL,
+// AUDIT_WRITE. This is the default of every Context, including for crio/podman profiles:
+// under Kubernetes the kubelet asks the CRI runtime for a container without a caps list,
+// and containerd gives exactly these 14. CRI-O's own default list (crio.conf
+// default_capabilities) was not checked from a source here, and Podman's differs (below), so
+// seccheck keeps one documented default and lets --cap-drop/--cap-add express the others.
 const std::set<std::string>& default_container_capabilities();
-// Every capability the kernel defines (41), for --privileged.
+// Podman's default (containers/common DefaultCapabilities, 11 caps): the 14 above without
+// AUDIT_WRITE, MKNOD and NET_RAW. Matters for the containers-common `socket` rules, which
+// depend on CAP_AUDIT_WRITE.
+const std::set<std::string>& podman_default_capabilities();
+// Every capability the kernel defines (41), in kernel numbering order (CAP_CHOWN = 0 …
+// CAP_CHECKPOINT_RESTORE = 40), for --privileged.
 const std::vector<std::string>& all_capabilities();
-// Accepts "SYS_ADMIN", "CAP_SYS_ADMIN", "sys_admin"; returns "CAP_SYS_ADMIN".
+// Accepts "SYS_ADMIN", "CAP_SYS_ADMIN", "sys_admin"; returns "CAP_SYS_ADMIN". Unknown names
+// are an error naming the input.
 Result<std::string> normalize_capability(const std::string& name);
-KernelVersion running_kernel_version();
+// running_kernel_version() (declared above): uname(2)'s release, major.minor; {0, 0} if it
+// cannot be read.
+// "5.10", "6.1.0-18-amd64", "4.8"; an error for anything without a numeric major.minor.
 Result<KernelVersion> parse_kernel_version(const std::string& text);
+std::string to_string(const KernelVersion& version);
+// One line: "caps: default (14) +CAP_SYS_ADMIN, kernel 6.1, runc, libseccomp: all calls".
+std::string describe(const Context& context);
 
 }  // namespace seccheck::analysis

@@ -2,12 +2,33 @@
 // resolved rules would decide: rules for one syscall are ORed, conditions in one rule ANDed,
 // 64-bit comparisons (32-bit ABIs see the low 32 bits), libseccomp's merge of rules that
 // overlap or conflict, action precedence as the kernel orders it.
+//
+// What the filter runc builds does (libseccomp 2.5.4, checked against the kernel by
+// tests/analysis/kernel_differential_test.cpp):
+// * ABIs not in ResolvedProfile::architectures (the native x86_64 is always in the filter)
+//   get the bad-arch action, SECCOMP_RET_KILL_THREAD (libseccomp's default; runc keeps it).
+// * runc's -ENOSYS stub (ResolvedProfile::enosys_stubs) answers first.
+// * A number that names no call on its ABI gets the default action.
+// * A rule whose action equals the default action is refused by libseccomp (-EACCES) and
+//   skipped by runc. A rule with several conditions on one argument is split by runc into one
+//   single-condition rule per condition (libseccomp refuses it with -EINVAL otherwise).
+// * An unconditional rule makes libseccomp drop every conditional rule of that syscall, before
+//   or after it; among unconditional rules the first one added wins.
+// * Conditional rules: the call gets the action of a matching rule; when matching rules carry
+//   different actions, libseccomp's tree order decides: conditions are ordered by argument,
+//   then comparison (GT/GE before LT/LE before EQ/NE/MASKED_EQ), then datum, and the rule
+//   whose chain the filter tests first wins.
+// * i386 and x32 are 32-bit ABIs to libseccomp: it compares only the low 32 bits of the
+//   argument and of the rule's datum and mask.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "analysis/profile.h"
 #include "analysis/resolve.h"
 #include "core/arch.h"
 
@@ -23,5 +44,26 @@ struct Verdict {
 };
 
 Verdict evaluate(const ResolvedProfile& profile, Arch arch, int nr, const std::array<std::uint64_t, 6>& args);
+// Same verdict; `original` (the Profile `profile` was resolved from) lets the reason name
+// rules the context dropped, e.g. "needs CAP_SYS_ADMIN".
+Verdict evaluate(const ResolvedProfile& profile, const Profile& original, Arch arch, int nr,
+                 const std::array<std::uint64_t, 6>& args);
+
+// One rule as runc hands it to libseccomp for one syscall: rules equal to the default action
+// are gone and rules with several conditions on one argument are split. compile() adds
+// exactly these, in this order, so evaluation and the compiled filter agree.
+struct EffectiveRule {
+  int rule_index = -1;  // index in ResolvedProfile::rules
+  Action action;
+  std::vector<ArgCondition> args;  // ANDed
+};
+std::vector<EffectiveRule> effective_rules(const ResolvedProfile& profile, std::string_view syscall);
+// True when the filter accepts calls of `arch` (the native x86_64 always).
+bool arch_in_filter(const ResolvedProfile& profile, Arch arch);
+
+// "ALLOW", "ERRNO(EPERM)", "ERRNO(38)" for unnamed values, "KILL_THREAD", "TRACE(7)".
+std::string action_text(const Action& action);
+// "arg0 != 40", "arg0 & 0x7e020000 == 0", "arg1 <= 0xffffffff".
+std::string arg_condition_text(const ArgCondition& condition);
 
 }  // namespace seccheck::analysis

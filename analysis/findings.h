@@ -59,9 +59,14 @@ struct CheckReport {
   std::vector<std::string> notices;  // workload's own seccomp filter, CLONE_UNTRACED, ...
   std::string started_at;            // ISO 8601 UTC
   double duration_seconds = 0;
+  // --fail-on-workload-error: a non-zero workload exit status fails the gate too.
+  bool fail_on_workload_error = false;
 
   // New (not known) findings blocked by at least one profile.
   std::size_t new_blocking_findings() const;
+  // What the exit status of `check` says: new blocking findings, or (when asked) the
+  // workload's own failure. Reports print the same result the exit code gives.
+  bool gate_failed() const;
 };
 
 }  // namespace seccheck::analysis

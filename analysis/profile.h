@@ -61,6 +61,9 @@ struct Rule {
   RuleFilter excludes;
   std::string comment;
   int source_index = -1;  // position in the profile's `syscalls` array
+  // containers-common's `errno` string ("EPERM"), which overrides errnoRet; "" when absent.
+  // action.value already holds its number.
+  std::string errno_name;
 };
 
 struct ArchMapEntry {
@@ -78,6 +81,9 @@ struct Profile {
   std::vector<Rule> rules;
   std::vector<std::string> flags;  // SECCOMP_FILTER_FLAG_*
   std::string listener_path;
+  std::string listener_metadata;
+  // containers-common's `defaultErrno` string, which overrides defaultErrnoRet; "" when absent.
+  std::string default_errno_name;
   std::vector<std::string> warnings;  // e.g. unknown syscall names, listed once each
 };
 

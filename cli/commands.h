@@ -18,7 +18,9 @@ struct Command {
 
 Command register_trace_command(CLI::App& app);
 Command register_check_command(CLI::App& app);
+Command register_diff_command(CLI::App& app);
 Command register_profiles_command(CLI::App& app);
 Command register_explain_command(CLI::App& app);
+Command register_completion_command(CLI::App& app);
 
 }  // namespace seccheck::cli

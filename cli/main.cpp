@@ -28,9 +28,11 @@ int main(int argc, char** argv) {
 
   std::vector<cli::Command> commands = {
       cli::register_check_command(app),
+      cli::register_diff_command(app),
       cli::register_trace_command(app),
       cli::register_profiles_command(app),
       cli::register_explain_command(app),
+      cli::register_completion_command(app),
   };
 
   try {

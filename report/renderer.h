@@ -6,6 +6,8 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "analysis/findings.h"
 
@@ -14,6 +16,9 @@ namespace seccheck::report {
 enum class Format { kText, kJson, kSarif, kJunit, kMarkdown };
 
 std::optional<Format> parse_format(const std::string& name);  // text|json|sarif|junit|markdown
+std::string_view format_name(Format format);
+// Every name parse_format accepts, in a fixed order (for --help and completion).
+std::vector<std::string> format_names();
 
 struct RenderOptions {
   bool color = false;  // text only; callers enable it only on a TTY

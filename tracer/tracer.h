@@ -65,6 +65,9 @@ class TraceObserver {
   virtual void on_process_start(pid_t /*pid*/, pid_t /*parent*/) {}
   virtual void on_exec(const ProcessInfo& /*process*/) {}
   virtual void on_process_exit(pid_t /*pid*/, int /*wait_status*/) {}
+  // A thread (including a process's last one) ended; a call that stopped at entry and never
+  // reached its exit stop (exit, execve from another thread, SIGKILL) ends with it.
+  virtual void on_thread_exit(pid_t /*tid*/, int /*wait_status*/) {}
   // Things the user must hear about: the workload installed its own seccomp filter, cloned
   // with CLONE_UNTRACED, the tracer fell back to PTRACE_SYSCALL, ...
   virtual void on_notice(std::string_view /*message*/) {}
@@ -77,11 +80,29 @@ struct LaunchOptions {
   std::vector<BpfProgram> filters;
   bool return_values = false;  // also stop at the exit of calls that stopped at entry
   bool pin_to_one_cpu = false;
+  // Load the tracer's notice filter (kNoticeTraceTag) below the given filters so a workload's
+  // own seccomp filter and CLONE_UNTRACED are reported through on_notice.
+  bool watch_notices = true;
+};
+
+// SECCOMP_RET_DATA the tracer reserves for its own filter, which stops seccomp(2), prctl(2),
+// clone(2) and clone3(2) so it can notice a workload's own filter and CLONE_UNTRACED. Stops
+// that carry this tag (and no other filter's TRACE) are not passed to the observer.
+inline constexpr std::uint16_t kNoticeTraceTag = 0xffff;
+
+// Why run_command/attach_process failed, so the CLI can pick an exit code.
+enum class LaunchError {
+  kNone,
+  kNotFound,       // argv[0] not found in PATH (exit 127)
+  kNotExecutable,  // found but not executable (exit 126)
+  kPtrace,         // ptrace not permitted: CAP_SYS_PTRACE, Yama ptrace_scope, already traced
+  kOther,          // anything else seccheck could not do
 };
 
 struct TraceSummary {
   int exit_status = 0;       // shell-style: the code, or 128+N when killed by signal N
   bool interrupted = false;  // seccheck got SIGINT/SIGTERM and ended the run early
+  int interrupt_signal = 0;  // which one (SIGINT or SIGTERM) when interrupted
   std::uint64_t syscall_stops = 0;
   std::uint64_t processes = 0;
   std::uint64_t threads = 0;
@@ -90,9 +111,16 @@ struct TraceSummary {
 
 // Runs `options.argv` under ptrace. Errors (command not found, ptrace not permitted, ...) are
 // one-line messages; the caller maps them to exit codes via LaunchError.
-Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& observer);
+// `error_kind`, when given, receives the kind of a failure (kNone on success).
+Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& observer,
+                                 LaunchError* error_kind = nullptr);
 // Attaches to a running process and all its threads; steps with PTRACE_SYSCALL because no
 // filter can be added to a running process. Detaches on SIGINT/SIGTERM.
-Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver& observer);
+Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver& observer,
+                                    LaunchError* error_kind = nullptr);
+
+// True when this kernel accepts seccomp filters (prctl(PR_GET_SECCOMP) succeeds). When false,
+// callers pass no filters and the tracer steps every call with PTRACE_SYSCALL.
+bool seccomp_filters_available();
 
 }  // namespace seccheck::tracer

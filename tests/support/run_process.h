@@ -15,6 +15,32 @@ struct ProcessOutput {
 // Runs argv (argv[0] a path) with stdin from /dev/null; kills it after `timeout_seconds`.
 ProcessOutput run_process(const std::vector<std::string>& argv, int timeout_seconds = 60);
 
+// For stress tests: run_process, plus a signal sent to the child alone (not its group) once
+// its stdout contains `signal_after_output` (at once when empty), `signal_delay_ms` later,
+// plus which processes of the child's process group outlived it. The calling process becomes
+// a child subreaper (PR_SET_CHILD_SUBREAPER), so orphans it finds are its own to reap.
+struct RunOptions {
+  int timeout_seconds = 60;
+  int signal = 0;  // 0: none
+  std::string signal_after_output;
+  int signal_delay_ms = 0;
+  int grace_ms = 2000;  // how long processes of the group may take to go once the child exited
+};
+struct ProcessRun {
+  ProcessOutput output;
+  int pgid = 0;
+  double seconds = 0;  // from start until the child exited
+  bool timed_out = false;
+  bool signal_sent = false;
+  // "PID STATE COMM" of each process of the group still there the moment the child was
+  // reaped, and of those still there (alive, stopped or zombie) after grace_ms.
+  std::vector<std::string> at_exit;
+  std::vector<std::string> left_behind;
+};
+ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptions& options);
+// "PID STATE COMM" for every process whose process group is `pgid`, from /proc.
+std::vector<std::string> processes_in_group(int pgid);
+
 // Absolute paths the build gives the tests.
 std::string seccheck_binary();
 std::string testprog(const std::string& name);

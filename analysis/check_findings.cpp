@@ -1,0 +1,47 @@
+#include "analysis/check_findings.h"
+
+#include <algorithm>
+
+#include "analysis/evaluate.h"
+#include "core/decode.h"
+#include "core/syscall_table.h"
+
+namespace seccheck::analysis {
+
+std::string describe_call_pattern(const RecordedCall& call) {
+  return describe_call(call.arch, call.nr, call.args);
+}
+
+std::vector<Finding> build_findings(const std::vector<RecordedCall>& calls,
+                                    const std::vector<ResolvedProfile>& profiles) {
+  std::vector<Finding> findings;
+  for (const RecordedCall& call : calls) {
+    Finding finding;
+    bool blocked = false;
+    for (const ResolvedProfile& profile : profiles) {
+      Verdict verdict = evaluate(profile, call.arch, call.nr, call.args);
+      blocked = blocked || verdict.blocked();
+      finding.verdicts.push_back({profile.name, std::move(verdict)});
+    }
+    if (!blocked) continue;
+    finding.key = call.key();
+    finding.syscall = syscall_display_name(call.arch, call.nr);
+    finding.arch = call.arch;
+    finding.nr = call.nr;
+    finding.pattern = describe_call_pattern(call);
+    finding.args = call.args;
+    finding.pattern_args = call.kept_args;
+    finding.count = call.count;
+    finding.first_pid = call.first_pid;
+    finding.executable = call.executable;
+    finding.command_line = call.command_line;
+    finding.stack = call.stack;
+    findings.push_back(std::move(finding));
+  }
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.syscall, a.arch, a.key) < std::tie(b.syscall, b.arch, b.key);
+  });
+  return findings;
+}
+
+}  // namespace seccheck::analysis

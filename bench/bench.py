@@ -1,0 +1,487 @@
+#!/usr/bin/python3
+"""seccheck benchmarks: workloads under native, an allow-all seccomp filter, seccheck check,
+seccheck trace and strace, measured side by side in one run (interleaved, medians).
+
+Run through bench/run.sh, which builds seccheck and the bench_* testprogs first. Prints a
+Markdown report to stdout and writes it to bench/results/latest.md. Not a test.
+"""
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# The calls a RuntimeDefault profile blocks at least sometimes (Docker, containerd, CRI-O):
+# what `seccheck check`'s filter can stop. strace --seccomp-bpf traces the same set, so that
+# column is the "strace doing the same job" baseline. '?' makes strace skip names it does not
+# know on x86_64.
+FLAGGABLE = (
+    "acct add_key bpf clock_adjtime clock_settime clone clone3 create_module delete_module "
+    "finit_module fsconfig fsmount fsopen fspick get_kernel_syms get_mempolicy init_module "
+    "ioperm iopl kcmp kexec_file_load kexec_load keyctl lookup_dcookie mbind mount "
+    "mount_setattr move_mount move_pages name_to_handle_at nfsservctl open_by_handle_at "
+    "open_tree perf_event_open personality pivot_root process_vm_readv process_vm_writev ptrace "
+    "query_module quotactl quotactl_fd reboot request_key set_mempolicy setns settimeofday "
+    "socket swapoff swapon sysfs _sysctl umount2 unshare uselib userfaultfd ustat vm86 vm86old"
+).split()
+
+# Targets from the issue, printed above the table.
+TARGETS = [
+    "check (no flagged calls) <= 1.05x native; <= 1.2x on fork+exec storms",
+    "trace -o /dev/null faster than strace -f -o /dev/null on every workload",
+    "trace -c overhead (ratio - 1) at most half of strace -f -c's (one stop per call, not two)",
+    "peak RSS of seccheck flat from 1M to 10M calls (trace -c, check --record)",
+]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.abspath(args.build_dir)
+        self.seccheck = os.path.join(self.build, "cli", "seccheck")
+        self.testprogs = os.path.join(self.build, "testprogs")
+        self.tmp = tempfile.mkdtemp(prefix="seccheck-bench-")
+        self.notes = []
+        self.flag_profile = os.path.join(HERE, "flag_startup_calls.json")
+        self.check_works = self._check_works()
+        self.strace = shutil.which("strace")
+        if not self.strace:
+            self.notes.append("strace not found: strace columns skipped")
+
+    def _check_works(self):
+        out = subprocess.run([self.seccheck, "check", "--help"], capture_output=True, text=True)
+        if out.returncode != 0 or "not built yet" in out.stdout + out.stderr:
+            self.notes.append("`seccheck check` is not built in this tree: check columns skipped")
+            return False
+        return True
+
+    def prog(self, name):
+        return os.path.join(self.testprogs, name)
+
+    # --- modes: how a workload command is wrapped --------------------------------------------
+    def modes(self):
+        s = self.seccheck
+        modes = [
+            ("native", "native", lambda c: c, None),
+            ("floor", "allow-all filter", lambda c: [self.prog("bench_allow_all_filter")] + c, None),
+        ]
+        if self.check_works:
+            modes += [
+                ("check", "check", lambda c: [s, "check", "-o", "/dev/null", "--"] + c, {0}),
+                ("check_flag", "check, flagged calls",
+                 lambda c: [s, "check", "--profile", self.flag_profile, "-o", "/dev/null", "--"] + c, {1}),
+            ]
+        modes += [
+            ("trace", "trace -o /dev/null", lambda c: [s, "trace", "-o", "/dev/null", "--"] + c, None),
+            ("trace_c", "trace -c", lambda c: [s, "trace", "-c", "-o", "/dev/null", "--"] + c, None),
+        ]
+        if self.strace:
+            modes += [
+                ("strace", "strace -f -o /dev/null", lambda c: [self.strace, "-f", "-o", "/dev/null"] + c, None),
+                ("strace_c", "strace -f -c", lambda c: [self.strace, "-f", "-c", "-o", "/dev/null"] + c, None),
+                ("strace_bpf", "strace --seccomp-bpf -e (flaggable set)",
+                 lambda c: [self.strace, "-f", "--seccomp-bpf", "-e", "trace=" + ",".join("?" + n for n in FLAGGABLE),
+                            "-o", "/dev/null"] + c, None),
+            ]
+        if self.args.only_modes:
+            keep = set(self.args.only_modes.split(","))
+            modes = [m for m in modes if m[0] in keep]
+        return modes
+
+    # --- workloads -----------------------------------------------------------------------------
+    def workloads(self):
+        q = self.args.quick
+        w = []
+
+        def add(key, title, cmd, setup=None):
+            w.append((key, title, cmd, setup))
+
+        n = 200000 if q else 2000000
+        add("getppid", f"{n:,} getppid", [self.prog("bench_getppid"), str(n)])
+        n = 10000 if q else 100000
+        add("pipe", f"pipe ping-pong, {n:,} rounds", [self.prog("bench_pipe_pingpong"), str(n)])
+        n = 30000 if q else 300000
+        add("open", f"open/fstat/close x{n:,}", [self.prog("bench_open_loop"), str(n)])
+        n = 200000 if q else 2000000
+        add("threads", f"4 threads, {n:,} getppid", [self.prog("bench_threads"), str(n), "4"])
+        n = 200 if q else 2000
+        add("fork_exec", f"{n:,} fork+exec", [self.prog("bench_fork_exec"), str(n)])
+        add("tar", "tar c /usr/include | cat", ["/bin/sh", "-c", "tar -cf - /usr/include 2>/dev/null | cat >/dev/null"])
+        root = "/usr/share" if q else "/usr"
+        add("find", f"find {root}", ["/usr/bin/find", root, "-xdev"])
+        srcs = [os.path.join(ROOT, "testprogs", f) for f in
+                ("bench_getppid.c", "bench_threads.c", "bench_open_loop.c", "bench_fork_exec.c")]
+        out = os.path.join(self.tmp, "gcc")
+        os.makedirs(out, exist_ok=True)
+        add("gcc", "gcc -O2 -c, 4 files",
+            ["/bin/sh", "-c", "cd " + out + " && gcc -O2 -c " + " ".join(srcs)])
+        n = 3 if q else 10
+        add("python", f"python3 -c pass x{n}",
+            ["/bin/sh", "-c", f"for i in $(seq {n}); do /usr/bin/python3 -c pass; done"])
+        if shutil.which("sqlite3"):
+            n = 300 if q else 2000
+            db = os.path.join(self.tmp, "bench.db")
+            sql = os.path.join(self.tmp, "inserts.sql")
+            with open(sql, "w") as f:
+                f.write("PRAGMA journal_mode=DELETE;\nPRAGMA synchronous=OFF;\n"
+                        "CREATE TABLE IF NOT EXISTS t(id INTEGER PRIMARY KEY, v TEXT);\n")
+                for i in range(n):
+                    f.write(f"INSERT INTO t(v) VALUES('row {i} {'x' * 40}');\n")
+            add("sqlite", f"sqlite3, {n:,} autocommit inserts",
+                ["/bin/sh", "-c", f"rm -f {db}; sqlite3 {db} < {sql}"])
+        else:
+            self.notes.append("sqlite3 not installed: sqlite workload skipped (bench/run.sh installs it as root)")
+        if self.args.only:
+            keep = set(self.args.only.split(","))
+            w = [x for x in w if x[0] in keep]
+        return w
+
+    # --- running -------------------------------------------------------------------------------
+    def run_once(self, cmd, ok_codes):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        elapsed = time.perf_counter() - start
+        ok = proc.returncode in (ok_codes or {0})
+        if not ok:
+            log(f"  ! exit {proc.returncode}: {' '.join(cmd)[:200]}\n    {proc.stderr.decode(errors='replace')[-300:]}")
+        return elapsed, proc.returncode, ok
+
+    def time_workloads(self):
+        modes = self.modes()
+        results = {}  # (workload, mode) -> list of seconds, or failure codes
+        for key, title, cmd, _ in self.workloads():
+            log(f"workload {key}: {title}")
+            for rep in range(self.args.reps):
+                # Rotate the order each round so no mode always runs first (cold caches) or last.
+                order = modes[rep % len(modes):] + modes[:rep % len(modes)]
+                for mkey, _, wrap, ok_codes in order:
+                    elapsed, code, ok = self.run_once(wrap(cmd), ok_codes)
+                    results.setdefault((key, mkey), []).append(elapsed if ok else ("fail", code))
+                log("  round %d: %s" % (rep + 1, " ".join(
+                    f"{m[0]}={results[(key, m[0])][-1] if isinstance(results[(key, m[0])][-1], tuple) else round(results[(key, m[0])][-1], 3)}"
+                    for m in modes)))
+        return modes, results
+
+    # --- redis under load ----------------------------------------------------------------------
+    def free_port(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def redis(self, modes):
+        server, client = shutil.which("redis-server"), shutil.which("redis-benchmark")
+        if not server or not client:
+            self.notes.append("redis-server/redis-benchmark not installed: server workload skipped "
+                              "(bench/run.sh installs redis-server and redis-tools as root)")
+            return None
+        requests = 20000 if self.args.quick else 100000
+        rows = {}
+        for rep in range(self.args.reps):
+            order = modes[rep % len(modes):] + modes[:rep % len(modes)]
+            for mkey, _, wrap, _ in order:
+                port = self.free_port()
+                cmd = wrap([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                            "--daemonize", "no", "--protected-mode", "yes", "--io-threads", "2"])
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+                rps = None
+                try:
+                    deadline = time.time() + 20
+                    while time.time() < deadline:
+                        try:
+                            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+                                s.sendall(b"PING\r\n")
+                                if s.recv(16).startswith(b"+PONG"):
+                                    break
+                        except OSError:
+                            time.sleep(0.05)
+                    out = subprocess.run([client, "-h", "127.0.0.1", "-p", str(port), "-n", str(requests), "-c", "8",
+                                          "-t", "set,get", "-q", "--csv"], capture_output=True, text=True, timeout=300)
+                    values = []
+                    for line in out.stdout.splitlines():
+                        parts = [p.strip('"') for p in line.split(",")]
+                        if len(parts) >= 2 and parts[0] in ("SET", "GET"):
+                            values.append(float(parts[1]))
+                    if len(values) == 2:
+                        rps = sum(values) / 2
+                finally:
+                    try:
+                        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                            s.sendall(b"SHUTDOWN NOSAVE\r\n")
+                    except OSError:
+                        pass
+                    try:
+                        proc.wait(timeout=20)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                        proc.wait()
+                rows.setdefault(mkey, []).append(rps if rps else ("fail", proc.returncode))
+            log("  redis round %d: %s" % (rep + 1, " ".join(f"{k}={v[-1]}" for k, v in rows.items())))
+        return requests, rows
+
+    # --- memory and latency --------------------------------------------------------------------
+    def peak_rss(self, cmd):
+        """Peak RSS (kB) of the seccheck process itself (VmHWM polled from /proc until it exits),
+        and ru_maxrss from wait4 (max over seccheck and the workload)."""
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        hwm = 0
+        while True:
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("VmHWM:"):
+                            hwm = max(hwm, int(line.split()[1]))
+            except OSError:
+                pass
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid == proc.pid:
+                code = os.waitstatus_to_exitcode(status)
+                return hwm, usage.ru_maxrss, code
+            time.sleep(0.02)
+
+    def memory(self):
+        counts = [100000, 1000000] if self.args.quick else [1000000, 10000000]
+        rows = []
+        variants = [("trace -c", lambda n: [self.seccheck, "trace", "-c", "-o", "/dev/null", "--",
+                                              self.prog("bench_getppid"), str(n)])]
+        if self.check_works:
+            rec = os.path.join(self.tmp, "record.json")
+            variants.append(("check --record", lambda n: [self.seccheck, "check", "--record", rec, "-o", "/dev/null",
+                                                          "--", self.prog("bench_getppid"), str(n)]))
+        for name, make in variants:
+            for n in counts:
+                hwm, maxrss, code = self.peak_rss(make(n))
+                rows.append((name, n, hwm, maxrss, code))
+                log(f"  rss {name} {n}: VmHWM {hwm} kB, ru_maxrss {maxrss} kB, exit {code}")
+        return rows
+
+    def first_line_latency(self):
+        """Seconds from the workload's last instruction (it prints CLOCK_REALTIME at exit) to the
+        first line of seccheck's report."""
+        n = 100000 if self.args.quick else 1000000
+        rows = []
+        variants = [("trace -c", [self.seccheck, "trace", "-c", "--"])]
+        if self.check_works:
+            variants.append(("check (text report)", [self.seccheck, "check", "--profile", self.flag_profile, "--"]))
+        for name, prefix in variants:
+            samples = []
+            for _ in range(self.args.reps):
+                proc = subprocess.Popen(prefix + [self.prog("bench_getppid"), str(n)], stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                end_ns = None
+                first_ns = None
+                # The workload writes "... end_ns=T" on stdout; the report comes on stdout (check) or
+                # stderr (trace -c). Read both with a selector-free approach: stderr in a thread.
+                import threading
+                first_err = []
+
+                def read_err():
+                    for line in proc.stderr:
+                        if line.strip() and not first_err:
+                            first_err.append(time.time_ns())
+                    return
+
+                t = threading.Thread(target=read_err)
+                t.start()
+                for line in proc.stdout:
+                    if "end_ns=" in line:
+                        end_ns = int(line.rsplit("end_ns=", 1)[1].split()[0])
+                    elif line.strip() and first_ns is None:
+                        first_ns = time.time_ns()
+                proc.wait()
+                t.join()
+                candidates = [x for x in ([first_ns] if first_ns else []) + first_err if end_ns and x > end_ns]
+                if end_ns and candidates:
+                    samples.append((min(candidates) - end_ns) / 1e9)
+            rows.append((name, n, statistics.median(samples) if samples else None))
+            log(f"  first line {name}: {rows[-1][2]}")
+        return rows
+
+    def pinning(self):
+        """Record mode with and without --pin-cpu on stop-heavy workloads."""
+        n = 100000 if self.args.quick else 1000000
+        workloads = [("getppid", [self.prog("bench_getppid"), str(n)]),
+                     ("threads", [self.prog("bench_threads"), str(n), "4"]),
+                     ("pipe", [self.prog("bench_pipe_pingpong"), str(n // 10)])]
+        variants = [("trace -c", [self.seccheck, "trace", "-c", "-o", "/dev/null"]),
+                    ("trace -c --pin-cpu", [self.seccheck, "trace", "-c", "--pin-cpu", "-o", "/dev/null"])]
+        if self.check_works:
+            rec = os.path.join(self.tmp, "pin-record.json")
+            variants += [("check --record", [self.seccheck, "check", "--record", rec, "-o", "/dev/null"]),
+                         ("check --record --pin-cpu",
+                          [self.seccheck, "check", "--record", rec, "--pin-cpu", "-o", "/dev/null"])]
+        results = {}
+        for key, cmd in workloads:
+            for rep in range(self.args.reps):
+                order = variants[rep % len(variants):] + variants[:rep % len(variants)]
+                for name, prefix in order + [("native", [])]:
+                    elapsed, code, ok = self.run_once(prefix + (["--"] if prefix else []) + cmd, None)
+                    results.setdefault((key, name), []).append(elapsed if ok else ("fail", code))
+        return workloads, [v[0] for v in variants], results
+
+
+def median_of(values):
+    good = [v for v in values if not isinstance(v, tuple)]
+    if not good or len(good) < len(values):
+        fails = sorted({str(v[1]) for v in values if isinstance(v, tuple)})
+        return None, "FAIL(exit " + ",".join(fails) + ")"
+    return statistics.median(good), None
+
+
+def machine_description():
+    model, cores = "unknown CPU", 0
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and model == "unknown CPU":
+                model = line.split(":", 1)[1].strip()
+            if line.startswith("processor"):
+                cores += 1
+    mem = ""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) // 1024} MiB RAM"
+    load = open("/proc/loadavg").read().split()[:3]
+    return (f"{model}, {cores} CPUs, {mem}; {platform.system()} {platform.release()} {platform.machine()}; "
+            f"load average at start {' '.join(load)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
+    parser.add_argument("--quick", action="store_true", help="smaller workloads, 3 rounds")
+    parser.add_argument("--reps", type=int, default=None, help="rounds per mode (default 5, --quick 3)")
+    parser.add_argument("--only", help="comma-separated workload keys (getppid,pipe,open,threads,fork_exec,tar,find,gcc,python,sqlite)")
+    parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,strace,strace_c,strace_bpf)")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: redis,memory,latency,pinning")
+    parser.add_argument("--output", default=os.path.join(HERE, "results", "latest.md"))
+    args = parser.parse_args()
+    if args.reps is None:
+        args.reps = 3 if args.quick else 5
+    skip = set(filter(None, args.skip.split(",")))
+
+    bench = Bench(args)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    machine = machine_description()
+    modes, results = bench.time_workloads()
+    redis = None if "redis" in skip else bench.redis(modes)
+    memory = [] if "memory" in skip else bench.memory()
+    latency = [] if "latency" in skip else bench.first_line_latency()
+    pinning = None if "pinning" in skip else bench.pinning()
+    finished = datetime.datetime.now(datetime.timezone.utc)
+
+    out = []
+    out.append(f"## seccheck benchmark ({'quick' if args.quick else 'full'} run)\n")
+    out.append(f"- Machine: {machine}")
+    out.append(f"- Run: {started:%Y-%m-%d %H:%M} to {finished:%H:%M} UTC, {args.reps} interleaved rounds per mode "
+               f"(order rotated each round); medians of wall time; ratio = median / native median")
+    try:
+        rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
+        out.append(f"- seccheck: {bench.seccheck} (commit {rev}{', uncommitted changes' if dirty else ''})")
+    except OSError:
+        pass
+    out.append("- Targets: " + "; ".join(TARGETS))
+    for note in bench.notes:
+        out.append(f"- Note: {note}")
+    out.append("")
+    header = "| workload | " + " | ".join(m[1] for m in modes) + " |"
+    out.append(header)
+    out.append("|" + "---|" * (len(modes) + 1))
+    verdicts = []
+    for key, title, _, _ in bench.workloads():
+        native, _ = median_of(results.get((key, "native"), []))
+        cells = []
+        med = {}
+        for mkey, _, _, _ in modes:
+            m, fail = median_of(results.get((key, mkey), []))
+            med[mkey] = m
+            if fail:
+                cells.append(fail)
+            elif mkey == "native" or not native:
+                cells.append(f"{m:.3f} s")
+            else:
+                cells.append(f"{m:.3f} s ({m / native:.2f}x)")
+        out.append(f"| {title} | " + " | ".join(cells) + " |")
+        if native:
+            v = []
+            if med.get("check"):
+                limit = 1.2 if key == "fork_exec" else 1.05
+                v.append(f"check {med['check'] / native:.2f}x {'<=' if med['check'] / native <= limit else '>'} {limit}x")
+            if med.get("trace") and med.get("strace"):
+                v.append(f"trace {'<' if med['trace'] < med['strace'] else '>='} strace")
+            if med.get("trace_c") and med.get("strace_c"):
+                ours, theirs = med["trace_c"] / native - 1, med["strace_c"] / native - 1
+                v.append(f"-c overhead {ours:.2f} vs strace's {theirs:.2f}: "
+                         f"{'met' if ours <= theirs / 2 else 'missed'} (<= half)")
+            verdicts.append(f"- {title}: " + "; ".join(v))
+    out.append("")
+    out.append("Targets per workload:")
+    out.extend(verdicts)
+    if redis:
+        requests, rows = redis
+        out.append("")
+        out.append(f"### Server: redis-server on 127.0.0.1, redis-benchmark -n {requests:,} -c 8 -t set,get "
+                   "(mean of SET and GET requests/s; ratio = throughput / native throughput)\n")
+        out.append("| server | " + " | ".join(m[1] for m in modes if m[0] in rows) + " |")
+        out.append("|" + "---|" * (len([m for m in modes if m[0] in rows]) + 1))
+        native, _ = median_of(rows.get("native", []))
+        cells = []
+        for mkey, _, _, _ in modes:
+            if mkey not in rows:
+                continue
+            m, fail = median_of(rows[mkey])
+            cells.append(fail if fail else (f"{m:,.0f}/s" + (f" ({m / native:.2f}x)" if native and mkey != "native" else "")))
+        out.append("| redis | " + " | ".join(cells) + " |")
+    if memory:
+        out.append("")
+        out.append("### Peak memory of seccheck (bench_getppid N)\n")
+        out.append("| mode | calls | seccheck VmHWM | ru_maxrss (seccheck or workload) | exit |")
+        out.append("|---|---|---|---|---|")
+        for name, n, hwm, maxrss, code in memory:
+            out.append(f"| {name} | {n:,} | {hwm / 1024:.1f} MiB | {maxrss / 1024:.1f} MiB | {code} |")
+    if latency:
+        out.append("")
+        out.append("### Time from the workload's exit to the first report line\n")
+        out.append("| mode | calls | median |")
+        out.append("|---|---|---|")
+        for name, n, sec in latency:
+            out.append(f"| {name} | {n:,} | {'n/a' if sec is None else f'{sec * 1000:.1f} ms'} |")
+    if pinning:
+        workloads, variants, res = pinning
+        out.append("")
+        out.append("### Record mode with and without --pin-cpu (tracer and workload on one CPU)\n")
+        out.append("| workload | native | " + " | ".join(variants) + " |")
+        out.append("|" + "---|" * (len(variants) + 2))
+        for key, cmd in workloads:
+            native, _ = median_of(res.get((key, "native"), []))
+            cells = [f"{native:.3f} s" if native else "n/a"]
+            for name in variants:
+                m, fail = median_of(res.get((key, name), []))
+                cells.append(fail if fail else f"{m:.3f} s ({m / native:.2f}x)" if native else f"{m:.3f} s")
+            out.append(f"| {key} ({' '.join(os.path.basename(c) for c in cmd)}) | " + " | ".join(cells) + " |")
+    text = "\n".join(out) + "\n"
+    print(text)
+    os.makedirs(os.path.dirname(args.output), exist_ok=True)
+    with open(args.output, "w") as f:
+        f.write(text)
+    shutil.rmtree(bench.tmp, ignore_errors=True)
+    log(f"written to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

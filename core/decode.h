@@ -1,0 +1,84 @@
+// Argument decoding: flag and constant names as data ({value, "NAME"} tables), and strace-style
+// formatting of a call's arguments and return value. Shared by `seccheck trace` (lines and -c)
+// and the report layer (describing findings like `clone(flags=CLONE_NEWUSER|SIGCHLD)` or
+// `socket(AF_VSOCK, SOCK_STREAM, 0)`). Strings read from a tracee are escaped so a workload
+// cannot inject terminal sequences: control characters and invalid UTF-8 become \xNN.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/arch.h"
+
+namespace seccheck {
+
+struct FlagName {
+  std::uint64_t value;
+  std::string_view name;
+};
+
+// The tables (tested for duplicate values/names).
+std::span<const FlagName> clone_flag_names();
+std::span<const FlagName> address_family_names();
+std::span<const FlagName> socket_type_names();
+std::span<const FlagName> personality_names();      // the PER_* base personalities (value & 0xff)
+std::span<const FlagName> personality_flag_names();  // ADDR_NO_RANDOMIZE, ...
+std::span<const FlagName> open_flag_names();         // without the access mode
+std::span<const FlagName> prctl_option_names();
+std::span<const FlagName> ioctl_request_names();
+std::span<const FlagName> signal_names();
+std::span<const FlagName> mmap_prot_names();
+std::span<const FlagName> mmap_flag_names();
+
+// "A|B|0x40" for the set bits of `value` (unnamed bits in hex); `zero` when value is 0.
+std::string format_flags(std::uint64_t value, std::span<const FlagName> table, std::string_view zero = "0");
+// The exact name of `value`, or nullopt.
+std::optional<std::string_view> constant_name(std::uint64_t value, std::span<const FlagName> table);
+
+std::string clone_flags_string(std::uint64_t flags);      // CLONE_VM|...|SIGCHLD (low byte: exit signal)
+std::string namespace_flags_string(std::uint64_t flags);  // unshare/setns: CLONE_NEW*
+std::string address_family_string(std::uint64_t family);  // AF_VSOCK, or the number
+std::string socket_type_string(std::uint64_t type);       // SOCK_STREAM|SOCK_CLOEXEC
+std::string personality_string(std::uint64_t persona);    // PER_LINUX32|ADDR_NO_RANDOMIZE, 0xffffffff
+std::string prctl_option_string(std::uint64_t option);
+std::string ioctl_request_string(std::uint64_t request);
+std::string open_flags_string(std::uint64_t flags);       // O_RDONLY|O_CLOEXEC
+std::string signal_string(std::uint64_t sig);             // SIGCHLD, SIGRT_3, or the number
+// "ENOENT", or "E123" for numbers libc cannot name.
+std::string errno_name(int error_number);
+
+// Quoted and escaped: "abc\n\x1b[..." ; `truncated` appends ... after the closing quote.
+std::string escape_string(std::string_view bytes, bool truncated = false);
+
+// Reads a NUL-terminated string of at most max_bytes from the tracee, or nullopt.
+using MemoryReader = std::function<std::optional<std::string>(std::uint64_t address, std::size_t max_bytes)>;
+
+// How each argument of a call prints; nullopt for calls without a known signature. One char per
+// argument (see decode.cpp): d decimal, u unsigned, x address, p path string, ...
+std::optional<std::string_view> argument_signature(std::string_view syscall_name);
+
+// strace-style arguments without parentheses: `AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC`.
+// Path and string arguments are read through `reader` (when given) up to `max_string` bytes.
+// Calls without a known signature print their arguments in hex, up to the last non-zero one.
+std::string format_arguments(Arch arch, int nr, const std::array<std::uint64_t, 6>& args,
+                             const MemoryReader* reader = nullptr, std::size_t max_string = 64);
+// `name(args)`.
+std::string format_call(Arch arch, int nr, const std::array<std::uint64_t, 6>& args,
+                        const MemoryReader* reader = nullptr, std::size_t max_string = 64);
+// `0`, `3`, `0x7f12...` for address-returning calls, `-1 ENOENT (No such file or directory)`.
+std::string format_return(Arch arch, int nr, std::int64_t value);
+
+// The argument values that matter to seccomp profiles, decoded, for the calls profiles filter
+// on arguments: clone flags, clone3 (flags read by the tracer), unshare, setns, personality,
+// socket/socketpair family and type, ioctl request, prctl option. nullopt for other calls.
+std::optional<std::string> profile_argument(Arch arch, int nr, const std::array<std::uint64_t, 6>& args);
+// For reports: `clone(flags=CLONE_NEWUSER|SIGCHLD)`, `socket(AF_VSOCK, SOCK_STREAM, 0)`,
+// `personality(PER_LINUX32)`; other calls as `name(...)` with their decoded argument if any.
+std::string describe_call(Arch arch, int nr, const std::array<std::uint64_t, 6>& args);
+
+}  // namespace seccheck

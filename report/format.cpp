@@ -1,0 +1,315 @@
+#include "report/format.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "analysis/errno_names.h"
+
+namespace seccheck::report {
+namespace {
+
+struct ActionName {
+  analysis::ActionKind kind;
+  std::string_view name;
+};
+
+constexpr std::array kActionNames = std::to_array<ActionName>({
+    {analysis::ActionKind::kKillProcess, "KILL_PROCESS"},
+    {analysis::ActionKind::kKillThread, "KILL_THREAD"},
+    {analysis::ActionKind::kTrap, "TRAP"},
+    {analysis::ActionKind::kErrno, "ERRNO"},
+    {analysis::ActionKind::kNotify, "NOTIFY"},
+    {analysis::ActionKind::kTrace, "TRACE"},
+    {analysis::ActionKind::kLog, "LOG"},
+    {analysis::ActionKind::kAllow, "ALLOW"},
+});
+
+// One decoded UTF-8 sequence: the code point, or -1 for an invalid byte (length 1).
+struct CodePoint {
+  long value;
+  std::size_t length;
+};
+
+CodePoint decode_utf8(std::string_view text, std::size_t pos) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char first = byte(pos);
+  if (first < 0x80) return {first, 1};
+  std::size_t length = 0;
+  long value = 0;
+  long minimum = 0;
+  if (first >= 0xC2 && first <= 0xDF) {
+    length = 2, value = first & 0x1F, minimum = 0x80;
+  } else if (first >= 0xE0 && first <= 0xEF) {
+    length = 3, value = first & 0x0F, minimum = 0x800;
+  } else if (first >= 0xF0 && first <= 0xF4) {
+    length = 4, value = first & 0x07, minimum = 0x10000;
+  } else {
+    return {-1, 1};
+  }
+  if (pos + length > text.size()) return {-1, 1};
+  for (std::size_t i = 1; i < length; ++i) {
+    unsigned char next = byte(pos + i);
+    if ((next & 0xC0) != 0x80) return {-1, 1};
+    value = (value << 6) | (next & 0x3F);
+  }
+  // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
+  if (value < minimum || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) return {-1, 1};
+  return {value, length};
+}
+
+std::string hex_escape(unsigned char byte) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+  return buf;
+}
+
+bool is_bidi_control(long cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// Visible form of one code point a terminal must not interpret, or "" to keep it.
+std::string terminal_escape_for(long cp) {
+  switch (cp) {
+    case '\n': return "\\n";
+    case '\t': return "\\t";
+    case '\r': return "\\r";
+    default: break;
+  }
+  if (cp < 0x20 || cp == 0x7F) return hex_escape(static_cast<unsigned char>(cp));
+  if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "\\u%04lx", cp);
+    return buf;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view action_kind_name(analysis::ActionKind kind) {
+  for (const auto& entry : kActionNames) {
+    if (entry.kind == kind) return entry.name;
+  }
+  return "UNKNOWN";
+}
+
+std::optional<analysis::ActionKind> parse_action_kind(std::string_view name) {
+  for (const auto& entry : kActionNames) {
+    if (entry.name == name) return entry.kind;
+  }
+  return std::nullopt;
+}
+
+std::string action_label(const analysis::Action& action) {
+  switch (action.kind) {
+    case analysis::ActionKind::kAllow:
+      return "allowed";
+    case analysis::ActionKind::kErrno:
+      if (action.value) return "ERRNO(" + analysis::errno_name(*action.value) + ")";
+      return "ERRNO";
+    case analysis::ActionKind::kTrace:
+      if (action.value) return "TRACE(" + std::to_string(*action.value) + ")";
+      return "TRACE";
+    default:
+      return std::string(action_kind_name(action.kind));
+  }
+}
+
+std::string verdict_label(const analysis::Verdict& verdict) { return action_label(verdict.action); }
+
+std::string sanitize_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    CodePoint cp = decode_utf8(text, pos);
+    if (cp.value < 0) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(text.substr(pos, cp.length));
+    }
+    pos += cp.length;
+  }
+  return out;
+}
+
+std::string escape_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    CodePoint cp = decode_utf8(text, pos);
+    if (cp.value < 0) {
+      out += hex_escape(static_cast<unsigned char>(text[pos]));
+    } else if (std::string escaped = terminal_escape_for(cp.value); !escaped.empty()) {
+      out += escaped;
+    } else {
+      out.append(text.substr(pos, cp.length));
+    }
+    pos += cp.length;
+  }
+  return out;
+}
+
+std::string xml_escape(std::string_view text, bool attribute) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    CodePoint cp = decode_utf8(text, pos);
+    std::size_t length = cp.length;
+    if (cp.value < 0) {
+      out += hex_escape(static_cast<unsigned char>(text[pos]));
+    } else {
+      switch (cp.value) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        case '\t': out += attribute ? "&#9;" : "\t"; break;
+        case '\n': out += attribute ? "&#10;" : "\n"; break;
+        case '\r': out += "&#13;"; break;  // a literal CR would be normalised away
+        default:
+          // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+          if (cp.value < 0x20 || cp.value == 0xFFFE || cp.value == 0xFFFF) {
+            char buf[24];
+            std::snprintf(buf, sizeof buf, cp.value < 0x20 ? "\\x%02lx" : "\\u%04lx", cp.value);
+            out += buf;
+          } else {
+            out.append(text.substr(pos, length));
+          }
+      }
+    }
+    pos += length;
+  }
+  return out;
+}
+
+std::string markdown_escape(std::string_view text) {
+  std::string safe = escape_terminal(text);
+  std::string out;
+  out.reserve(safe.size());
+  for (char c : safe) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '|': case '`': case '*': case '_': case '[': case ']': case '~': case '\\': case '#': case '!':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string hex(std::uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
+  return buf;
+}
+
+std::string shell_join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& word : words) {
+    if (!out.empty()) out += ' ';
+    bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             std::string_view("-_./=:,+@%").find(c) != std::string_view::npos;
+    });
+    if (plain) {
+      out += word;
+      continue;
+    }
+    out += '\'';
+    for (char c : word) {
+      if (c == '\'') {
+        out += "'\\''";
+      } else {
+        out += c;
+      }
+    }
+    out += '\'';
+  }
+  return out;
+}
+
+std::string frame_function(const StackFrame& frame) {
+  if (frame.function.empty()) return frame.binary.empty() ? hex(frame.pc) : "??+" + hex(frame.offset);
+  return frame.function + "+" + hex(frame.offset);
+}
+
+std::string frame_binary(const StackFrame& frame) { return frame.binary.empty() ? "?" : frame.binary; }
+
+std::string workload_status_text(const analysis::CheckReport& report) {
+  std::string text = "exit status " + std::to_string(report.workload_exit_status);
+  if (report.interrupted) text = "interrupted, " + text;
+  return text;
+}
+
+Summary summarize(const analysis::CheckReport& report) {
+  Summary summary;
+  summary.findings = report.findings.size();
+  for (const auto& profile : report.profiles) summary.per_profile.push_back({profile.name, 0, 0});
+  for (const auto& finding : report.findings) {
+    summary.calls += finding.count;
+    if (finding.known) {
+      ++summary.known;
+    } else {
+      ++summary.new_findings;
+      if (finding.blocked_by_any()) ++summary.new_blocking;
+    }
+    for (auto& count : summary.per_profile) {
+      const analysis::Verdict* verdict = find_verdict(finding, count.profile);
+      if (verdict != nullptr && verdict->blocked()) {
+        ++count.blocked;
+        if (!finding.known) ++count.new_blocked;
+      }
+    }
+  }
+  summary.gate_failed = report.gate_failed();
+  return summary;
+}
+
+std::string gate_text(const analysis::CheckReport& report, const Summary& summary) {
+  auto plural = [](std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  std::string text;
+  if (summary.new_blocking > 0) {
+    text = "FAIL: " + plural(summary.new_blocking, "new finding") + " would be blocked";
+  } else if (summary.gate_failed) {
+    text = "FAIL: the workload failed (" + workload_status_text(report) + ")";
+  } else {
+    text = "pass: nothing new would be blocked";
+  }
+  if (summary.known > 0) text += " (" + std::to_string(summary.known) + " known from the baseline)";
+  if (summary.new_blocking > 0 && report.fail_on_workload_error && report.workload_exit_status != 0) {
+    text += "; the workload failed too (" + workload_status_text(report) + ")";
+  }
+  return text;
+}
+
+const analysis::Verdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {
+  for (const auto& verdict : finding.verdicts) {
+    if (verdict.profile == profile) return &verdict.verdict;
+  }
+  return nullptr;
+}
+
+std::optional<std::string> timestamp_seconds(std::string_view iso8601) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
+  if (iso8601.size() < kShape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    char c = iso8601[i];
+    bool ok = kShape[i] == 'd' ? (c >= '0' && c <= '9') : (c == kShape[i] || (kShape[i] == 'T' && c == ' '));
+    if (!ok) return std::nullopt;
+  }
+  std::string out(iso8601.substr(0, kShape.size()));
+  out[10] = 'T';
+  return out;
+}
+
+}  // namespace seccheck::report

@@ -1,0 +1,80 @@
+// Helpers every renderer shares, so all formats name verdicts, escape workload strings and
+// count the summary the same way. Anything that came from the workload (executable, argv,
+// function and binary names) is untrusted: it may hold terminal escapes, invalid UTF-8 or
+// markup, and goes through one of the escape functions here before it is written.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/findings.h"
+#include "analysis/profile.h"
+#include "core/stack_frame.h"
+
+namespace seccheck::report {
+
+// "KILL_PROCESS", "ERRNO", "ALLOW", ...: SCMP_ACT_* without the prefix.
+std::string_view action_kind_name(analysis::ActionKind kind);
+std::optional<analysis::ActionKind> parse_action_kind(std::string_view name);
+// "ERRNO(EPERM)", "ERRNO(ENOSYS)", "KILL_PROCESS", "TRACE(7)", "LOG", "allowed".
+std::string action_label(const analysis::Action& action);
+std::string verdict_label(const analysis::Verdict& verdict);
+
+// Valid UTF-8: each byte of an invalid sequence becomes U+FFFD.
+std::string sanitize_utf8(std::string_view text);
+// For terminals and Markdown: C0/C1 controls, DEL, Unicode bidi overrides and bytes of invalid
+// UTF-8 become visible escapes (\x1b, \n, \t, \u202e, \xff), so output cannot move the cursor,
+// change colours or reorder text.
+std::string escape_terminal(std::string_view text);
+// XML 1.0 text or attribute value: &<>"' as entities; characters XML 1.0 forbids (most C0
+// controls, U+FFFE/U+FFFF) and invalid UTF-8 as visible \xNN text; in attributes, tab, CR and
+// LF as character references so parsers keep them.
+std::string xml_escape(std::string_view text, bool attribute);
+// One Markdown table cell or inline text on GitHub: terminal-escaped, HTML special characters
+// as entities, Markdown punctuation (|, `, *, _, [, ], ~, \, #, !) backslash-escaped.
+std::string markdown_escape(std::string_view text);
+
+// "0x10000000".
+std::string hex(std::uint64_t value);
+// A command line as a shell would take it back: words with special characters single-quoted.
+// Not escaped for any format.
+std::string shell_join(const std::vector<std::string>& words);
+// "clone3+0x2b"; "??+0x27000" (offset in the mapping) without a symbol; the pc without a mapping.
+// Not escaped for any format.
+std::string frame_function(const StackFrame& frame);
+std::string frame_binary(const StackFrame& frame);
+// "exit status 0", "interrupted, exit status 130".
+std::string workload_status_text(const analysis::CheckReport& report);
+
+// What every format's summary line says.
+struct ProfileCount {
+  std::string profile;
+  std::size_t blocked = 0;      // findings this profile blocks
+  std::size_t new_blocked = 0;  // of those, not in the baseline
+};
+
+struct Summary {
+  std::size_t findings = 0;
+  std::size_t new_findings = 0;
+  std::size_t known = 0;
+  std::size_t new_blocking = 0;
+  std::uint64_t calls = 0;  // sum of the findings' counts
+  std::vector<ProfileCount> per_profile;  // in CheckReport::profiles order
+  bool gate_failed = false;
+};
+
+Summary summarize(const analysis::CheckReport& report);
+// "FAIL: 2 new findings would be blocked" / "pass: nothing new would be blocked (1 known)".
+std::string gate_text(const analysis::CheckReport& report, const Summary& summary);
+// The verdict of `profile` on `finding`, nullptr when the finding has none for it.
+const analysis::Verdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
+
+// "2026-11-25T06:19:15" from an ISO 8601 time ("2026-11-25T06:19:15.123Z"), as JUnit wants it;
+// nullopt when the text does not start with such a time.
+std::optional<std::string> timestamp_seconds(std::string_view iso8601);
+
+}  // namespace seccheck::report

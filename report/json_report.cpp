@@ -1,0 +1,326 @@
+#include "report/json_report.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "analysis/errno_names.h"
+#include "report/format.h"
+#include "report/renderer.h"
+
+namespace seccheck::report {
+namespace {
+
+using OJson = nlohmann::ordered_json;
+
+OJson verdict_to_json(const analysis::ProfileVerdict& pv) {
+  const analysis::Verdict& v = pv.verdict;
+  OJson out;
+  out["profile"] = pv.profile;
+  out["label"] = verdict_label(v);
+  out["blocked"] = v.blocked();
+  out["action"] = std::string(action_kind_name(v.action.kind));
+  out["value"] = v.action.value ? OJson(*v.action.value) : OJson(nullptr);
+  out["errno_name"] = (v.action.kind == analysis::ActionKind::kErrno && v.action.value)
+                          ? OJson(analysis::errno_name(*v.action.value))
+                          : OJson(nullptr);
+  out["rule_index"] = v.rule_index;
+  out["bad_arch"] = v.bad_arch;
+  out["reason"] = v.reason;
+  return out;
+}
+
+OJson finding_to_json(const analysis::Finding& f) {
+  OJson out;
+  out["key"] = f.key;
+  out["syscall"] = f.syscall;
+  out["arch"] = std::string(arch_name(f.arch));
+  out["nr"] = f.nr;
+  out["pattern"] = f.pattern;
+  OJson args = OJson::array();
+  for (std::uint64_t arg : f.args) args.push_back(hex(arg));
+  out["args"] = std::move(args);
+  out["pattern_args"] = f.pattern_args;
+  out["count"] = f.count;
+  out["known"] = f.known;
+  out["blocked_by_any"] = f.blocked_by_any();
+  OJson verdicts = OJson::array();
+  for (const auto& pv : f.verdicts) verdicts.push_back(verdict_to_json(pv));
+  out["verdicts"] = std::move(verdicts);
+  out["first_pid"] = f.first_pid;
+  out["executable"] = f.executable;
+  out["command_line"] = f.command_line;
+  OJson stack = OJson::array();
+  for (const auto& frame : f.stack) {
+    OJson j;
+    j["pc"] = hex(frame.pc);
+    j["binary"] = frame.binary;
+    j["function"] = frame.function;
+    j["offset"] = frame.offset;
+    stack.push_back(std::move(j));
+  }
+  out["stack"] = std::move(stack);
+  return out;
+}
+
+// Walks a parsed report; the first problem ends it with a message naming the member.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  bool failed() const { return !error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  void fail(const std::string& where, const std::string& what) {
+    if (error_.empty()) error_ = origin_ + ": " + where + ": " + what;
+  }
+
+  const nlohmann::json* member(const nlohmann::json& object, const std::string& where, const char* name) {
+    if (!object.is_object()) {
+      fail(where, "expected an object");
+      return nullptr;
+    }
+    auto it = object.find(name);
+    if (it == object.end()) {
+      fail(where, std::string("missing \"") + name + "\"");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  template <typename T>
+  void get(const nlohmann::json& object, const std::string& where, const char* name, T& out) {
+    const nlohmann::json* value = member(object, where, name);
+    if (value == nullptr) return;
+    bool ok = false;
+    if constexpr (std::is_same_v<T, bool>) {
+      ok = value->is_boolean();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      ok = value->is_string();
+    } else if constexpr (std::is_floating_point_v<T>) {
+      ok = value->is_number();
+    } else if constexpr (std::is_unsigned_v<T>) {
+      ok = value->is_number_unsigned();
+    } else if constexpr (std::is_integral_v<T>) {
+      ok = value->is_number_integer();
+    } else {
+      ok = value->is_array();
+    }
+    if (!ok) {
+      fail(where + "." + name, "wrong type (" + std::string(value->type_name()) + ")");
+      return;
+    }
+    try {
+      out = value->get<T>();
+    } catch (const nlohmann::json::exception& e) {
+      fail(where + "." + name, e.what());
+    }
+  }
+
+  std::uint64_t hex_value(const nlohmann::json& value, const std::string& where) {
+    if (!value.is_string()) {
+      fail(where, "expected a hex string like \"0x1f\"");
+      return 0;
+    }
+    const std::string& text = value.get_ref<const std::string&>();
+    if (text.size() < 3 || text.size() > 18 || text.compare(0, 2, "0x") != 0) {
+      fail(where, "expected a hex string like \"0x1f\", got \"" + text + "\"");
+      return 0;
+    }
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long parsed = std::strtoull(text.c_str() + 2, &end, 16);
+    if (errno != 0 || end == nullptr || *end != '\0') fail(where, "not a hex number: \"" + text + "\"");
+    return parsed;
+  }
+
+ private:
+  std::string origin_;
+  std::string error_;
+};
+
+void read_verdict(Reader& r, const nlohmann::json& j, const std::string& where, analysis::ProfileVerdict& pv) {
+  r.get(j, where, "profile", pv.profile);
+  std::string action;
+  r.get(j, where, "action", action);
+  if (auto kind = parse_action_kind(action)) {
+    pv.verdict.action.kind = *kind;
+  } else if (!r.failed()) {
+    r.fail(where + ".action", "unknown action \"" + action + "\"");
+  }
+  if (const nlohmann::json* value = r.member(j, where, "value"); value != nullptr && !value->is_null()) {
+    if (!value->is_number_unsigned()) {
+      r.fail(where + ".value", "expected a number or null");
+    } else {
+      pv.verdict.action.value = value->get<std::uint32_t>();
+    }
+  }
+  r.get(j, where, "rule_index", pv.verdict.rule_index);
+  r.get(j, where, "bad_arch", pv.verdict.bad_arch);
+  r.get(j, where, "reason", pv.verdict.reason);
+}
+
+void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, analysis::Finding& f) {
+  r.get(j, where, "key", f.key);
+  r.get(j, where, "syscall", f.syscall);
+  std::string arch;
+  r.get(j, where, "arch", arch);
+  if (auto parsed = parse_arch(arch)) {
+    f.arch = *parsed;
+  } else if (!r.failed()) {
+    r.fail(where + ".arch", "unknown arch \"" + arch + "\"");
+  }
+  r.get(j, where, "nr", f.nr);
+  r.get(j, where, "pattern", f.pattern);
+  if (const nlohmann::json* args = r.member(j, where, "args")) {
+    if (!args->is_array() || args->size() != 6) {
+      r.fail(where + ".args", "expected 6 hex strings");
+    } else {
+      for (std::size_t i = 0; i < 6; ++i) f.args[i] = r.hex_value((*args)[i], where + ".args[" + std::to_string(i) + "]");
+    }
+  }
+  r.get(j, where, "pattern_args", f.pattern_args);
+  r.get(j, where, "count", f.count);
+  r.get(j, where, "known", f.known);
+  if (const nlohmann::json* verdicts = r.member(j, where, "verdicts")) {
+    if (!verdicts->is_array()) {
+      r.fail(where + ".verdicts", "expected an array");
+    } else {
+      for (std::size_t i = 0; i < verdicts->size() && !r.failed(); ++i) {
+        analysis::ProfileVerdict pv;
+        read_verdict(r, (*verdicts)[i], where + ".verdicts[" + std::to_string(i) + "]", pv);
+        f.verdicts.push_back(std::move(pv));
+      }
+    }
+  }
+  r.get(j, where, "first_pid", f.first_pid);
+  r.get(j, where, "executable", f.executable);
+  r.get(j, where, "command_line", f.command_line);
+  if (const nlohmann::json* stack = r.member(j, where, "stack")) {
+    if (!stack->is_array()) {
+      r.fail(where + ".stack", "expected an array");
+    } else {
+      for (std::size_t i = 0; i < stack->size() && !r.failed(); ++i) {
+        std::string at = where + ".stack[" + std::to_string(i) + "]";
+        const nlohmann::json& frame_json = (*stack)[i];
+        StackFrame frame;
+        if (const nlohmann::json* pc = r.member(frame_json, at, "pc")) frame.pc = r.hex_value(*pc, at + ".pc");
+        r.get(frame_json, at, "binary", frame.binary);
+        r.get(frame_json, at, "function", frame.function);
+        r.get(frame_json, at, "offset", frame.offset);
+        f.stack.push_back(std::move(frame));
+      }
+    }
+  }
+}
+
+// 1-based line and column of byte `offset` (nlohmann reports the byte after the error).
+std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::size_t offset) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i + 1 < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+}  // namespace
+
+nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
+  Summary summary = summarize(report);
+  OJson out;
+  out["schema_version"] = kReportSchemaVersion;
+  out["tool"] = {{"name", kToolName}, {"version", report.tool_version}};
+  out["command"] = report.command;
+  out["context"] = report.context;
+  out["started_at"] = report.started_at;
+  out["duration_seconds"] = report.duration_seconds;
+  out["workload_exit_status"] = report.workload_exit_status;
+  out["interrupted"] = report.interrupted;
+  out["fail_on_workload_error"] = report.fail_on_workload_error;
+  out["calls_stopped"] = report.calls_stopped;
+  out["processes"] = report.processes;
+  OJson profiles = OJson::array();
+  for (const auto& p : report.profiles) profiles.push_back({{"name", p.name}, {"default_action", p.default_action}});
+  out["profiles"] = std::move(profiles);
+  out["notices"] = report.notices;
+  OJson per_profile = OJson::array();
+  for (const auto& c : summary.per_profile) {
+    per_profile.push_back({{"profile", c.profile}, {"blocked", c.blocked}, {"new_blocked", c.new_blocked}});
+  }
+  out["summary"] = {{"findings", summary.findings},
+                    {"new", summary.new_findings},
+                    {"known", summary.known},
+                    {"new_blocking", summary.new_blocking},
+                    {"calls", summary.calls},
+                    {"per_profile", std::move(per_profile)},
+                    {"gate", summary.gate_failed ? "fail" : "pass"},
+                    {"gate_text", gate_text(report, summary)}};
+  OJson findings = OJson::array();
+  for (const auto& f : report.findings) findings.push_back(finding_to_json(f));
+  out["findings"] = std::move(findings);
+  return out;
+}
+
+Result<nlohmann::json> parse_json_text(const std::string& text, const std::string& origin) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    auto [line, column] = line_column(text, e.byte);
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 2: syntax
+    // error while parsing ..."; keep the part after the position.
+    std::string detail = e.what();
+    if (auto colon = detail.find(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
+    return make_error(origin + ": malformed JSON at line " + std::to_string(line) + ", column " +
+                      std::to_string(column) + ": " + detail);
+  }
+}
+
+Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const std::string& origin) {
+  Reader r(origin);
+  analysis::CheckReport report;
+  int version = 0;
+  r.get(json, "report", "schema_version", version);
+  if (r.failed()) return make_error(r.error() + " (not a seccheck JSON report?)");
+  if (version != kReportSchemaVersion) {
+    return make_error(origin + ": report schema_version " + std::to_string(version) + ", this seccheck reads " +
+                      std::to_string(kReportSchemaVersion) + "; write the report again with this version");
+  }
+  if (const nlohmann::json* tool = r.member(json, "report", "tool")) r.get(*tool, "tool", "version", report.tool_version);
+  r.get(json, "report", "command", report.command);
+  r.get(json, "report", "context", report.context);
+  r.get(json, "report", "started_at", report.started_at);
+  r.get(json, "report", "duration_seconds", report.duration_seconds);
+  r.get(json, "report", "workload_exit_status", report.workload_exit_status);
+  r.get(json, "report", "interrupted", report.interrupted);
+  r.get(json, "report", "fail_on_workload_error", report.fail_on_workload_error);
+  r.get(json, "report", "calls_stopped", report.calls_stopped);
+  r.get(json, "report", "processes", report.processes);
+  if (const nlohmann::json* profiles = r.member(json, "report", "profiles")) {
+    if (!profiles->is_array()) r.fail("profiles", "expected an array");
+    for (std::size_t i = 0; profiles->is_array() && i < profiles->size() && !r.failed(); ++i) {
+      analysis::CheckedProfile p;
+      std::string at = "profiles[" + std::to_string(i) + "]";
+      r.get((*profiles)[i], at, "name", p.name);
+      r.get((*profiles)[i], at, "default_action", p.default_action);
+      report.profiles.push_back(std::move(p));
+    }
+  }
+  r.get(json, "report", "notices", report.notices);
+  if (const nlohmann::json* findings = r.member(json, "report", "findings")) {
+    if (!findings->is_array()) r.fail("findings", "expected an array");
+    for (std::size_t i = 0; findings->is_array() && i < findings->size() && !r.failed(); ++i) {
+      analysis::Finding f;
+      read_finding(r, (*findings)[i], "findings[" + std::to_string(i) + "]", f);
+      report.findings.push_back(std::move(f));
+    }
+  }
+  if (r.failed()) return make_error(r.error());
+  return report;
+}
+
+}  // namespace seccheck::report

@@ -1,0 +1,107 @@
+// Markdown for a CI job summary ($GITHUB_STEP_SUMMARY): a heading, a one-line verdict, a table
+// of findings with one verdict column per profile, and the details (reasons, first process,
+// call sites) folded in a <details> block. Every workload string is escaped: table cells
+// cannot be split by `|`, code spans cannot be broken by backticks, HTML cannot be injected.
+#include "report/format.h"
+#include "report/renderers.h"
+
+namespace seccheck::report {
+namespace {
+
+class MarkdownRenderer : public Renderer {
+ public:
+  explicit MarkdownRenderer(const RenderOptions& options) : options_(options) {}
+
+  void render(const analysis::CheckReport& report, std::ostream& out) const override {
+    Summary summary = summarize(report);
+    out << "## seccheck: " << (summary.gate_failed ? "would be blocked" : "passed") << "\n\n";
+    out << (summary.gate_failed ? "❌ **" : "✅ **") << markdown_escape(gate_text(report, summary)) << "** — `"
+        << code_span(shell_join(report.command)) << "` (" << workload_status_text(report) << "), "
+        << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
+        << summary.new_findings << " new, " << summary.known << " known)\n\n";
+    if (!report.context.empty()) out << "Context: `" << code_span(report.context) << "`\n\n";
+    for (const auto& notice : report.notices) out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
+
+    if (report.findings.empty()) {
+      out << "No call was flagged: no checked profile would block anything this run made.\n";
+      return;
+    }
+
+    out << "| Syscall | Arch | Count |";
+    for (const auto& p : report.profiles) out << ' ' << markdown_escape(p.name) << " |";
+    out << " Status |\n|---|---|---:|";
+    for (std::size_t i = 0; i < report.profiles.size(); ++i) out << "---|";
+    out << "---|\n";
+    for (const auto& f : report.findings) {
+      out << "| " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " | " << arch_name(f.arch) << " | "
+          << f.count << " |";
+      for (const auto& p : report.profiles) {
+        const analysis::Verdict* v = find_verdict(f, p.name);
+        if (v == nullptr) {
+          out << " – |";
+        } else {
+          out << ' ' << (v->blocked() ? "⛔ " : "✅ ") << markdown_escape(verdict_label(*v)) << " |";
+        }
+      }
+      out << ' ' << (f.known ? "known" : "**new**") << " |\n";
+    }
+
+    out << "\n**Per profile:** ";
+    for (std::size_t i = 0; i < summary.per_profile.size(); ++i) {
+      const auto& c = summary.per_profile[i];
+      out << (i > 0 ? ", " : "") << markdown_escape(c.profile) << " blocks " << c.blocked << " (" << c.new_blocked
+          << " new)";
+    }
+    out << "\n\n<details><summary>Details: reasons, first process, call sites</summary>\n\n";
+    for (const auto& f : report.findings) {
+      out << "#### " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " (" << arch_name(f.arch) << ")"
+          << (f.known ? " — known" : "") << "\n\n";
+      for (const auto& pv : f.verdicts) {
+        out << "- " << markdown_escape(pv.profile) << ": **" << markdown_escape(verdict_label(pv.verdict)) << "**";
+        if (pv.verdict.bad_arch) out << " (arch not in profile)";
+        if (!pv.verdict.reason.empty()) out << " — " << markdown_escape(pv.verdict.reason);
+        out << '\n';
+      }
+      out << "- first call: pid " << f.first_pid;
+      if (!f.executable.empty()) out << ", " << markdown_escape(f.executable);
+      if (!f.command_line.empty()) out << ", `" << code_span(shell_join(f.command_line)) << '`';
+      out << '\n';
+      std::size_t frames = std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+      if (frames > 0) out << "- call site:\n";
+      for (std::size_t i = 0; i < frames; ++i) {
+        out << "  " << i + 1 << ". " << markdown_escape(frame_function(f.stack[i])) << " in "
+            << markdown_escape(frame_binary(f.stack[i])) << '\n';
+      }
+      out << "- key: " << markdown_escape(f.key) << "\n\n";
+    }
+    out << "</details>\n";
+  }
+
+ private:
+  // Text inside a `code span`: backslash escapes do not work there, so backticks become ',
+  // and `|` (which splits a table row even inside a span on GitHub) becomes \|, which GitHub
+  // turns back into |.
+  static std::string code_span(const std::string& text) {
+    std::string out;
+    for (char c : escape_terminal(text)) {
+      if (c == '`') {
+        out += '\'';
+      } else if (c == '|') {
+        out += "\\|";
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+  RenderOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> make_markdown_renderer(const RenderOptions& options) {
+  return std::make_unique<MarkdownRenderer>(options);
+}
+
+}  // namespace seccheck::report

@@ -1,0 +1,120 @@
+// Readable text: a header, one block per finding (profile -> verdict matrix, reasons, first
+// process, call site), then the summary and the gate. Colour only when asked (a TTY).
+#include <algorithm>
+#include <cstdio>
+
+#include "report/format.h"
+#include "report/renderers.h"
+
+namespace seccheck::report {
+namespace {
+
+class TextRenderer : public Renderer {
+ public:
+  explicit TextRenderer(const RenderOptions& options) : options_(options) {}
+
+  void render(const analysis::CheckReport& report, std::ostream& out) const override {
+    Summary summary = summarize(report);
+    std::size_t width = 0;
+    for (const auto& p : report.profiles) width = std::max(width, escape_terminal(p.name).size());
+
+    out << paint(kBold, "seccheck check") << ": " << escape_terminal(shell_join(report.command)) << '\n';
+    out << "  profiles: ";
+    for (std::size_t i = 0; i < report.profiles.size(); ++i) {
+      if (i > 0) out << ", ";
+      out << escape_terminal(report.profiles[i].name);
+      if (!report.profiles[i].default_action.empty()) {
+        out << " (default " << escape_terminal(report.profiles[i].default_action) << ")";
+      }
+    }
+    out << '\n';
+    if (!report.context.empty()) out << "  context:  " << escape_terminal(report.context) << '\n';
+    out << "  workload: " << workload_status_text(report) << ", " << report.processes << " process"
+        << (report.processes == 1 ? "" : "es") << ", " << report.calls_stopped << " calls stopped";
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, ", %.2f s", report.duration_seconds);
+    out << seconds << '\n';
+    if (!report.started_at.empty()) out << "  started:  " << escape_terminal(report.started_at) << '\n';
+    for (const auto& notice : report.notices) out << "  " << paint(kYellow, "notice:") << " " << escape_terminal(notice) << '\n';
+    out << '\n';
+
+    if (report.findings.empty()) {
+      out << "No call was flagged: no checked profile would block anything this run made.\n\n";
+    }
+    for (const auto& finding : report.findings) render_finding(finding, report, width, out);
+
+    out << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " (" << summary.new_findings
+        << " new, " << summary.known << " known), " << summary.calls << " call" << (summary.calls == 1 ? "" : "s");
+    for (const auto& count : summary.per_profile) {
+      out << "; " << escape_terminal(count.profile) << " blocks " << count.blocked;
+    }
+    out << '\n';
+    std::string gate = gate_text(report, summary);
+    out << "gate: " << paint(summary.gate_failed ? kRed : kGreen, gate) << '\n';
+  }
+
+ private:
+  static constexpr const char* kBold = "\033[1m";
+  static constexpr const char* kRed = "\033[31m";
+  static constexpr const char* kGreen = "\033[32m";
+  static constexpr const char* kYellow = "\033[33m";
+  static constexpr const char* kDim = "\033[2m";
+  static constexpr std::size_t kLabelWidth = 13;  // "ERRNO(ENOSYS)"
+
+  std::string paint(const char* code, const std::string& text) const {
+    return options_.color ? std::string(code) + text + "\033[0m" : text;
+  }
+
+  void render_finding(const analysis::Finding& f, const analysis::CheckReport& report, std::size_t width,
+                      std::ostream& out) const {
+    std::string marker = f.known ? paint(kYellow, "[known]") : (f.blocked_by_any() ? paint(kRed, "[new]") : "[new]");
+    out << marker << ' ' << paint(kBold, escape_terminal(f.pattern.empty() ? f.syscall : f.pattern)) << "  "
+        << arch_name(f.arch) << "  " << f.count << (f.count == 1 ? " call" : " calls") << '\n';
+    // One row per profile, in the report's profile order; a verdict for a profile the header
+    // does not list is still shown after them.
+    std::vector<const analysis::ProfileVerdict*> rows;
+    for (const auto& p : report.profiles) {
+      for (const auto& pv : f.verdicts) {
+        if (pv.profile == p.name) rows.push_back(&pv);
+      }
+    }
+    for (const auto& pv : f.verdicts) {
+      if (std::find(rows.begin(), rows.end(), &pv) == rows.end()) rows.push_back(&pv);
+    }
+    for (const auto* pv : rows) {
+      std::string name = escape_terminal(pv->profile);
+      std::string label = verdict_label(pv->verdict);
+      std::string extra;
+      if (pv->verdict.bad_arch) extra += "  [arch not in profile]";
+      if (!pv->verdict.reason.empty()) extra += "  " + escape_terminal(pv->verdict.reason);
+      out << "    " << name << std::string(width > name.size() ? width - name.size() : 0, ' ') << "  "
+          << paint(pv->verdict.blocked() ? kRed : kGreen, label);
+      if (!extra.empty()) out << std::string(label.size() < kLabelWidth ? kLabelWidth - label.size() : 0, ' ') << extra;
+      out << '\n';
+    }
+    out << "    first:  pid " << f.first_pid;
+    if (!f.executable.empty()) out << "  " << escape_terminal(f.executable);
+    if (!f.command_line.empty()) out << "  " << escape_terminal(shell_join(f.command_line));
+    out << '\n';
+    std::size_t shown = std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+    for (std::size_t i = 0; i < shown; ++i) {
+      out << (i == 0 ? "    stack:  " : "            ") << '#' << i << ' '
+          << escape_terminal(frame_function(f.stack[i])) << "  " << paint(kDim, escape_terminal(frame_binary(f.stack[i])))
+          << '\n';
+    }
+    if (f.stack.size() > shown) out << "            ... " << f.stack.size() - shown << " more frames\n";
+    if (f.stack.empty()) out << "    stack:  (not unwound)\n";
+    out << "    key:    " << escape_terminal(f.key) << '\n';
+    out << '\n';
+  }
+
+  RenderOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> make_text_renderer(const RenderOptions& options) {
+  return std::make_unique<TextRenderer>(options);
+}
+
+}  // namespace seccheck::report

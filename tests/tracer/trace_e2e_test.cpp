@@ -1,0 +1,326 @@
+// End-to-end: the real `seccheck trace` binary on testprogs and real programs. Each case asserts
+// the exact calls and counts a testprog makes and that its exit status passes through; the
+// differential cases compare the multiset of call names with `strace -f -qq`.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "tests/support/run_process.h"
+
+namespace seccheck::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/seccheck-tracer-test-" + std::to_string(getpid()) + "-" + name;
+}
+
+struct Traced {
+  ProcessOutput process;
+  std::vector<json> calls;
+  std::map<std::string, int> counts;
+};
+
+// Runs `seccheck trace --json -o FILE [extra] -- argv` and parses FILE.
+Traced trace_json(const std::vector<std::string>& extra, const std::vector<std::string>& argv) {
+  const std::string out = temp_path("trace.jsonl");
+  std::vector<std::string> command = {seccheck_binary(), "trace", "--json", "-o", out};
+  command.insert(command.end(), extra.begin(), extra.end());
+  command.push_back("--");
+  command.insert(command.end(), argv.begin(), argv.end());
+  Traced traced;
+  traced.process = run_process(command, 60);
+  std::istringstream lines(read_file(out));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    json call = json::parse(line, nullptr, false);
+    EXPECT_FALSE(call.is_discarded()) << line;
+    if (call.is_discarded()) continue;
+    ++traced.counts[call["name"].get<std::string>()];
+    traced.calls.push_back(std::move(call));
+  }
+  unlink(out.c_str());
+  return traced;
+}
+
+TEST(TraceE2E, ThreadsExactCounts) {
+  Traced t = trace_json({"-e", "trace=getppid"}, {testprog("trace_threads"), "4", "100"});
+  ASSERT_EQ(t.process.exit_status, 0) << t.process.err;
+  EXPECT_EQ(t.counts["getppid"], 400);
+  EXPECT_EQ(t.counts.size(), 1u) << "only the asked-for call is reported";
+  std::set<int> tids;
+  for (const json& call : t.calls) {
+    tids.insert(call["tid"].get<int>());
+    EXPECT_EQ(call["ret"], call["pid"].get<int>() == call["tid"].get<int>() ? call["ret"] : call["ret"]);
+    EXPECT_NE(call["exe"].get<std::string>().find("trace_threads"), std::string::npos);
+  }
+  EXPECT_EQ(tids.size(), 4u);
+}
+
+TEST(TraceE2E, SummaryCountsWithOneStopPerCall) {
+  const std::string out = temp_path("summary.txt");
+  ProcessOutput p = run_process({seccheck_binary(), "trace", "-c", "-o", out, "--", testprog("trace_threads"), "3", "50"});
+  ASSERT_EQ(p.exit_status, 0) << p.err;
+  std::string table = read_file(out);
+  unlink(out.c_str());
+  EXPECT_NE(table.find("       150          x86_64  getppid"), std::string::npos) << table;
+  // clone3 creating threads, with its flags decoded (read from struct clone_args).
+  EXPECT_NE(table.find("CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"), std::string::npos) << table;
+  EXPECT_NE(table.find(" total"), std::string::npos);
+}
+
+TEST(TraceE2E, ForkVforkExecChains) {
+  Traced t = trace_json({"-e", "trace=getppid,execve"}, {testprog("trace_fork_chain")});
+  EXPECT_EQ(t.process.exit_status, 5) << t.process.err;
+  EXPECT_EQ(t.counts["getppid"], 5);
+  EXPECT_EQ(t.counts["execve"], 3);
+  std::set<int> pids;
+  for (const json& call : t.calls) {
+    pids.insert(call["pid"].get<int>());
+    // getppid returns the pid of the process that made the previous call chain step.
+    EXPECT_TRUE(call.contains("ret"));
+  }
+  EXPECT_EQ(pids.size(), 5u) << "root, fork child, vfork child, middle, grandchild";
+}
+
+TEST(TraceE2E, ExecFromANonLeaderThread) {
+  Traced t = trace_json({"-e", "trace=getpid,execve"}, {testprog("trace_exec_thread")});
+  EXPECT_EQ(t.process.exit_status, 3) << t.process.err;
+  ASSERT_EQ(t.counts["getpid"], 1);
+  EXPECT_EQ(t.counts["execve"], 2);
+  for (const json& call : t.calls) {
+    if (call["name"] != "getpid") continue;
+    EXPECT_EQ(call["ret"].get<int>(), call["pid"].get<int>());
+    EXPECT_EQ(call["tid"].get<int>(), call["pid"].get<int>()) << "the execing thread took the leader's id";
+    EXPECT_NE(call["exe"].get<std::string>().find("trace_exit_code"), std::string::npos);
+  }
+}
+
+TEST(TraceE2E, SignalStormAndStopContinue) {
+  Traced t = trace_json({"-e", "trace=kill,rt_sigreturn,write"}, {testprog("trace_signals")});
+  EXPECT_EQ(t.process.exit_status, 0) << t.process.out << t.process.err;
+  EXPECT_NE(t.process.out.find("received=200 continued=1"), std::string::npos) << t.process.out;
+  EXPECT_EQ(t.counts["kill"], 201);           // 200 SIGUSR1 + 1 SIGCONT, from the child
+  EXPECT_EQ(t.counts["rt_sigreturn"], 201);   // every handler ran: signals were re-injected
+  EXPECT_EQ(t.counts["write"], 201);          // 200 acks + the final printf
+}
+
+TEST(TraceE2E, ExitStatusPassesThrough) {
+  EXPECT_EQ(trace_json({"-e", "trace=getpid"}, {testprog("trace_exit_code"), "7"}).process.exit_status, 7);
+  Traced segv = trace_json({"-e", "trace=getpid"}, {testprog("trace_exit_code"), "segv"});
+  EXPECT_EQ(segv.process.exit_status, 139);
+  EXPECT_EQ(segv.counts["getpid"], 1);
+}
+
+TEST(TraceE2E, KilledMidRun) {
+  Traced t = trace_json({"-e", "trace=getpid,getppid,kill"}, {testprog("trace_exit_code"), "kill"});
+  EXPECT_EQ(t.process.exit_status, 137);
+  EXPECT_EQ(t.counts["getpid"], 2);
+  EXPECT_EQ(t.counts["getppid"], 1);
+  ASSERT_EQ(t.counts["kill"], 1);
+  for (const json& call : t.calls)
+    if (call["name"] == "kill") EXPECT_FALSE(call.contains("ret")) << "killed inside the call: no return";
+}
+
+TEST(TraceE2E, X32NumberedCalls) {
+  Traced t = trace_json({"-e", "trace=getpid,getppid"}, {testprog("trace_x32")});
+  EXPECT_EQ(t.process.exit_status, 0) << t.process.out;
+  int x32 = 0;
+  for (const json& call : t.calls) {
+    if (call["arch"] != "x32") continue;
+    ++x32;
+    EXPECT_EQ(call["errno"], "ENOSYS");
+    EXPECT_TRUE(call["name"] == "getpid" || call["name"] == "getppid") << call.dump();
+  }
+  EXPECT_EQ(x32, 2);
+}
+
+TEST(TraceE2E, Int80WhereIa32EmulationExists) {
+  ProcessOutput probe = run_process({testprog("trace_int80"), "--probe"});
+  if (probe.exit_status != 0)
+    GTEST_SKIP() << "no ia32 emulation on this kernel (" << probe.out
+                 << "): `int $0x80` kills the process before any i386 call is made";
+  Traced t = trace_json({"-e", "trace=getpid"}, {testprog("trace_int80")});
+  EXPECT_EQ(t.process.exit_status, 0);
+  int i386 = 0;
+  for (const json& call : t.calls)
+    if (call["arch"] == "i386" && call["name"] == "getpid") ++i386;
+  EXPECT_EQ(i386, 1);
+}
+
+TEST(TraceE2E, TextOutputEscapesTerminalSequences) {
+  ProcessOutput p = run_process({seccheck_binary(), "trace", "-e", "trace=openat,open", "--", testprog("trace_escape")});
+  ASSERT_EQ(p.exit_status, 0) << p.err;
+  EXPECT_EQ(p.err.find('\x1b'), std::string::npos) << "raw ESC reached the terminal";
+  EXPECT_EQ(p.err.find('\x07'), std::string::npos);
+  EXPECT_NE(p.err.find("\"/nonexistent/\\x1b[2J\\x1b]0;pwned\\x07\", O_RDONLY) = -1 ENOENT (No such file or directory)"),
+            std::string::npos)
+      << p.err;
+  EXPECT_NE(p.err.find("\\xff\\xc2\\x9b31m-caf\xc3\xa9\""), std::string::npos) << p.err;
+}
+
+TEST(TraceE2E, CommandErrorsHaveDistinctCodes) {
+  ProcessOutput missing = run_process({seccheck_binary(), "trace", "--", "seccheck-no-such-command"});
+  EXPECT_EQ(missing.exit_status, 127);
+  EXPECT_NE(missing.err.find("command not found"), std::string::npos) << missing.err;
+  const std::string script = temp_path("not-executable");
+  { std::ofstream(script) << "#!/bin/sh\n"; }
+  chmod(script.c_str(), 0644);
+  ProcessOutput denied = run_process({seccheck_binary(), "trace", "--", script});
+  unlink(script.c_str());
+  EXPECT_EQ(denied.exit_status, 126);
+  EXPECT_NE(denied.err.find("not executable"), std::string::npos) << denied.err;
+  ProcessOutput bad_name = run_process({seccheck_binary(), "trace", "-e", "trace=nosuchcall", "--", "true"});
+  EXPECT_EQ(bad_name.exit_status, 125);
+  EXPECT_EQ(std::count(bad_name.err.begin(), bad_name.err.end(), '\n'), 1) << bad_name.err;
+}
+
+TEST(TraceE2E, RunsAsNonRoot) {
+  if (geteuid() != 0) {
+    Traced t = trace_json({"-e", "trace=getppid"}, {testprog("trace_threads"), "2", "10"});
+    EXPECT_EQ(t.counts["getppid"], 20);
+    return;
+  }
+  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "setpriv (util-linux) not installed";
+  ProcessOutput check = run_process({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                     testprog("trace_exit_code"), "0"});
+  if (check.exit_status != 0)
+    GTEST_SKIP() << "uid 65534 cannot run the testprogs from this build directory: " << check.err;
+  const std::string out = "/tmp/seccheck-nonroot-" + std::to_string(getpid()) + ".txt";
+  ProcessOutput p = run_process({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                 seccheck_binary(), "trace", "-e", "trace=getppid", "-o", out, "--",
+                                 testprog("trace_threads"), "2", "10"});
+  std::string text = read_file(out);
+  unlink(out.c_str());
+  ASSERT_EQ(p.exit_status, 0) << p.err;
+  EXPECT_NE(p.err.find("no_new_privs"), std::string::npos) << "the setuid notice: " << p.err;
+  size_t lines = 0;
+  for (size_t at = text.find("getppid()"); at != std::string::npos; at = text.find("getppid()", at + 1)) ++lines;
+  EXPECT_EQ(lines, 20u) << text;
+}
+
+// Starts seccheck with argv, sends `sig` after `delay_ms`, returns its exit status.
+int run_and_signal(const std::vector<std::string>& argv, int sig, int delay_ms) {
+  pid_t child = fork();
+  if (child == 0) {
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  usleep(static_cast<useconds_t>(delay_ms) * 1000);
+  kill(child, sig);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(TraceE2E, SigintKillsTheWorkloadAndKeepsTheRecord) {
+  const std::string out = temp_path("int.txt");
+  int status = run_and_signal({seccheck_binary(), "trace", "-o", out, "--", "/bin/sleep", "30"}, SIGINT, 500);
+  std::string text = read_file(out);
+  unlink(out.c_str());
+  EXPECT_EQ(status, 130);
+  EXPECT_NE(text.find("execve(\"/bin/sleep\""), std::string::npos) << text;
+  EXPECT_NE(text.find("+++ killed by SIGKILL +++"), std::string::npos) << text;
+}
+
+TEST(TraceE2E, AttachAndDetachOnSigterm) {
+  pid_t sleeper = fork();
+  if (sleeper == 0) {
+    execl("/bin/sleep", "sleep", "30", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  usleep(100 * 1000);
+  const std::string out = temp_path("attach.txt");
+  int status = run_and_signal({seccheck_binary(), "trace", "-o", out, "-p", std::to_string(sleeper)}, SIGTERM, 500);
+  EXPECT_EQ(status, 143);
+  EXPECT_EQ(kill(sleeper, 0), 0) << "the attached process must survive the detach";
+  // Still running normally: a SIGTERM now ends it by that signal, not stuck in a ptrace stop.
+  kill(sleeper, SIGTERM);
+  int sleeper_status = 0;
+  waitpid(sleeper, &sleeper_status, 0);
+  EXPECT_TRUE(WIFSIGNALED(sleeper_status) && WTERMSIG(sleeper_status) == SIGTERM);
+  unlink(out.c_str());
+}
+
+// --- differential: seccheck vs strace -f -qq ---
+
+std::multiset<std::string> strace_names(const std::vector<std::string>& argv, const std::set<std::string>& ignore) {
+  const std::string out = temp_path("strace.txt");
+  std::vector<std::string> command = {"/usr/bin/strace", "-f", "-qq", "-o", out};
+  command.insert(command.end(), argv.begin(), argv.end());
+  ProcessOutput p = run_process(command, 60);
+  std::istringstream lines(read_file(out));
+  unlink(out.c_str());
+  std::multiset<std::string> names;
+  std::string line;
+  while (std::getline(lines, line)) {
+    // "PID name(args) = ret", "PID name(args <unfinished ...>", "PID <... name resumed>...".
+    size_t space = line.find(' ');
+    if (space == std::string::npos) continue;
+    std::string rest = line.substr(space + 1);
+    while (!rest.empty() && rest[0] == ' ') rest.erase(0, 1);
+    if (rest.rfind("<...", 0) == 0 || rest.rfind("+++", 0) == 0 || rest.rfind("---", 0) == 0) continue;
+    size_t paren = rest.find('(');
+    if (paren == std::string::npos) continue;
+    std::string name = rest.substr(0, paren);
+    if (!ignore.count(name)) names.insert(name);
+  }
+  return names;
+}
+
+std::multiset<std::string> seccheck_names(const std::vector<std::string>& argv, const std::set<std::string>& ignore) {
+  Traced t = trace_json({}, argv);
+  std::multiset<std::string> names;
+  for (const json& call : t.calls) {
+    std::string name = call["name"].get<std::string>();
+    if (!ignore.count(name)) names.insert(name);
+  }
+  return names;
+}
+
+std::string difference(const std::multiset<std::string>& a, const std::multiset<std::string>& b) {
+  std::map<std::string, int> delta;
+  for (const auto& n : a) ++delta[n];
+  for (const auto& n : b) --delta[n];
+  std::string out;
+  for (const auto& [name, d] : delta)
+    if (d != 0) out += name + ":" + std::to_string(d) + " ";
+  return out;
+}
+
+void expect_same_as_strace(const std::vector<std::string>& argv, const std::set<std::string>& ignore = {}) {
+  std::multiset<std::string> ours = seccheck_names(argv, ignore);
+  std::multiset<std::string> theirs = strace_names(argv, ignore);
+  ASSERT_FALSE(theirs.empty()) << "strace recorded nothing";
+  EXPECT_EQ(ours, theirs) << "seccheck minus strace: " << difference(ours, theirs);
+}
+
+class Differential : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace not installed (the test oracle)";
+  }
+};
+
+TEST_F(Differential, ExitCode) { expect_same_as_strace({testprog("trace_exit_code"), "7"}); }
+TEST_F(Differential, ForkChain) { expect_same_as_strace({testprog("trace_fork_chain")}); }
+// futex calls depend on thread timing (pthread_join may or may not wait), so both sides drop them.
+TEST_F(Differential, Threads) { expect_same_as_strace({testprog("trace_threads"), "4", "50"}, {"futex"}); }
+TEST_F(Differential, Ls) { expect_same_as_strace({"/bin/ls", "/"}); }
+TEST_F(Differential, ShellPipe) { expect_same_as_strace({"/bin/sh", "-c", "echo hi | cat"}); }
+
+}  // namespace
+}  // namespace seccheck::testing

@@ -1,0 +1,163 @@
+// The tracer library against the real kernel: run_command on testprogs with a recording
+// observer. Skips when ptrace or seccomp filters are unavailable.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <set>
+
+#include "core/syscall_table.h"
+#include "tests/support/run_process.h"
+#include "tracer/trace_filter.h"
+#include "tracer/tracer.h"
+
+namespace seccheck::tracer {
+namespace {
+
+using seccheck::testing::testprog;
+
+class Recorder : public TraceObserver {
+ public:
+  SeccompDecision on_syscall_entry(const SyscallEvent& event, StoppedTracee& tracee) override {
+    const std::string name = syscall_display_name(event.arch, event.nr);
+    ++entries[name];
+    tids.insert(event.tid);
+    if (name == fail_name) return SeccompDecision::fail(fail_errno);
+    if (name == kill_name) return SeccompDecision::kill();
+    if (name == stack_name && stack.empty()) stack = tracee.stack(16);
+    if (name == "openat" && !path_read) path_read = tracee.read_string(event.args[1], 4096);
+    return SeccompDecision::proceed();
+  }
+  void on_syscall_exit(const SyscallEvent& event, StoppedTracee&) override {
+    const std::string name = syscall_display_name(event.arch, event.nr);
+    ++exits[name];
+    if (event.return_value) last_return[name] = *event.return_value;
+  }
+  void on_exec(const ProcessInfo& process) override { executables.push_back(process.executable); }
+  void on_notice(std::string_view message) override { notices.emplace_back(message); }
+
+  std::map<std::string, int> entries, exits;
+  std::map<std::string, std::int64_t> last_return;
+  std::set<pid_t> tids;
+  std::vector<std::string> executables, notices;
+  std::string fail_name, kill_name, stack_name;
+  int fail_errno = 0;
+  std::vector<StackFrame> stack;
+  std::optional<std::string> path_read;
+};
+
+LaunchOptions launch(std::vector<std::string> argv, const std::vector<std::string>& names, bool return_values) {
+  LaunchOptions options;
+  options.argv = std::move(argv);
+  auto filter = names.empty() ? build_trace_all_filter() : build_trace_set_filter(names);
+  EXPECT_TRUE(filter.ok());
+  if (filter.ok()) options.filters = *filter;
+  options.return_values = return_values;
+  return options;
+}
+
+class TracerLive : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!seccomp_filters_available()) GTEST_SKIP() << "seccomp filters unavailable on this kernel";
+  }
+};
+
+TEST_F(TracerLive, ThreadsGiveExactCountsWithOneStopPerCall) {
+  Recorder recorder;
+  auto summary = run_command(launch({testprog("trace_threads"), "4", "250"}, {"getppid"}, false), recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->exit_status, 0);
+  EXPECT_EQ(recorder.entries["getppid"], 1000);
+  EXPECT_EQ(recorder.exits.size(), 0u) << "no exit stops when return values are not asked for";
+  EXPECT_EQ(summary->syscall_stops, 1000u) << "only the asked-for call stops";
+  EXPECT_EQ(recorder.tids.size(), 4u);
+  EXPECT_EQ(summary->threads, 5u);
+  EXPECT_EQ(summary->processes, 1u);
+}
+
+TEST_F(TracerLive, ReturnValuesAddExitStops) {
+  Recorder recorder;
+  auto summary = run_command(launch({testprog("trace_exit_code"), "7"}, {"getpid"}, true), recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->exit_status, 7);
+  EXPECT_EQ(recorder.entries["getpid"], 1);
+  EXPECT_EQ(recorder.exits["getpid"], 1);
+  EXPECT_EQ(recorder.last_return["getpid"], summary->root_pid);
+  ASSERT_EQ(recorder.executables.size(), 1u);
+  EXPECT_NE(recorder.executables[0].find("trace_exit_code"), std::string::npos);
+}
+
+TEST_F(TracerLive, FailWithErrnoSkipsTheCall) {
+  Recorder recorder;
+  recorder.fail_name = "getppid";
+  recorder.fail_errno = EACCES;
+  auto summary = run_command(launch({testprog("trace_errno_probe")}, {"getppid"}, true), recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->exit_status, EACCES);
+  EXPECT_EQ(recorder.last_return["getppid"], -EACCES);
+}
+
+TEST_F(TracerLive, KillProcessEndsItBySigsys) {
+  Recorder recorder;
+  recorder.kill_name = "getppid";
+  auto summary = run_command(launch({testprog("trace_errno_probe")}, {"getppid"}, false), recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->exit_status, 128 + SIGSYS);
+}
+
+TEST_F(TracerLive, StackAndStringsFromTheStoppedTracee) {
+  Recorder recorder;
+  recorder.stack_name = "getppid";
+  auto summary = run_command(launch({testprog("trace_errno_probe")}, {"getppid", "openat"}, false), recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  ASSERT_FALSE(recorder.stack.empty());
+  bool main_found = false;
+  for (const StackFrame& frame : recorder.stack) {
+    if (frame.function == "main") {
+      main_found = true;
+      EXPECT_NE(frame.binary.find("trace_errno_probe"), std::string::npos) << frame.binary;
+    }
+  }
+  EXPECT_TRUE(main_found) << "innermost: " << recorder.stack[0].function << " in " << recorder.stack[0].binary;
+  ASSERT_TRUE(recorder.path_read.has_value());
+  EXPECT_EQ(*recorder.path_read, "/etc/ld.so.cache");
+}
+
+TEST_F(TracerLive, OwnSeccompFilterIsNoticedThoughNotAsked) {
+  Recorder recorder;
+  auto summary = run_command(launch({testprog("trace_notices")}, {"getppid"}, false), recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->exit_status, 0);
+  EXPECT_EQ(recorder.entries.count("prctl"), 0u) << "prctl was not asked for";
+  EXPECT_EQ(recorder.entries["getppid"], 1);
+  bool noticed = false;
+  for (const std::string& notice : recorder.notices)
+    if (notice.find("own seccomp filter") != std::string::npos) noticed = true;
+  EXPECT_TRUE(noticed);
+}
+
+TEST_F(TracerLive, LaunchErrorsHaveKinds) {
+  Recorder recorder;
+  LaunchError kind = LaunchError::kNone;
+  auto missing = run_command(launch({"seccheck-no-such-command"}, {"getppid"}, false), recorder, &kind);
+  EXPECT_FALSE(missing.ok());
+  EXPECT_EQ(kind, LaunchError::kNotFound);
+  auto directory = run_command(launch({"/tmp"}, {"getppid"}, false), recorder, &kind);
+  EXPECT_FALSE(directory.ok());
+  EXPECT_EQ(kind, LaunchError::kNotExecutable);
+}
+
+TEST_F(TracerLive, SteppingWithoutFilterSeesEveryCall) {
+  Recorder recorder;
+  LaunchOptions options;
+  options.argv = {testprog("trace_exit_code"), "0"};
+  auto summary = run_command(options, recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(recorder.entries["getpid"], 1);
+  EXPECT_EQ(recorder.entries["exit_group"], 1);
+  EXPECT_EQ(recorder.entries["execve"], 1);
+}
+
+}  // namespace
+}  // namespace seccheck::tracer

@@ -1,0 +1,31 @@
+// Seccomp filters the tracer itself builds: the `seccheck trace` filter (SECCOMP_RET_TRACE for a
+// set of calls, or for every call) and the notice filter. Built with libseccomp for x86_64,
+// i386 and x32; calls libseccomp 2.5.4 cannot name (newer than Linux 6.1) are matched by number
+// from core/syscall_table.h in a small supplementary program, since libseccomp cannot
+// translate unnamed numbers across arches. Programs are returned ready to stack.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/arch.h"
+#include "core/bpf_program.h"
+#include "core/result.h"
+
+namespace seccheck::tracer {
+
+// TRACE(tag) for every call on every arch.
+Result<std::vector<BpfProgram>> build_trace_all_filter(std::uint16_t tag = 0);
+// TRACE(tag) for the named calls on every arch that has them, ALLOW otherwise. Names must be
+// known to core/syscall_table.h; an unknown name is an error naming it.
+Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::string>& names, std::uint16_t tag = 0);
+// The tracer's notice filter: TRACE(kNoticeTraceTag) for seccomp, prctl, clone, clone3.
+Result<std::vector<BpfProgram>> build_notice_filter();
+
+// A hand-assembled program: TRACE(tag) for the given (arch, number) pairs, ALLOW otherwise.
+// Used for the calls libseccomp cannot name; exposed for tests.
+BpfProgram build_number_filter(const std::vector<std::pair<Arch, int>>& calls, std::uint16_t tag);
+
+}  // namespace seccheck::tracer
