@@ -1,5 +1,7 @@
 #include "analysis/catalog.h"
 
+#include "analysis/profile_parser.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -9,13 +11,11 @@
 #include <string_view>
 #include <utility>
 
-#include "analysis/profile_parser.h"
-
 namespace seccheck::embedded {
 std::string_view catalog_docker_json();
 std::string_view catalog_containerd_json();
 std::string_view catalog_containers_common_json();
-}  // namespace seccheck::embedded
+} // namespace seccheck::embedded
 
 namespace seccheck::analysis {
 namespace {
@@ -33,7 +33,7 @@ struct IdRule {
   Rule rule;
 };
 
-struct Layer {  // one version, built
+struct Layer { // one version, built
   CatalogEntry entry;
   Action default_action{ActionKind::kErrno, std::nullopt};
   std::optional<std::uint32_t> default_errno_ret;
@@ -56,10 +56,14 @@ Action parse_action(const std::string& text, const std::string& where) {
   std::string word, value;
   in >> word >> value;
   static const std::map<std::string, ActionKind> kinds = {
-      {"allow", ActionKind::kAllow},         {"errno", ActionKind::kErrno},
-      {"kill", ActionKind::kKillThread},     {"kill_thread", ActionKind::kKillThread},
-      {"kill_process", ActionKind::kKillProcess}, {"trap", ActionKind::kTrap},
-      {"log", ActionKind::kLog},             {"trace", ActionKind::kTrace},
+      {"allow", ActionKind::kAllow},
+      {"errno", ActionKind::kErrno},
+      {"kill", ActionKind::kKillThread},
+      {"kill_thread", ActionKind::kKillThread},
+      {"kill_process", ActionKind::kKillProcess},
+      {"trap", ActionKind::kTrap},
+      {"log", ActionKind::kLog},
+      {"trace", ActionKind::kTrace},
       {"notify", ActionKind::kNotify},
   };
   auto it = kinds.find(word);
@@ -74,13 +78,14 @@ ArgCondition parse_arg(const std::string& text, const std::string& where) {
   std::istringstream in(text);
   std::string arg, op, value, eq, datum;
   in >> arg >> op >> value >> eq >> datum;
-  if (arg.size() != 2 || arg[0] != 'a' || arg[1] < '0' || arg[1] > '5') data_error(where, "bad argument '" + text + "'");
+  if (arg.size() != 2 || arg[0] != 'a' || arg[1] < '0' || arg[1] > '5')
+    data_error(where, "bad argument '" + text + "'");
   ArgCondition condition;
   condition.index = static_cast<unsigned>(arg[1] - '0');
   condition.value = parse_number(value, where);
   static const std::map<std::string, CompareOp> ops = {
-      {"!=", CompareOp::kNe}, {"<", CompareOp::kLt},  {"<=", CompareOp::kLe}, {"==", CompareOp::kEq},
-      {">=", CompareOp::kGe}, {">", CompareOp::kGt},  {"&", CompareOp::kMaskedEq},
+      {"!=", CompareOp::kNe}, {"<", CompareOp::kLt}, {"<=", CompareOp::kLe},      {"==", CompareOp::kEq},
+      {">=", CompareOp::kGe}, {">", CompareOp::kGt}, {"&", CompareOp::kMaskedEq},
   };
   auto it = ops.find(op);
   if (it == ops.end()) data_error(where, "bad operator in '" + text + "'");
@@ -97,7 +102,8 @@ ArgCondition parse_arg(const std::string& text, const std::string& where) {
 std::vector<std::string> split_words(const std::string& text) {
   std::istringstream in(text);
   std::vector<std::string> words;
-  for (std::string word; in >> word;) words.push_back(word);
+  for (std::string word; in >> word;)
+    words.push_back(word);
   return words;
 }
 
@@ -139,10 +145,12 @@ IdRule parse_rule(const json& value, const std::string& where) {
   out.rule.names = string_list(value.at("names"), at);
   out.rule.action = parse_action(value.at("action").get<std::string>(), at);
   if (value.contains("args")) {
-    for (const auto& arg : string_list(value["args"], at)) out.rule.args.push_back(parse_arg(arg, at));
+    for (const auto& arg : string_list(value["args"], at))
+      out.rule.args.push_back(parse_arg(arg, at));
   }
   if (value.contains("when")) {
-    for (const auto& when : string_list(value["when"], at)) parse_when(when, out.rule, at);
+    for (const auto& when : string_list(value["when"], at))
+      parse_when(when, out.rule, at);
   }
   return out;
 }
@@ -178,14 +186,15 @@ std::vector<int> version_key(const std::string& version) {
 
 struct Catalog {
   std::vector<CatalogEntry> entries;
-  std::vector<Layer> layers;  // same order as entries
+  std::vector<Layer> layers; // same order as entries
 };
 
 void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
   json doc = json::parse(text);
   const std::string runtime = doc.at("runtime").get<std::string>();
-  const ProfileLoader loader =
-      doc.at("loader").get<std::string>() == "containers-common" ? ProfileLoader::kContainersCommon : ProfileLoader::kMoby;
+  const ProfileLoader loader = doc.at("loader").get<std::string>() == "containers-common"
+                                   ? ProfileLoader::kContainersCommon
+                                   : ProfileLoader::kMoby;
   std::map<std::string, std::size_t> by_version;
   const std::size_t first = catalog.layers.size();
   for (const auto& v : doc.at("versions")) {
@@ -211,11 +220,13 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
       layer.rules = base.rules;
       if (v.contains("set")) parse_top(v["set"], layer, where);
       auto find = [&](const std::string& id) {
-        auto rule = std::find_if(layer.rules.begin(), layer.rules.end(), [&](const IdRule& r) { return r.id == id; });
+        auto rule =
+            std::find_if(layer.rules.begin(), layer.rules.end(), [&](const IdRule& r) { return r.id == id; });
         if (rule == layer.rules.end()) data_error(where, "no rule '" + id + "' to change");
         return rule;
       };
-      for (const auto& id : string_list(v.value("remove", json::array()), where)) layer.rules.erase(find(id));
+      for (const auto& id : string_list(v.value("remove", json::array()), where))
+        layer.rules.erase(find(id));
       const json name_changes = v.value("names", json::object());
       for (const auto& [id, change] : name_changes.items()) {
         auto rule = find(id);
@@ -238,11 +249,13 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
       }
     } else {
       parse_top(v, layer, where);
-      for (const auto& rule : v.at("rules")) layer.rules.push_back(parse_rule(rule, where));
+      for (const auto& rule : v.at("rules"))
+        layer.rules.push_back(parse_rule(rule, where));
     }
     for (std::size_t i = 0; i < layer.rules.size(); ++i) {
       for (std::size_t j = i + 1; j < layer.rules.size(); ++j) {
-        if (layer.rules[i].id == layer.rules[j].id) data_error(where, "duplicate rule id " + layer.rules[i].id);
+        if (layer.rules[i].id == layer.rules[j].id)
+          data_error(where, "duplicate rule id " + layer.rules[i].id);
       }
     }
     by_version[layer.entry.version] = catalog.layers.size();
@@ -267,7 +280,8 @@ const Catalog& catalog() {
     load_runtime(embedded::catalog_docker_json(), "profiles/docker.json", built);
     load_runtime(embedded::catalog_containerd_json(), "profiles/containerd.json", built);
     load_runtime(embedded::catalog_containers_common_json(), "profiles/containers-common.json", built);
-    for (const auto& layer : built.layers) built.entries.push_back(layer.entry);
+    for (const auto& layer : built.layers)
+      built.entries.push_back(layer.entry);
     return built;
   }();
   return instance;
@@ -304,13 +318,15 @@ const CatalogEntry* entry_named(const std::string& name) {
 std::string runtime_of_alias(const std::string& name) {
   if (name == "docker" || name == "moby") return "docker";
   if (name == "containerd") return "containerd";
-  if (name == "crio" || name == "cri-o" || name == "podman" || name == "containers-common") return "containers-common";
+  if (name == "crio" || name == "cri-o" || name == "podman" || name == "containers-common")
+    return "containers-common";
   return "";
 }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
@@ -329,21 +345,27 @@ std::string close_names(const std::string& name) {
   for (const auto& candidate : catalog_names()) {
     std::size_t distance = edit_distance(name, candidate);
     // Same runtime, other version: always a useful hint.
-    if (candidate.rfind(runtime + "@", 0) == 0 && name.find('@') != std::string::npos) distance = std::min<std::size_t>(distance, 4);
+    if (candidate.rfind(runtime + "@", 0) == 0 && name.find('@') != std::string::npos)
+      distance = std::min<std::size_t>(distance, 4);
     if (distance <= 4) scored.emplace_back(distance, candidate);
   }
   std::sort(scored.begin(), scored.end());
   std::string out;
-  for (std::size_t i = 0; i < scored.size() && i < 6; ++i) out += (i ? ", " : "") + scored[i].second;
+  for (std::size_t i = 0; i < scored.size() && i < 6; ++i)
+    out += (i ? ", " : "") + scored[i].second;
   if (out.empty()) out = "docker, containerd, crio, podman, runtime-default";
   return out;
 }
 
-}  // namespace
+} // namespace
 
-const std::vector<CatalogEntry>& catalog_entries() { return catalog().entries; }
+const std::vector<CatalogEntry>& catalog_entries() {
+  return catalog().entries;
+}
 
-const CatalogEntry* catalog_entry_for(const std::string& profile_name) { return entry_named(profile_name); }
+const CatalogEntry* catalog_entry_for(const std::string& profile_name) {
+  return entry_named(profile_name);
+}
 
 ProfileLoader loader_for(const Profile& profile, const Context& context) {
   if (context.loader) return *context.loader;
@@ -354,8 +376,10 @@ ProfileLoader loader_for(const Profile& profile, const Context& context) {
 Result<CatalogMatch> resolve_catalog_name(const std::string& name) {
   CatalogMatch match;
   if (name == "runtime-default") {
-    for (const char* runtime : {"docker", "containerd", "containers-common"}) match.entries.push_back(latest_of(runtime));
-    match.explanation = "runtime-default = the latest docker, containerd and crio (containers-common) profiles";
+    for (const char* runtime : {"docker", "containerd", "containers-common"})
+      match.entries.push_back(latest_of(runtime));
+    match.explanation =
+        "runtime-default = the latest docker, containerd and crio (containers-common) profiles";
     return match;
   }
   if (const std::string runtime = runtime_of_alias(name); !runtime.empty()) {
@@ -388,7 +412,8 @@ Result<CatalogMatch> resolve_catalog_name(const std::string& name) {
       if (entry.runtime != runtime) continue;
       for (const auto& shipped : entry.release_versions) {
         if (dots == 2 && shipped == version) found = &entry, release = shipped;
-        if (dots == 1 && shipped.rfind(version + ".", 0) == 0 &&
+        // docker@24.0 / docker@24: the newest release of that line.
+        if (dots < 2 && !version.empty() && shipped.rfind(version + ".", 0) == 0 &&
             (found == nullptr || version_key(shipped) > version_key(release))) {
           found = &entry, release = shipped;
         }
@@ -396,9 +421,9 @@ Result<CatalogMatch> resolve_catalog_name(const std::string& name) {
     }
     if (found) {
       match.entries.push_back(found);
-      match.explanation = dots == 1 ? name + " = " + found->name + " (the profile of v" + release +
-                                          ", the newest " + version + " release the catalog knows)"
-                                    : name + " = " + found->name + " (ships " + found->releases + ")";
+      match.explanation = dots < 2 ? name + " = " + found->name + " (the profile of v" + release +
+                                         ", the newest " + version + " release the catalog knows)"
+                                   : name + " = " + found->name + " (ships " + found->releases + ")";
       return match;
     }
   }
@@ -412,7 +437,8 @@ Result<std::vector<Profile>> catalog_profiles(const std::string& name) {
   std::vector<Profile> profiles;
   for (const CatalogEntry* entry : match->entries) {
     const auto& layers = catalog().layers;
-    auto layer = std::find_if(layers.begin(), layers.end(), [&](const Layer& l) { return l.entry.name == entry->name; });
+    auto layer = std::find_if(layers.begin(), layers.end(),
+                              [&](const Layer& l) { return l.entry.name == entry->name; });
     profiles.push_back(build_profile(*layer));
   }
   return profiles;
@@ -421,7 +447,8 @@ Result<std::vector<Profile>> catalog_profiles(const std::string& name) {
 Result<std::vector<Profile>> load_profiles(const std::string& name_or_path) {
   std::error_code ignored;
   const bool looks_like_path = name_or_path.find('/') != std::string::npos ||
-                               name_or_path.ends_with(".json") || std::filesystem::exists(name_or_path, ignored);
+                               name_or_path.ends_with(".json") ||
+                               std::filesystem::exists(name_or_path, ignored);
   if (!looks_like_path) return catalog_profiles(name_or_path);
   auto profile = load_profile_file(name_or_path);
   if (!profile) return profile.error();
@@ -429,13 +456,21 @@ Result<std::vector<Profile>> load_profiles(const std::string& name_or_path) {
 }
 
 std::vector<std::string> catalog_names() {
-  std::vector<std::string> names = {"docker", "moby", "containerd", "crio", "cri-o", "podman", "containers-common",
-                                    "runtime-default", "containers-common@main"};
+  std::vector<std::string> names = {"docker",
+                                    "moby",
+                                    "containerd",
+                                    "crio",
+                                    "cri-o",
+                                    "podman",
+                                    "containers-common",
+                                    "runtime-default",
+                                    "containers-common@main"};
   for (const auto& entry : catalog().entries) {
     names.push_back(entry.name);
     for (const auto& release : entry.release_versions) {
       names.push_back(entry.runtime + "@" + release);
       names.push_back(entry.runtime + "@" + release.substr(0, release.rfind('.')));
+      names.push_back(entry.runtime + "@" + release.substr(0, release.find('.')));
     }
   }
   std::sort(names.begin(), names.end());
@@ -443,4 +478,4 @@ std::vector<std::string> catalog_names() {
   return names;
 }
 
-}  // namespace seccheck::analysis
+} // namespace seccheck::analysis

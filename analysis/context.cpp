@@ -1,43 +1,74 @@
 #include "analysis/context.h"
 
-#include <sys/utsname.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <sys/utsname.h>
 
 namespace seccheck::analysis {
 namespace {
 
 // Kernel numbering order (include/uapi/linux/capability.h).
 const std::vector<std::string> kAllCapabilities = {
-    "CAP_CHOWN",           "CAP_DAC_OVERRIDE",  "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-    "CAP_FSETID",          "CAP_KILL",          "CAP_SETGID",          "CAP_SETUID",
-    "CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",       "CAP_NET_RAW",       "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",      "CAP_SYS_RAWIO",     "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",       "CAP_SYS_ADMIN",     "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",      "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-    "CAP_LEASE",           "CAP_AUDIT_WRITE",   "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",     "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",    "CAP_PERFMON",         "CAP_BPF",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
     "CAP_CHECKPOINT_RESTORE",
 };
 
 const std::set<std::string> kDockerDefault = {
-    "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",     "CAP_MKNOD",
-    "CAP_NET_RAW", "CAP_SETGID",      "CAP_SETUID",           "CAP_SETFCAP",    "CAP_SETPCAP",
-    "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",     "CAP_AUDIT_WRITE",
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",    "CAP_AUDIT_WRITE",
 };
 
 const std::set<std::string> kPodmanDefault = {
-    "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",     "CAP_KILL",       "CAP_NET_BIND_SERVICE",
-    "CAP_SETFCAP", "CAP_SETGID",      "CAP_SETPCAP", "CAP_SETUID",    "CAP_SYS_CHROOT",
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FOWNER",  "CAP_FSETID", "CAP_KILL",       "CAP_NET_BIND_SERVICE",
+    "CAP_SETFCAP", "CAP_SETGID",       "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT",
 };
 
 std::optional<int> leading_number(std::string_view& text) {
   std::size_t digits = 0;
-  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+    ++digits;
   if (digits == 0 || digits > 6) return std::nullopt;
   int value = 0;
   std::from_chars(text.data(), text.data() + digits, value);
@@ -45,19 +76,29 @@ std::optional<int> leading_number(std::string_view& text) {
   return value;
 }
 
-}  // namespace
+} // namespace
 
-std::set<std::string> Context::default_capabilities_copy() { return kDockerDefault; }
+std::set<std::string> Context::default_capabilities_copy() {
+  return kDockerDefault;
+}
 
-const std::set<std::string>& default_container_capabilities() { return kDockerDefault; }
-const std::set<std::string>& podman_default_capabilities() { return kPodmanDefault; }
-const std::vector<std::string>& all_capabilities() { return kAllCapabilities; }
+const std::set<std::string>& default_container_capabilities() {
+  return kDockerDefault;
+}
+const std::set<std::string>& podman_default_capabilities() {
+  return kPodmanDefault;
+}
+const std::vector<std::string>& all_capabilities() {
+  return kAllCapabilities;
+}
 
 Result<std::string> normalize_capability(const std::string& name) {
   std::string upper;
-  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : name)
+    upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper.rfind("CAP_", 0) != 0) upper = "CAP_" + upper;
-  if (std::find(kAllCapabilities.begin(), kAllCapabilities.end(), upper) != kAllCapabilities.end()) return upper;
+  if (std::find(kAllCapabilities.begin(), kAllCapabilities.end(), upper) != kAllCapabilities.end())
+    return upper;
   return make_error("unknown capability '" + name + "' (expected a name like SYS_ADMIN or CAP_NET_RAW)");
 }
 
@@ -68,7 +109,8 @@ Result<KernelVersion> parse_kernel_version(const std::string& text) {
     rest.remove_prefix(1);
     if (auto minor = leading_number(rest)) {
       // Anything after major.minor (".0-18-amd64", "-rc1") is the distribution's business.
-      if (rest.empty() || rest.front() == '.' || rest.front() == '-' || rest.front() == '+' || rest.front() == '_') {
+      if (rest.empty() || rest.front() == '.' || rest.front() == '-' || rest.front() == '+' ||
+          rest.front() == '_') {
         return KernelVersion{*major, *minor};
       }
     }
@@ -102,10 +144,11 @@ std::string describe(const Context& context) {
       if (!context.capabilities.count(cap)) caps += " -" + cap;
     }
   }
-  std::string text = "caps: " + caps + ", kernel " + to_string(context.kernel) + ", " +
-                     (context.runtime == RuntimeKind::kRunc ? "runc" : "crun") + ", libseccomp " +
-                     (context.libseccomp ? to_string(*context.libseccomp) : std::string("knowing every call"));
+  std::string text =
+      "caps: " + caps + ", kernel " + to_string(context.kernel) + ", " +
+      (context.runtime == RuntimeKind::kRunc ? "runc" : "crun") + ", libseccomp " +
+      (context.libseccomp ? to_string(*context.libseccomp) : std::string("knowing every call"));
   return text;
 }
 
-}  // namespace seccheck::analysis
+} // namespace seccheck::analysis

@@ -13,8 +13,9 @@ namespace {
 
 constexpr std::uint32_t kEnosys = 38;
 
+// Small values (address families, personalities) in decimal, flags and masks in hex.
 std::string hex(std::uint64_t value) {
-  if (value < 10) return std::to_string(value);
+  if (value < 4096) return std::to_string(value);
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
   return buffer;
@@ -226,7 +227,7 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
       auto chosen_key = tree_order_key(*chosen, bits32);
       for (const EffectiveRule* rule : matching) {
         auto key = tree_order_key(*rule, bits32);
-        if (key < chosen_key) {
+        if (key > chosen_key) {
           chosen = rule;
           chosen_key = std::move(key);
         }

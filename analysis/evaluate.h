@@ -15,9 +15,13 @@
 // * An unconditional rule makes libseccomp drop every conditional rule of that syscall, before
 //   or after it; among unconditional rules the first one added wins.
 // * Conditional rules: the call gets the action of a matching rule; when matching rules carry
-//   different actions, libseccomp's tree order decides: conditions are ordered by argument,
-//   then comparison (GT/GE before LT/LE before EQ/NE/MASKED_EQ), then datum, and the rule
-//   whose chain the filter tests first wins.
+//   different actions, libseccomp's tree order decides. db.c orders the nodes of one tree level
+//   by argument, then comparison class (GT/GE < LT/LE < EQ/NE/MASKED_EQ), then datum (LT/LE
+//   datums inverted), and the generated BPF tests the level from the greatest node down, so
+//   the rule whose chain sorts greatest wins: a higher argument index, then EQ/NE/MASKED_EQ over
+//   LT/LE over GT/GE, then the larger datum (the smaller one for LT/LE). Measured against the
+//   kernel in tests/analysis (e.g. ERRNO [arg0 == 40] beats ALLOW [arg0 != 16], so
+//   containers-common 0.67 without CAP_AUDIT_WRITE denies AF_VSOCK sockets with EPERM).
 // * i386 and x32 are 32-bit ABIs to libseccomp: it compares only the low 32 bits of the
 //   argument and of the rule's datum and mask.
 #pragma once

@@ -1,9 +1,9 @@
 #include "analysis/resolve.h"
 
-#include <algorithm>
-
 #include "analysis/catalog.h"
 #include "core/syscall_table.h"
+
+#include <algorithm>
 
 namespace seccheck::analysis {
 namespace {
@@ -14,17 +14,17 @@ constexpr std::uint32_t kEperm = 1;
 // SCMP_ARCH_X86_64 (seccomp_syscall_resolve_name_arch() returned __NR_SCMP_ERROR; run on
 // this machine's 2.5.4 against the table). Calls up to futex_requeue (Linux 6.7) are known.
 const std::vector<std::string_view> kUnknownTo25 = {
-    "uretprobe",   "statmount",   "listmount",     "lsm_get_self_attr", "lsm_set_self_attr",
-    "lsm_list_modules", "mseal",  "setxattrat",    "getxattrat",        "listxattrat",
-    "removexattrat", "open_tree_attr", "file_getattr", "file_setattr",
+    "uretprobe",        "statmount",      "listmount",    "lsm_get_self_attr", "lsm_set_self_attr",
+    "lsm_list_modules", "mseal",          "setxattrat",   "getxattrat",        "listxattrat",
+    "removexattrat",    "open_tree_attr", "file_getattr", "file_setattr",
 };
 
 // moby's name for the host arch in includes/excludes.arches (its goToNative table).
 std::string_view moby_arch(Arch arch) {
   switch (arch) {
-    case Arch::kX86_64: return "amd64";
-    case Arch::kI386: return "x86";
-    case Arch::kX32: return "x32";
+  case Arch::kX86_64: return "amd64";
+  case Arch::kI386: return "x86";
+  case Arch::kX32: return "x32";
   }
   return "amd64";
 }
@@ -35,7 +35,8 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 
 std::string join(const std::vector<std::string>& list, const char* separator) {
   std::string out;
-  for (const auto& item : list) out += (out.empty() ? "" : separator) + item;
+  for (const auto& item : list)
+    out += (out.empty() ? "" : separator) + item;
   return out;
 }
 
@@ -51,9 +52,11 @@ bool permissive(ActionKind kind) {
   return kind == ActionKind::kAllow || kind == ActionKind::kLog || kind == ActionKind::kTrace;
 }
 
-}  // namespace
+} // namespace
 
-const std::vector<std::string_view>& names_unknown_to_libseccomp_2_5() { return kUnknownTo25; }
+const std::vector<std::string_view>& names_unknown_to_libseccomp_2_5() {
+  return kUnknownTo25;
+}
 
 bool libseccomp_knows(std::string_view name, const KernelVersion& version) {
   if (version >= KernelVersion{2, 6}) return true;
@@ -63,7 +66,8 @@ bool libseccomp_knows(std::string_view name, const KernelVersion& version) {
 std::string condition_text(const Rule& rule) {
   std::vector<std::string> parts;
   if (!rule.includes.caps.empty()) parts.push_back(join(rule.includes.caps, " and "));
-  for (const auto& cap : rule.excludes.caps) parts.push_back("no " + cap);
+  for (const auto& cap : rule.excludes.caps)
+    parts.push_back("no " + cap);
   if (!rule.includes.arches.empty()) parts.push_back("arch in {" + join(rule.includes.arches, ",") + "}");
   if (!rule.excludes.arches.empty()) parts.push_back("arch not in {" + join(rule.excludes.arches, ",") + "}");
   if (!rule.includes.min_kernel.empty()) parts.push_back("kernel >= " + rule.includes.min_kernel);
@@ -84,7 +88,8 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
   out.context = context;
   const ProfileLoader loader = loader_for(profile, context);
   const std::string_view arch = moby_arch(context.host_arch);
-  const std::uint32_t default_errno = profile.default_action.value.value_or(profile.default_errno_ret.value_or(kEperm));
+  const std::uint32_t default_errno =
+      profile.default_action.value.value_or(profile.default_errno_ret.value_or(kEperm));
 
   out.default_action = profile.default_action;
   if (out.default_action.kind == ActionKind::kErrno) out.default_action.value = default_errno;
@@ -102,7 +107,8 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
   out.architectures.push_back(context.host_arch);
   for (const auto& name : scmp) {
     auto parsed = parse_arch(name);
-    if (parsed && std::find(out.architectures.begin(), out.architectures.end(), *parsed) == out.architectures.end()) {
+    if (parsed &&
+        std::find(out.architectures.begin(), out.architectures.end(), *parsed) == out.architectures.end()) {
       out.architectures.push_back(*parsed);
     }
   }
@@ -150,16 +156,19 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
     out.rules.push_back(std::move(resolved));
   }
   if (ignored_min_kernel) {
-    out.notes.push_back("containers/common's loader has no minKernel: rules carrying one are kept for any kernel");
+    out.notes.push_back(
+        "containers/common's loader has no minKernel: rules carrying one are kept for any kernel");
   }
   if (!dropped_names.empty()) {
-    out.notes.push_back("libseccomp " + to_string(*context.libseccomp) + " cannot name " + join(dropped_names, ", ") +
+    out.notes.push_back("libseccomp " + to_string(*context.libseccomp) + " cannot name " +
+                        join(dropped_names, ", ") +
                         ": the runtime skips them, so they get the default action");
   }
 
   // runc's -ENOSYS stub.
   const bool default_is_enosys = profile.default_errno_ret && *profile.default_errno_ret == 38;
-  if (context.runtime == RuntimeKind::kRunc && !permissive(profile.default_action.kind) && !default_is_enosys) {
+  if (context.runtime == RuntimeKind::kRunc && !permissive(profile.default_action.kind) &&
+      !default_is_enosys) {
     for (Arch abi : out.architectures) {
       EnosysStub stub{abi, -1, ""};
       for (const auto& rule : out.rules) {
@@ -170,15 +179,17 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
       }
       if (stub.above < 0) continue;
       out.notes.push_back("runc answers ENOSYS for " + std::string(arch_name(abi)) + " calls above " +
-                          std::to_string(stub.above) + " (" + stub.newest + ", the newest call the filter names)");
+                          std::to_string(stub.above) + " (" + stub.newest +
+                          ", the newest call the filter names)");
       out.enosys_stubs.push_back(std::move(stub));
     }
   }
   if (context.capabilities.size() == all_capabilities().size()) {
-    out.notes.push_back("with all capabilities: note that Docker runs --privileged containers without seccomp "
-                        "unless a profile is given explicitly");
+    out.notes.push_back(
+        "with all capabilities: note that Docker runs --privileged containers without seccomp "
+        "unless a profile is given explicitly");
   }
   return out;
 }
 
-}  // namespace seccheck::analysis
+} // namespace seccheck::analysis

@@ -1,18 +1,128 @@
 #include "cli/check_support.h"
 
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "analysis/catalog.h"
+#include "analysis/compile.h"
+#include "analysis/evaluate.h"
 #include "analysis/profile.h"
 #include "core/error.h"
 #include "report/baseline.h"
 #include "report/renderer.h"
 
 namespace seccheck::cli {
+namespace {
+
+// A one-line status on a TTY: refreshed at most four times a second, cleared at the end.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  ~ProgressLine() { clear(); }
+
+  void update(std::uint64_t processes, std::uint64_t calls, std::size_t distinct) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    std::fprintf(stderr, "\r\033[Kseccheck: %llu processes, %llu calls stopped, %zu distinct",
+                 static_cast<unsigned long long>(processes), static_cast<unsigned long long>(calls), distinct);
+    shown_ = true;
+  }
+  void clear() {
+    if (shown_) std::fputs("\r\033[K", stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+class CallRecorder : public tracer::TraceObserver {
+ public:
+  CallRecorder(const analysis::ArgRelevance& relevance, const analysis::ResolvedProfile* enforced,
+               int stack_frames, ProgressLine& progress)
+      : aggregator_(relevance), enforced_(enforced), stack_frames_(stack_frames), progress_(progress) {}
+
+  tracer::SeccompDecision on_syscall_entry(const SyscallEvent& event, tracer::StoppedTracee& tracee) override {
+    auto [call, is_new] = aggregator_.add(event);
+    if (is_new) {
+      ++distinct_;
+      const tracer::ProcessInfo& process = process_of(event.pid);
+      call->executable = process.executable;
+      call->command_line = process.argv;
+      if (stack_frames_ > 0) call->stack = tracee.stack(stack_frames_);
+    }
+    progress_.update(processes_, aggregator_.calls_seen(), distinct_);
+    if (!enforced_) return tracer::SeccompDecision::proceed();
+    analysis::Verdict verdict = analysis::evaluate(*enforced_, event.arch, event.nr, event.args);
+    return decision_for(verdict.action);
+  }
+
+  void on_process_start(pid_t pid, pid_t parent) override {
+    ++processes_;
+    tracer::ProcessInfo info = process_of(parent);
+    info.pid = pid;
+    info.parent = parent;
+    processes_by_pid_[pid] = std::move(info);
+  }
+  void on_exec(const tracer::ProcessInfo& process) override { processes_by_pid_[process.pid] = process; }
+  void on_process_exit(pid_t pid, int) override { processes_by_pid_.erase(pid); }
+  void on_notice(std::string_view message) override { notices_.emplace_back(message); }
+
+  analysis::CallAggregator& aggregator() { return aggregator_; }
+  std::vector<std::string>& notices() { return notices_; }
+
+ private:
+  // What the enforced profile's action does to the call, as the runtime's filter would.
+  static tracer::SeccompDecision decision_for(const analysis::Action& action) {
+    using analysis::ActionKind;
+    switch (action.kind) {
+      case ActionKind::kAllow:
+      case ActionKind::kLog: return tracer::SeccompDecision::proceed();
+      case ActionKind::kErrno: return tracer::SeccompDecision::fail(static_cast<int>(action.value.value_or(1)));
+      // Without a tracer or a listener attached, the kernel fails these calls with ENOSYS.
+      case ActionKind::kTrace:
+      case ActionKind::kNotify: return tracer::SeccompDecision::fail(38);
+      case ActionKind::kTrap:
+      case ActionKind::kKillThread:
+      case ActionKind::kKillProcess: return tracer::SeccompDecision::kill();
+    }
+    return tracer::SeccompDecision::proceed();
+  }
+
+  const tracer::ProcessInfo& process_of(pid_t pid) {
+    static const tracer::ProcessInfo unknown;
+    auto it = processes_by_pid_.find(pid);
+    return it == processes_by_pid_.end() ? unknown : it->second;
+  }
+
+  analysis::CallAggregator aggregator_;
+  const analysis::ResolvedProfile* enforced_;
+  int stack_frames_;
+  ProgressLine& progress_;
+  std::map<pid_t, tracer::ProcessInfo> processes_by_pid_;
+  std::vector<std::string> notices_;
+  std::uint64_t processes_ = 1;
+  std::size_t distinct_ = 0;
+};
+
+std::string kernel_release() {
+  utsname name{};
+  uname(&name);
+  return name.release;
+}
+
+}  // namespace
 
 void add_report_options(CLI::App* sub, ReportOptions& options) {
   sub->add_option("--format", options.format, "Report format: text, json, sarif, junit, markdown")
@@ -93,6 +203,76 @@ int emit_report(analysis::CheckReport& report, const ReportOptions& options) {
   if (report.new_blocking_findings() > 0) return static_cast<int>(ExitCode::kWouldBlock);
   if (options.fail_on_workload_error && workload_failed) return static_cast<int>(ExitCode::kWouldBlock);
   return static_cast<int>(ExitCode::kOk);
+}
+
+WorkloadRun run_workload(const WorkloadRunOptions& options) {
+  tracer::LaunchOptions launch;
+  launch.argv = options.command;
+  launch.pin_to_one_cpu = options.pin_cpu;
+  launch.filters = options.filters;
+  analysis::ArgRelevance no_relevance;
+  ProgressLine progress(options.progress);
+  CallRecorder observer(options.relevance ? *options.relevance : no_relevance, options.enforced,
+                        options.stack_frames, progress);
+  WorkloadRun run;
+  run.started_at = utc_timestamp_now();
+  auto started = std::chrono::steady_clock::now();
+  tracer::LaunchError launch_error = tracer::LaunchError::kNone;
+  auto summary = tracer::run_command(launch, observer, &launch_error);
+  progress.clear();
+  if (!summary) {
+    // The workload never ran: a command that cannot be started is an input error, ptrace
+    // trouble is seccheck's.
+    bool input_error = launch_error == tracer::LaunchError::kNotFound ||
+                       launch_error == tracer::LaunchError::kNotExecutable;
+    throw UserError(input_error ? ExitCode::kUsage : ExitCode::kToolFailure, summary.error().message);
+  }
+  run.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.summary = *summary;
+  run.calls_seen = observer.aggregator().calls_seen();
+  run.calls = observer.aggregator().take_calls();
+  run.notices = observer.notices();
+  return run;
+}
+
+BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose) {
+  auto program = analysis::compile(profile, analysis::CompileMode::kBlockingToTrace, tag);
+  if (!program) throw UserError(ExitCode::kToolFailure, program.error().message);
+  if (verbose)
+    std::cerr << "seccheck: filter for " << profile.name << ": " << program->instructions.size()
+              << " BPF instructions\n";
+  return std::move(*program);
+}
+
+analysis::ResolvedProfile trace_everything_profile() {
+  analysis::ResolvedProfile profile;
+  profile.name = "record-everything";
+  profile.default_action = {analysis::ActionKind::kTrace, 0};
+  profile.architectures = {Arch::kX86_64, Arch::kI386, Arch::kX32};
+  return profile;
+}
+
+analysis::RunRecord full_record(const std::vector<std::string>& command, const WorkloadRun& run) {
+  analysis::RunRecord record;
+  record.command = command;
+  record.exit_status = run.summary.exit_status;
+  record.interrupted = run.summary.interrupted;
+  record.complete = true;
+  record.started_at = run.started_at;
+  record.duration_seconds = run.duration_seconds;
+  record.kernel = kernel_release();
+  record.processes = run.summary.processes;
+  record.calls_seen = run.calls_seen;
+  record.calls = run.calls;
+  record.notices = run.notices;
+  return record;
+}
+
+void write_text_file(const std::string& path, const std::string& text, const std::string& what) {
+  FILE* out = std::fopen(path.c_str(), "w");
+  if (!out) throw UserError(ExitCode::kUsage, path + ": cannot write the " + what);
+  bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+  if (std::fclose(out) != 0 || !written) throw UserError(ExitCode::kToolFailure, path + ": write failed");
 }
 
 }  // namespace seccheck::cli

@@ -1,9 +1,11 @@
-// What `check` and `diff` share: choosing and resolving the profiles, the report options, and
-// writing the report with the gate's exit status.
+// What `check`, `diff`, `generate` and `verify` share: choosing and resolving the profiles, the
+// report options, running a workload under the tracer with its calls aggregated, and writing the
+// report with the gate's exit status.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,8 @@
 #include "analysis/profile.h"
 #include "analysis/resolve.h"
 #include "analysis/run_record.h"
+#include "core/bpf_program.h"
+#include "tracer/tracer.h"
 
 namespace seccheck::cli {
 
@@ -39,6 +43,39 @@ SelectedProfiles select_profiles(const std::vector<std::string>& specs, const an
 analysis::ArgRelevance argument_relevance(const std::vector<analysis::Profile>& selected);
 
 std::string utc_timestamp_now();
+
+// A workload run under the tracer with stacked `filters`; every stop is aggregated into
+// RecordedCalls (first pid, executable, command line and call-site stack per distinct call).
+// With `enforced`, each stopped call gets that profile's verdict (fails with its errno, or
+// the process is killed), as the runtime's filter would answer it.
+struct WorkloadRunOptions {
+  std::vector<std::string> command;
+  std::vector<BpfProgram> filters;
+  const analysis::ArgRelevance* relevance = nullptr;
+  const analysis::ResolvedProfile* enforced = nullptr;
+  int stack_frames = 0;
+  bool pin_cpu = false;
+  bool progress = false;  // a one-line status on standard error
+};
+struct WorkloadRun {
+  tracer::TraceSummary summary;
+  std::uint64_t calls_seen = 0;
+  std::vector<analysis::RecordedCall> calls;  // sorted
+  std::vector<std::string> notices;
+  std::string started_at;
+  double duration_seconds = 0;
+};
+// Throws UserError: kUsage when the command cannot be started, kToolFailure for ptrace trouble.
+WorkloadRun run_workload(const WorkloadRunOptions& options);
+
+// Compiles `profile` with blocking actions rewritten to TRACE(tag); kToolFailure on error.
+BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose);
+// A filter that stops every call on every ABI: full recording.
+analysis::ResolvedProfile trace_everything_profile();
+// The run as a complete record (every call recorded), as `check --record` saves it.
+analysis::RunRecord full_record(const std::vector<std::string>& command, const WorkloadRun& run);
+// Writes `text` to `path`; an unwritable path is kUsage, a failed write kToolFailure.
+void write_text_file(const std::string& path, const std::string& text, const std::string& what);
 
 // Applies the baseline, renders in the chosen format to the chosen place, and returns the
 // gate's exit status (0 nothing new blocked, 1 something would be blocked, or the workload

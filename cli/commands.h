@@ -22,5 +22,8 @@ Command register_diff_command(CLI::App& app);
 Command register_profiles_command(CLI::App& app);
 Command register_explain_command(CLI::App& app);
 Command register_completion_command(CLI::App& app);
+Command register_generate_command(CLI::App& app);
+Command register_verify_command(CLI::App& app);
+Command register_merge_command(CLI::App& app);
 
 }  // namespace seccheck::cli

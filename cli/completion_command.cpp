@@ -199,7 +199,8 @@ CommandSpec describe(const CLI::App& app, std::vector<std::string> path) {
     OptionSpec o;
     for (const std::string& s : opt->get_snames()) o.names.push_back("-" + s);
     for (const std::string& l : opt->get_lnames()) o.names.push_back("--" + l);
-    o.takes_value = opt->get_type_size() != 0;  // as CLI11's formatter decides
+    // Flags expect no value (their type size is still 1 in CLI11 2.1).
+    o.takes_value = opt->get_expected_max() > 0;
     o.repeatable = opt->get_expected_max() > 1 || opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
     if (o.takes_value) o.value = classify_value(*opt, path);
     o.description = opt->get_description();
@@ -433,7 +434,7 @@ std::string sentence(std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   if (text.empty()) return "(undocumented)";
   const char last = text.back();
-  if (last != '.' && last != '!' && last != '?' && last != ':' && last != ')') text += '.';
+  if (last != '.' && last != '!' && last != '?' && last != ':') text += '.';
   return text;
 }
 

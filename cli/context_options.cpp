@@ -1,8 +1,8 @@
 #include "cli/context_options.h"
 
-#include <algorithm>
-
 #include "core/error.h"
+
+#include <algorithm>
 
 namespace seccheck::cli {
 namespace {
@@ -18,7 +18,8 @@ std::vector<std::string> split_caps(const std::vector<std::string>& values, cons
       start = comma + 1;
       if (item.empty()) continue;
       std::string upper = item;
-      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+      std::transform(upper.begin(), upper.end(), upper.begin(),
+                     [](unsigned char c) { return std::toupper(c); });
       if (upper == "ALL") {
         caps.push_back("ALL");
         continue;
@@ -31,28 +32,35 @@ std::vector<std::string> split_caps(const std::vector<std::string>& values, cons
   return caps;
 }
 
-bool has_all(const std::vector<std::string>& caps) { return std::find(caps.begin(), caps.end(), "ALL") != caps.end(); }
+bool has_all(const std::vector<std::string>& caps) {
+  return std::find(caps.begin(), caps.end(), "ALL") != caps.end();
+}
 
-}  // namespace
+} // namespace
 
 void add_context_options(CLI::App* sub, ContextOptions& options) {
   const std::string group = "Context (what the node's runtime decides)";
-  sub->add_option("--cap-add", options.cap_add, "Add capabilities to Docker's default 14 (SYS_ADMIN, CAP_BPF, ALL)")
+  sub->add_option("--cap-add", options.cap_add,
+                  "Add capabilities to Docker's default 14 (SYS_ADMIN, CAP_BPF, ALL)")
       ->group(group)
       ->type_name("CAP[,CAP]");
   sub->add_option("--cap-drop", options.cap_drop, "Drop capabilities (ALL drops every one)")
       ->group(group)
       ->type_name("CAP[,CAP]");
   sub->add_flag("--privileged", options.privileged, "All 41 capabilities")->group(group);
-  sub->add_option("--kernel", options.kernel, "The node's kernel for minKernel rules (default: the running one)")
+  sub->add_option("--kernel", options.kernel,
+                  "The node's kernel for minKernel rules (default: the running one)")
       ->group(group)
       ->type_name("X.Y");
-  sub->add_option("--runtime", options.runtime, "The OCI runtime: runc adds its ENOSYS stub for calls newer than the profile, crun does not")
+  sub->add_option(
+         "--runtime", options.runtime,
+         "The OCI runtime: runc adds its ENOSYS stub for calls newer than the profile, crun does not")
       ->group(group)
       ->check(CLI::IsMember({"runc", "crun"}))
       ->default_str("runc");
   sub->add_option("--libseccomp", options.libseccomp,
-                  "The libseccomp the runtime links; 2.5 (Debian 12) cannot name statmount, listmount, mseal, lsm_*, ... "
+                  "The libseccomp the runtime links; 2.5 (Debian 12) cannot name statmount, listmount, "
+                  "mseal, lsm_*, ... "
                   "(default: knows every call)")
       ->group(group)
       ->type_name("X.Y");
@@ -69,7 +77,8 @@ analysis::Context make_context(const ContextOptions& options) {
     context.capabilities.clear();
   }
   if (!options.privileged) {
-    for (const auto& cap : drops) context.capabilities.erase(cap);
+    for (const auto& cap : drops)
+      context.capabilities.erase(cap);
     for (const auto& cap : adds) {
       if (cap != "ALL") context.capabilities.insert(cap);
     }
@@ -83,13 +92,14 @@ analysis::Context make_context(const ContextOptions& options) {
   if (!options.libseccomp.empty()) {
     auto version = analysis::parse_kernel_version(options.libseccomp);
     if (!version || version->major != 2 || version->minor < 5) {
-      throw UserError(ExitCode::kUsage, "--libseccomp: '" + options.libseccomp +
-                                            "' is not a modelled libseccomp version (use 2.5 for Debian 12's 2.5.4, "
-                                            "or 2.6 and later)");
+      throw UserError(ExitCode::kUsage,
+                      "--libseccomp: '" + options.libseccomp +
+                          "' is not a modelled libseccomp version (use 2.5 for Debian 12's 2.5.4, "
+                          "or 2.6 and later)");
     }
     context.libseccomp = *version;
   }
   return context;
 }
 
-}  // namespace seccheck::cli
+} // namespace seccheck::cli

@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   std::vector<cli::Command> commands = {
       cli::register_check_command(app),
       cli::register_diff_command(app),
+      cli::register_generate_command(app),
+      cli::register_verify_command(app),
+      cli::register_merge_command(app),
       cli::register_trace_command(app),
       cli::register_profiles_command(app),
       cli::register_explain_command(app),

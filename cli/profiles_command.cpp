@@ -4,16 +4,6 @@
 // after resolution, or the default action), the way the reference README's tables do; the
 // same rules in another order compare equal. `--raw` compares the files as written: rules
 // added and removed, with their conditions, grouped like "+ ALLOW if CAP_SYS_ADMIN: clone3".
-#include <algorithm>
-#include <iostream>
-#include <map>
-#include <memory>
-#include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
-#include <string>
-#include <vector>
-
 #include "analysis/catalog.h"
 #include "analysis/errno_names.h"
 #include "analysis/evaluate.h"
@@ -24,6 +14,16 @@
 #include "cli/help_example.h"
 #include "core/error.h"
 #include "core/syscall_table.h"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace seccheck::cli {
 namespace {
@@ -48,14 +48,14 @@ std::vector<analysis::Profile> load_or_fail(const std::string& name) {
 
 std::string short_action_text(const Action& action) {
   switch (action.kind) {
-    case ActionKind::kAllow: return "allow";
-    case ActionKind::kErrno: return action.value ? analysis::errno_name(*action.value) : "ERRNO";
-    case ActionKind::kKillProcess: return "KILL_PROCESS";
-    case ActionKind::kKillThread: return "KILL_THREAD";
-    case ActionKind::kTrap: return "TRAP";
-    case ActionKind::kNotify: return "NOTIFY";
-    case ActionKind::kTrace: return "TRACE";
-    case ActionKind::kLog: return "LOG";
+  case ActionKind::kAllow: return "allow";
+  case ActionKind::kErrno: return action.value ? analysis::errno_name(*action.value) : "ERRNO";
+  case ActionKind::kKillProcess: return "KILL_PROCESS";
+  case ActionKind::kKillThread: return "KILL_THREAD";
+  case ActionKind::kTrap: return "TRAP";
+  case ActionKind::kNotify: return "NOTIFY";
+  case ActionKind::kTrace: return "TRACE";
+  case ActionKind::kLog: return "LOG";
   }
   return "?";
 }
@@ -63,7 +63,8 @@ std::string short_action_text(const Action& action) {
 // As the file writes it: ALLOW, ERRNO(38), ERRNO (no errnoRet).
 std::string raw_action_text(const Action& action) {
   if (action.kind == ActionKind::kAllow) return "ALLOW";
-  if (action.kind == ActionKind::kErrno) return action.value ? "ERRNO(" + std::to_string(*action.value) + ")" : "ERRNO";
+  if (action.kind == ActionKind::kErrno)
+    return action.value ? "ERRNO(" + std::to_string(*action.value) + ")" : "ERRNO";
   return short_action_text(action);
 }
 
@@ -95,12 +96,14 @@ std::string args_text(const std::vector<analysis::ArgCondition>& args) {
 std::string pad(const std::string& text, std::size_t width) {
   // Count UTF-8 code points so "…" lines up.
   std::size_t shown = 0;
-  for (unsigned char c : text) shown += (c & 0xC0) != 0x80;
+  for (unsigned char c : text)
+    shown += (c & 0xC0) != 0x80;
   return text + std::string(width > shown ? width - shown : 0, ' ');
 }
 
 std::string loader_text(analysis::ProfileLoader loader) {
-  return loader == analysis::ProfileLoader::kMoby ? "moby (Docker, containerd)" : "containers/common (CRI-O, Podman)";
+  return loader == analysis::ProfileLoader::kMoby ? "moby (Docker, containerd)"
+                                                  : "containers/common (CRI-O, Podman)";
 }
 
 int run_list() {
@@ -111,17 +114,19 @@ int run_list() {
     runtime_width = std::max(runtime_width, entry.runtime.size());
     version_width = std::max(version_width, entry.version.size());
   }
-  std::cout << pad("NAME", name_width + 2) << pad("RUNTIME", runtime_width + 2) << pad("VERSION", version_width + 2)
-            << pad("LATEST", 8) << "RELEASES\n";
+  std::cout << pad("NAME", name_width + 2) << pad("RUNTIME", runtime_width + 2)
+            << pad("VERSION", version_width + 2) << pad("LATEST", 8) << "RELEASES\n";
   for (const auto& entry : entries) {
     std::cout << pad(entry.name, name_width + 2) << pad(entry.runtime, runtime_width + 2)
-              << pad(entry.version, version_width + 2) << pad(entry.latest ? "latest" : "", 8) << entry.releases << "\n";
+              << pad(entry.version, version_width + 2) << pad(entry.latest ? "latest" : "", 8)
+              << entry.releases << "\n";
   }
-  std::cout << "\nAlso: docker, containerd, crio, podman (latest; crio and podman = the newest containers-common "
-               "release),\n"
-               "runtime-default (latest docker, containerd, crio), RUNTIME@X.Y (newest X.Y release), RUNTIME@X.Y.Z "
-               "(exact release),\n"
-               "containers-common@main, or a profile file path.\n";
+  std::cout
+      << "\nAlso: docker, containerd, crio, podman (latest; crio and podman = the newest containers-common "
+         "release),\n"
+         "runtime-default (latest docker, containerd, crio), RUNTIME@X.Y (newest X.Y release), RUNTIME@X.Y.Z "
+         "(exact release),\n"
+         "containers-common@main, or a profile file path.\n";
   return 0;
 }
 
@@ -142,10 +147,11 @@ void show_profile(const analysis::Profile& profile) {
   const analysis::CatalogEntry* entry = analysis::catalog_entry_for(profile.name);
   std::cout << profile.name << "\n";
   if (entry) {
-    std::cout << "  runtime:       " << entry->runtime << " " << entry->version << (entry->latest ? " (latest)" : "")
+    std::cout << "  runtime:       " << entry->runtime << " " << entry->version
+              << (entry->latest ? " (latest)" : "")
               << "\n  releases:      " << (entry->releases.empty() ? "(none)" : entry->releases)
-              << "\n  upstream:      " << entry->source
-              << "\n  loader:        " << loader_text(entry->loader) << "\n";
+              << "\n  upstream:      " << entry->source << "\n  loader:        " << loader_text(entry->loader)
+              << "\n";
     if (!entry->parent.empty()) std::cout << "  catalog form:  changes against " << entry->parent << "\n";
   } else {
     std::cout << "  source:        " << profile.source << "\n";
@@ -162,13 +168,15 @@ void show_profile(const analysis::Profile& profile) {
   std::cout << "\n";
   if (!profile.architectures.empty()) {
     std::cout << "  architectures:";
-    for (const auto& arch : profile.architectures) std::cout << " " << arch;
+    for (const auto& arch : profile.architectures)
+      std::cout << " " << arch;
     std::cout << "\n";
   }
   for (std::size_t i = 0; i < profile.arch_map.size(); ++i) {
     const auto& row = profile.arch_map[i];
     std::cout << (i == 0 ? "  archMap:       " : "                 ") << row.architecture;
-    for (const auto& sub : row.sub_architectures) std::cout << " +" << sub;
+    for (const auto& sub : row.sub_architectures)
+      std::cout << " +" << sub;
     std::cout << "\n";
   }
   std::cout << "  rules (" << profile.rules.size() << ", in file order):\n";
@@ -189,7 +197,8 @@ int run_show(const ProfilesOptions& options) {
     } else {
       // Several (runtime-default): a JSON array of the profiles.
       nlohmann::ordered_json array = nlohmann::ordered_json::array();
-      for (const auto& profile : profiles) array.push_back(nlohmann::ordered_json::parse(analysis::profile_to_json(profile)));
+      for (const auto& profile : profiles)
+        array.push_back(nlohmann::ordered_json::parse(analysis::profile_to_json(profile)));
       std::cout << array.dump(2) << "\n";
     }
     return 0;
@@ -206,8 +215,9 @@ int run_show(const ProfilesOptions& options) {
 
 const analysis::Profile& single(const std::vector<analysis::Profile>& profiles, const std::string& name) {
   if (profiles.size() != 1) {
-    throw UserError(ExitCode::kUsage, "profiles diff: '" + name + "' names " + std::to_string(profiles.size()) +
-                                          " profiles; compare one against one (e.g. docker, containerd, crio)");
+    throw UserError(ExitCode::kUsage,
+                    "profiles diff: '" + name + "' names " + std::to_string(profiles.size()) +
+                        " profiles; compare one against one (e.g. docker, containerd, crio)");
   }
   return profiles.front();
 }
@@ -215,7 +225,8 @@ const analysis::Profile& single(const std::vector<analysis::Profile>& profiles, 
 // What one resolved profile does with `name` on `arch`: its rules (sorted, so order does
 // not matter) or the default action.
 std::string effective(const analysis::ResolvedProfile& profile, Arch arch, const std::string& name, int nr) {
-  if (std::find(profile.architectures.begin(), profile.architectures.end(), arch) == profile.architectures.end()) {
+  if (std::find(profile.architectures.begin(), profile.architectures.end(), arch) ==
+      profile.architectures.end()) {
     return "killed (bad arch)";
   }
   if (const auto* stub = analysis::enosys_stub_for(profile, arch); stub && nr > stub->above) {
@@ -233,12 +244,13 @@ std::string effective(const analysis::ResolvedProfile& profile, Arch arch, const
   // unconditional ones the first added wins): take the evaluator's verdict.
   if (unconditional) return short_action_text(analysis::evaluate(profile, arch, nr, {}).action);
   std::string out;
-  for (const auto& part : parts) out += (out.empty() ? "" : "; ") + part;
+  for (const auto& part : parts)
+    out += (out.empty() ? "" : "; ") + part;
   return out;
 }
 
 struct RawItem {
-  std::string group;  // "ALLOW [arg0!=40] if CAP_SYS_ADMIN"
+  std::string group; // "ALLOW [arg0!=40] if CAP_SYS_ADMIN"
   std::string name;
   auto operator<=>(const RawItem&) const = default;
 };
@@ -249,15 +261,18 @@ std::multiset<RawItem> raw_items(const analysis::Profile& profile) {
     std::string group = raw_action_text(rule.action) + args_text(rule.args);
     const std::string condition = analysis::condition_text(rule);
     if (!condition.empty()) group += " " + condition;
-    for (const auto& name : rule.names) items.insert({group, name});
+    for (const auto& name : rule.names)
+      items.insert({group, name});
   }
   return items;
 }
 
 std::string arch_map_text(const analysis::Profile& profile) {
   std::string out;
-  for (const auto& row : profile.arch_map) out += (out.empty() ? "" : " ") + row.architecture;
-  for (const auto& arch : profile.architectures) out += (out.empty() ? "" : " ") + arch;
+  for (const auto& row : profile.arch_map)
+    out += (out.empty() ? "" : " ") + row.architecture;
+  for (const auto& arch : profile.architectures)
+    out += (out.empty() ? "" : " ") + arch;
   return out.empty() ? "(none)" : out;
 }
 
@@ -280,14 +295,18 @@ int run_raw_diff(const analysis::Profile& a, const analysis::Profile& b) {
   }
   const auto items_a = raw_items(a), items_b = raw_items(b);
   std::vector<RawItem> removed, added;
-  std::set_difference(items_a.begin(), items_a.end(), items_b.begin(), items_b.end(), std::back_inserter(removed));
-  std::set_difference(items_b.begin(), items_b.end(), items_a.begin(), items_a.end(), std::back_inserter(added));
+  std::set_difference(items_a.begin(), items_a.end(), items_b.begin(), items_b.end(),
+                      std::back_inserter(removed));
+  std::set_difference(items_b.begin(), items_b.end(), items_a.begin(), items_a.end(),
+                      std::back_inserter(added));
   for (const auto& [sign, list] : {std::pair{'+', &added}, std::pair{'-', &removed}}) {
     std::map<std::string, std::vector<std::string>> groups;
-    for (const auto& item : *list) groups[item.group].push_back(item.name);
+    for (const auto& item : *list)
+      groups[item.group].push_back(item.name);
     for (const auto& [group, names] : groups) {
       std::string joined;
-      for (const auto& name : names) joined += (joined.empty() ? "" : ", ") + name;
+      for (const auto& name : names)
+        joined += (joined.empty() ? "" : ", ") + name;
       std::cout << "  " << sign << " " << group << ": " << joined << "\n";
       ++changes;
     }
@@ -310,12 +329,15 @@ int run_diff(const ProfilesOptions& options) {
 
   const analysis::Context context = make_context(options.context);
   const auto arch = parse_arch(options.diff_arch);
-  if (!arch) throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32)");
+  if (!arch)
+    throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32)");
   const auto resolved_a = analysis::resolve(a, context);
   const auto resolved_b = analysis::resolve(b, context);
-  std::cout << "effective difference on " << arch_name(*arch) << " (" << analysis::describe(context) << "):\n";
+  std::cout << "effective difference on " << arch_name(*arch) << " (" << analysis::describe(context)
+            << "):\n";
   for (const auto* resolved : {&resolved_a, &resolved_b}) {
-    for (const auto& note : resolved->notes) std::cout << "  note (" << resolved->name << "): " << note << "\n";
+    for (const auto& note : resolved->notes)
+      std::cout << "  note (" << resolved->name << "): " << note << "\n";
   }
 
   struct Row {
@@ -339,27 +361,34 @@ int run_diff(const ProfilesOptions& options) {
     return 0;
   }
   std::cout << pad("SYSCALL", name_width + 2) << pad(a.name, left_width + 2) << b.name << "\n";
-  for (const auto& row : rows) std::cout << pad(row.name, name_width + 2) << pad(row.left, left_width + 2) << row.right << "\n";
+  for (const auto& row : rows)
+    std::cout << pad(row.name, name_width + 2) << pad(row.left, left_width + 2) << row.right << "\n";
   std::cout << rows.size() << " syscall" << (rows.size() == 1 ? "" : "s") << " differ\n";
   return 0;
 }
 
-}  // namespace
+} // namespace
 
 Command register_profiles_command(CLI::App& app) {
   auto options = std::make_shared<ProfilesOptions>();
-  CLI::App* sub = app.add_subcommand("profiles", "List, show and compare the built-in RuntimeDefault profiles");
+  CLI::App* sub =
+      app.add_subcommand("profiles", "List, show and compare the built-in RuntimeDefault profiles");
   sub->require_subcommand(1);
-  CLI::App* list = sub->add_subcommand("list", "The catalog: every Docker, containerd and containers-common version");
-  CLI::App* show = sub->add_subcommand("show", "A profile's default action, architectures and rules with conditions");
-  show->add_option("NAME", options->show_name, "Catalog name (docker, docker@24.0, crio, ...) or profile file")
+  CLI::App* list =
+      sub->add_subcommand("list", "The catalog: every Docker, containerd and containers-common version");
+  CLI::App* show =
+      sub->add_subcommand("show", "A profile's default action, architectures and rules with conditions");
+  show->add_option("NAME", options->show_name,
+                   "Catalog name (docker, docker@24.0, crio, ...) or profile file")
       ->required();
   show->add_flag("--json", options->show_json, "Print the profile as OCI / Docker seccomp JSON");
-  CLI::App* diff = sub->add_subcommand("diff", "What differs between two profiles for one context, per syscall");
+  CLI::App* diff =
+      sub->add_subcommand("diff", "What differs between two profiles for one context, per syscall");
   diff->add_option("A", options->diff_a, "Catalog name or profile file")->required();
   diff->add_option("B", options->diff_b, "Catalog name or profile file")->required();
   diff->add_flag("--raw", options->diff_raw, "Compare the rules as written (added/removed, all conditions)");
-  diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32")->default_str("x86_64");
+  diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32")
+      ->default_str("x86_64");
   add_context_options(diff, options->context);
   set_example(list, "seccheck profiles list");
   set_example(show, "seccheck profiles show docker@24.0");
@@ -374,4 +403,4 @@ Command register_profiles_command(CLI::App& app) {
           }};
 }
 
-}  // namespace seccheck::cli
+} // namespace seccheck::cli

@@ -2,6 +2,8 @@
 // of findings with one verdict column per profile, and the details (reasons, first process,
 // call sites) folded in a <details> block. Every workload string is escaped: table cells
 // cannot be split by `|`, code spans cannot be broken by backticks, HTML cannot be injected.
+#include <algorithm>
+
 #include "report/format.h"
 #include "report/renderers.h"
 
@@ -78,20 +80,12 @@ class MarkdownRenderer : public Renderer {
   }
 
  private:
-  // Text inside a `code span`: backslash escapes do not work there, so backticks become ',
-  // and `|` (which splits a table row even inside a span on GitHub) becomes \|, which GitHub
-  // turns back into |.
+  // Text inside a `code span` (used outside tables only): GitHub shows it literally, so HTML
+  // and Markdown need no escaping there, but backslash escapes do not work either, so a
+  // backtick (which would end the span) becomes '.
   static std::string code_span(const std::string& text) {
-    std::string out;
-    for (char c : escape_terminal(text)) {
-      if (c == '`') {
-        out += '\'';
-      } else if (c == '|') {
-        out += "\\|";
-      } else {
-        out += c;
-      }
-    }
+    std::string out = escape_terminal(text);
+    std::replace(out.begin(), out.end(), '`', '\'');
     return out;
   }
 

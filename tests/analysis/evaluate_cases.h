@@ -73,18 +73,18 @@ inline std::vector<EvalCase> eval_cases() {
       // unconditional rules win over conditional ones, the first unconditional one stays
       {"UnconditionalFirstWins", ops, x64, "setns", {}, A::kAllow, {}, 9},
       {"UnconditionalBeatsEarlierConditional", ops, x64, "getpid", {0}, A::kAllow, {}, 12},
-      // conflicting conditional rules: libseccomp's tree order decides
-      {"ConflictEqVsNe", ops, x64, "getuid", {40}, A::kAllow, {}, 14},
+      // conflicting conditional rules: libseccomp's tree order decides (measured: the greatest node wins)
+      {"ConflictEqVsNe", ops, x64, "getuid", {40}, A::kErrno, 16u, 13},
       {"ConflictNeMisses", ops, x64, "getuid", {16}, A::kErrno, 1u, -1},
       {"ConflictOnlyNe", ops, x64, "getuid", {3}, A::kAllow, {}, 14},
-      {"ConflictGtVsLt", ops, x64, "geteuid", {15}, A::kErrno, 17u, 22},
+      {"ConflictGtVsLt", ops, x64, "geteuid", {15}, A::kAllow, {}, 23},
       {"ConflictOnlyLt", ops, x64, "geteuid", {5}, A::kAllow, {}, 23},
       {"ConflictOnlyGt", ops, x64, "geteuid", {25}, A::kErrno, 17u, 22},
-      {"ConflictAcrossArgs", ops, x64, "getegid", {5, 5}, A::kAllow, {}, 25},
+      {"ConflictAcrossArgs", ops, x64, "getegid", {5, 5}, A::kErrno, 18u, 24},
       {"ConflictAcrossArgsOnlyArg1", ops, x64, "getegid", {4, 5}, A::kErrno, 18u, 24},
-      {"ConflictGeGe", ops, x64, "getppid", {10000}, A::kAllow, {}, 27},
+      {"ConflictGeGe", ops, x64, "getppid", {10000}, A::kErrno, 19u, 28},
       {"ConflictGeOnlyLower", ops, x64, "getppid", {5000}, A::kAllow, {}, 27},
-      {"ConflictLeLe", ops, x64, "getpgrp", {10}, A::kErrno, 20u, 29},
+      {"ConflictLeLe", ops, x64, "getpgrp", {10}, A::kAllow, {}, 30},
       {"ConflictLeOnlyHigher", ops, x64, "getpgrp", {70}, A::kErrno, 20u, 29},
       // a rule equal to the default action is skipped
       {"DefaultEqualRuleSkipped", ops, x64, "getgid", {0}, A::kErrno, 1u, -1},

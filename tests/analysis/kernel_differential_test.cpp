@@ -125,23 +125,37 @@ std::vector<Call> number_corpus(Arch arch, int step) {
   return calls;
 }
 
+// The kernel runs no seccomp filter for x86_64 uretprobe (335) and uprobe (336): they are only
+// valid from the kernel's own trampolines (seccomp passes them through since Linux 6.1x), so
+// the filter under test cannot decide them. seccheck's evaluator does not model that.
+bool kernel_skips_seccomp(Arch arch, int nr) { return arch == Arch::kX86_64 && (nr == 335 || nr == 336); }
+
 struct Tally {
   int calls = 0;
   int mismatches = 0;
   std::string first_failures;
 };
 
-void check_calls(const ResolvedProfile& profile, const std::vector<Call>& calls, Tally& tally, const std::string& label) {
+void check_calls(const ResolvedProfile& profile, const std::vector<Call>& all_calls, Tally& tally,
+                 const std::string& label) {
   Result<BpfProgram> program = compile(profile, CompileMode::kAsIs);
   ASSERT_TRUE(program.ok()) << label << ": " << program.error().message;
-  for (const Call& call : calls) {
+  std::vector<Call> calls;
+  std::vector<seccheck::testing::KernelCall> kernel_calls;
+  for (const Call& call : all_calls) {
+    if (kernel_skips_seccomp(call.arch, call.nr)) continue;
+    calls.push_back(call);
+    kernel_calls.push_back({call.arch, call.nr, call.args});
+  }
+  std::vector<Observation> seen = seccheck::testing::run_batch_under_filter(*program, true, kernel_calls);
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const Call& call = calls[i];
     Verdict verdict = evaluate(profile, call.arch, call.nr, call.args);
     Observation expected = expected_with_backstop(verdict);
-    Observation seen = run_under_filter(*program, true, call.arch, call.nr, call.args);
     ++tally.calls;
-    if (!same_observation(expected, seen)) {
+    if (!same_observation(expected, seen[i])) {
       if (++tally.mismatches <= 15) {
-        tally.first_failures += "\n  " + label + ": " + call_text(call) + ": kernel " + seen.describe() +
+        tally.first_failures += "\n  " + label + ": " + call_text(call) + ": kernel " + seen[i].describe() +
                                 ", evaluator " + expected.describe() + " (" + verdict.reason + ")";
       }
     }
@@ -293,13 +307,26 @@ TEST(KernelDifferential, BlockingToTraceStopsEveryBlockedCall) {
     std::vector<Call> calls = argument_corpus(profile, Arch::kX86_64);
     for (Call call : number_corpus(Arch::kX86_64, 1)) calls.push_back(call);
     for (Call call : number_corpus(Arch::kX32, 1)) calls.push_back(call);
+    std::vector<Call> blocked_calls;
+    std::vector<seccheck::testing::KernelCall> kernel_calls;
+    std::vector<std::string> reasons;
     for (const Call& call : calls) {
+      if (kernel_skips_seccomp(call.arch, call.nr)) continue;
       Verdict verdict = evaluate(profile, call.arch, call.nr, call.args);
       if (!verdict.blocked()) continue;
+      blocked_calls.push_back(call);
+      kernel_calls.push_back({call.arch, call.nr, call.args});
+      reasons.push_back(verdict.reason);
+    }
+    std::vector<Observation> seen = seccheck::testing::run_batch_under_filter(*program, false, kernel_calls);
+    int failures = 0;
+    for (std::size_t i = 0; i < blocked_calls.size(); ++i) {
       ++blocked;
-      Observation seen = run_under_filter(*program, false, call.arch, call.nr, call.args);
-      EXPECT_TRUE(seen.ret == -1 && seen.err == ENOSYS && !seen.killed && !seen.trapped)
-          << label << ": " << call_text(call) << ": " << seen.describe() << " (" << verdict.reason << ")";
+      const bool stopped = seen[i].ret == -1 && seen[i].err == ENOSYS && !seen[i].killed && !seen[i].trapped;
+      if (!stopped && ++failures <= 10) {
+        ADD_FAILURE() << label << ": " << call_text(blocked_calls[i]) << ": " << seen[i].describe() << " ("
+                      << reasons[i] << ")";
+      }
     }
     // Harmless calls the profile allows must run.
     for (const char* name : {"getpid", "getppid", "gettid"}) {

@@ -20,19 +20,23 @@
 namespace seccheck::testing {
 namespace {
 
-struct Shared {
-  std::atomic<int> done;
-  std::atomic<int> trapped;
+struct Result1 {
   long ret;
   int err;
+};
+
+struct Shared {
+  std::atomic<int> progress;  // calls finished
+  std::atomic<int> done;      // the child finished its last call
+  std::atomic<int> trapped;   // the handler ran for call `progress`
   char setup_error[128];
+  Result1 results[1];  // really `count` entries
 };
 
 Shared* g_shared = nullptr;
 
 void on_sigsys(int) {
   g_shared->trapped.store(1);
-  g_shared->done.store(1);
   // rt_sigreturn would meet the filters too: wait here for the parent's SIGKILL.
   for (;;) {
   }
@@ -49,7 +53,109 @@ long load(const sock_filter* instructions, std::size_t count) {
   return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
+[[noreturn]] void child_main(Shared* shared, const BpfProgram& program, bool backstop,
+                             const std::vector<KernelCall>& calls, std::size_t first) {
+  g_shared = shared;
+  struct sigaction action {};
+  action.sa_handler = on_sigsys;
+  sigaction(SIGSYS, &action, nullptr);
+  rlimit no_core{0, 0};
+  setrlimit(RLIMIT_CORE, &no_core);  // a SIGSYS kill must not write a core file
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail("PR_SET_NO_NEW_PRIVS");
+  if (backstop) {
+    const sock_filter trace_all[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_seccomp, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+    };
+    if (load(trace_all, std::size(trace_all)) != 0) child_fail("loading the backstop");
+  }
+  if (load(program.instructions.data(), program.instructions.size()) != 0) child_fail("loading the program");
+  for (std::size_t i = first; i < calls.size(); ++i) {
+    const KernelCall& call = calls[i];
+    const long raw_nr = call.arch == Arch::kX32 ? (call.nr | static_cast<long>(kX32SyscallBit)) : call.nr;
+    long ret = syscall(raw_nr, call.args[0], call.args[1], call.args[2], call.args[3], call.args[4], call.args[5]);
+    shared->results[i].err = ret == -1 ? errno : 0;
+    shared->results[i].ret = ret;
+    shared->progress.store(static_cast<int>(i + 1));
+  }
+  shared->done.store(1);
+  for (;;) syscall(SYS_exit_group, 0);  // may be refused: the parent kills us
+}
+
 }  // namespace
+
+std::vector<Observation> run_batch_under_filter(const BpfProgram& program, bool backstop,
+                                                const std::vector<KernelCall>& calls) {
+  std::vector<Observation> out(calls.size());
+  const std::size_t bytes = sizeof(Shared) + sizeof(Result1) * (calls.size() + 1);
+  std::size_t next = 0;
+  while (next < calls.size()) {
+    void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) {
+      out[next].setup_error = "mmap failed";
+      return out;
+    }
+    Shared* shared = new (memory) Shared{};
+    shared->progress.store(static_cast<int>(next));
+    pid_t pid = fork();
+    if (pid == 0) child_main(shared, program, backstop, calls, next);
+    if (pid < 0) {
+      out[next].setup_error = std::string("fork: ") + std::strerror(errno);
+      munmap(memory, bytes);
+      return out;
+    }
+    int status = 0;
+    bool exited = false;
+    int last_progress = shared->progress.load();
+    int idle = 0;
+    while (!shared->done.load() && !shared->trapped.load()) {
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      int progress = shared->progress.load();
+      if (progress != last_progress) {
+        last_progress = progress;
+        idle = 0;
+      } else if (++idle > 100000) {  // ~5 s without progress
+        break;
+      }
+      timespec pause{0, 50000};
+      nanosleep(&pause, nullptr);
+    }
+    if (!exited) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+    }
+    const std::size_t finished = static_cast<std::size_t>(shared->progress.load());
+    for (std::size_t i = next; i < finished; ++i) {
+      out[i].ret = shared->results[i].ret;
+      out[i].err = shared->results[i].err;
+    }
+    next = finished;
+    if (next < calls.size()) {
+      Observation& current = out[next];
+      if (shared->setup_error[0] != '\0') {
+        current.setup_error = shared->setup_error;
+      } else if (shared->trapped.load()) {
+        current.trapped = true;
+      } else if (exited && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+        current.killed = true;
+      } else if (exited) {
+        current.setup_error = "child ended unexpectedly, status " + std::to_string(status);
+      } else {
+        current.timed_out = true;
+      }
+      ++next;
+    }
+    munmap(memory, bytes);
+  }
+  return out;
+}
 
 std::string Observation::describe() const {
   if (!setup_error.empty()) return "setup error: " + setup_error;
@@ -62,78 +168,7 @@ std::string Observation::describe() const {
 
 Observation run_under_filter(const BpfProgram& program, bool backstop, Arch arch, int nr,
                              const std::array<std::uint64_t, 6>& args) {
-  void* memory = mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  Observation obs;
-  if (memory == MAP_FAILED) {
-    obs.setup_error = "mmap failed";
-    return obs;
-  }
-  Shared* shared = new (memory) Shared{};
-  const long raw_nr = arch == Arch::kX32 ? (nr | static_cast<long>(kX32SyscallBit)) : nr;
-  pid_t pid = fork();
-  if (pid == 0) {
-    g_shared = shared;
-    struct sigaction action {};
-    action.sa_handler = on_sigsys;
-    sigaction(SIGSYS, &action, nullptr);
-    rlimit no_core{0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);  // a SIGSYS kill must not write a core file
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail("PR_SET_NO_NEW_PRIVS");
-    if (backstop) {
-      const sock_filter trace_all[] = {
-          BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)),
-          BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
-          BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
-          BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_seccomp, 0, 1),
-          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-          BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-      };
-      if (load(trace_all, std::size(trace_all)) != 0) child_fail("loading the backstop");
-    }
-    if (load(program.instructions.data(), program.instructions.size()) != 0) child_fail("loading the program");
-    long ret = syscall(raw_nr, args[0], args[1], args[2], args[3], args[4], args[5]);
-    shared->err = ret == -1 ? errno : 0;
-    shared->ret = ret;
-    shared->done.store(1);
-    for (;;) syscall(SYS_exit_group, 0);  // may be refused: the parent kills us
-  }
-  if (pid < 0) {
-    obs.setup_error = std::string("fork: ") + std::strerror(errno);
-    munmap(memory, sizeof(Shared));
-    return obs;
-  }
-  int status = 0;
-  bool exited = false;
-  for (int i = 0; i < 200000; ++i) {  // up to ~10 s
-    if (shared->done.load()) break;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) {
-      exited = true;
-      break;
-    }
-    timespec pause{0, 50000};
-    nanosleep(&pause, nullptr);
-  }
-  if (!exited) {
-    obs.timed_out = !shared->done.load();
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  }
-  if (shared->setup_error[0] != '\0') {
-    obs.setup_error = shared->setup_error;
-  } else if (exited && WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
-    obs.killed = true;
-  } else if (shared->trapped.load()) {
-    obs.trapped = true;
-  } else if (shared->done.load()) {
-    obs.ret = shared->ret;
-    obs.err = shared->err;
-    obs.timed_out = false;
-  } else if (exited) {
-    obs.setup_error = "child ended unexpectedly, status " + std::to_string(status);
-  }
-  munmap(memory, sizeof(Shared));
-  return obs;
+  return run_batch_under_filter(program, backstop, {KernelCall{arch, nr, args}}).front();
 }
 
 Observation expected_with_backstop(const analysis::Verdict& verdict) {

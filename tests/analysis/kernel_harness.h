@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "analysis/evaluate.h"
 #include "core/arch.h"
@@ -31,6 +32,16 @@ struct Observation {
 // kernel refuses them). i386 cannot be issued on this kernel.
 Observation run_under_filter(const BpfProgram& program, bool backstop, Arch arch, int nr,
                              const std::array<std::uint64_t, 6>& args);
+
+struct KernelCall {
+  Arch arch;
+  int nr;
+  std::array<std::uint64_t, 6> args;
+};
+// Many calls, in as few children as possible: a child runs calls in order until one kills or
+// traps it, then a fresh child goes on with the next call.
+std::vector<Observation> run_batch_under_filter(const BpfProgram& program, bool backstop,
+                                                const std::vector<KernelCall>& calls);
 
 // What the kernel must show for a verdict, with the backstop in place.
 Observation expected_with_backstop(const analysis::Verdict& verdict);

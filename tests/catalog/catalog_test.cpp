@@ -1,16 +1,15 @@
 // The catalog's invariants: no duplicates, every name known, every typed name resolves, and
 // every entry equals the reference file it was derived from.
-#include <gtest/gtest.h>
-
-#include <map>
-#include <set>
-#include <string>
-
 #include "analysis/catalog.h"
 #include "analysis/profile_parser.h"
 #include "analysis/syscall_names.h"
 #include "tests/catalog/catalog_compare.h"
 #include "tests/support/run_process.h"
+
+#include <gtest/gtest.h>
+#include <map>
+#include <set>
+#include <string>
 
 namespace seccheck::analysis {
 namespace {
@@ -66,12 +65,13 @@ TEST(Catalog, NoDuplicateRulesWithinAnEntryExceptUpstreamOnes) {
     auto keys = rule_keys(profiles->front());
     std::set<std::string> seen;
     int duplicates = 0;
-    for (const auto& key : keys) duplicates += seen.insert(key).second ? 0 : 1;
+    for (const auto& key : keys)
+      duplicates += seen.insert(key).second ? 0 : 1;
     // containers-common 0.50.1 … 0.63.0 repeat `socket ALLOW [arg2!=9] if no CAP_AUDIT_WRITE`
     // upstream; nothing else is duplicated.
-    const bool upstream_duplicate = entry.runtime == "containers-common" &&
-                                    (entry.version == "0.50.1" || entry.version == "0.58.0" ||
-                                     entry.version == "0.60.0" || entry.version == "0.63.0");
+    const bool upstream_duplicate =
+        entry.runtime == "containers-common" && (entry.version == "0.50.1" || entry.version == "0.58.0" ||
+                                                 entry.version == "0.60.0" || entry.version == "0.63.0");
     EXPECT_EQ(duplicates, upstream_duplicate ? 1 : 0) << entry.name;
   }
 }
@@ -81,7 +81,8 @@ TEST(Catalog, EverySyscallNameIsKnown) {
     auto profiles = catalog_profiles(entry.name);
     ASSERT_TRUE(profiles) << profiles.error().message;
     for (const auto& rule : profiles->front().rules) {
-      for (const auto& name : rule.names) EXPECT_TRUE(is_known_profile_syscall(name)) << entry.name << ": " << name;
+      for (const auto& name : rule.names)
+        EXPECT_TRUE(is_known_profile_syscall(name)) << entry.name << ": " << name;
     }
   }
 }
@@ -110,6 +111,9 @@ TEST(Catalog, NamesUsersType) {
   EXPECT_EQ(only_entry("docker@20.10.22"), "docker@20.10.22");
   EXPECT_EQ(only_entry("docker@20.10"), "docker@20.10.26");
   EXPECT_EQ(only_entry("docker@27.0"), "docker@25.0.3");
+  EXPECT_EQ(only_entry("docker@24"), "docker@23.0.7");
+  EXPECT_EQ(only_entry("docker@28"), "docker@28.2.0");
+  EXPECT_EQ(only_entry("containerd@2"), "containerd@2.3.4");
   EXPECT_EQ(only_entry("docker@29.7.2"), "docker@29.4.3");
   EXPECT_EQ(only_entry("docker@20.10.24-debian-bookworm"), "docker@20.10.24-debian-bookworm");
   EXPECT_EQ(only_entry("containerd@1.7"), "containerd@1.7.34");
@@ -129,14 +133,16 @@ TEST(Catalog, NamesUsersType) {
 
   auto explained = resolve_catalog_name("docker@24.0");
   ASSERT_TRUE(explained);
-  EXPECT_EQ(explained->explanation,
-            "docker@24.0 = docker@23.0.7 (the profile of v24.0.9, the newest 24.0 release the catalog knows)");
+  EXPECT_EQ(
+      explained->explanation,
+      "docker@24.0 = docker@23.0.7 (the profile of v24.0.9, the newest 24.0 release the catalog knows)");
 }
 
 TEST(Catalog, UnknownNamesListCloseOnes) {
   auto missing = load_profiles("dockr");
   ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().message.find("unknown profile 'dockr'"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("unknown profile 'dockr'"), std::string::npos)
+      << missing.error().message;
   EXPECT_NE(missing.error().message.find("docker"), std::string::npos) << missing.error().message;
   EXPECT_EQ(missing.error().message.find('\n'), std::string::npos);
 
@@ -147,7 +153,8 @@ TEST(Catalog, UnknownNamesListCloseOnes) {
 
   auto no_file = load_profiles("/nonexistent/profile.json");
   ASSERT_FALSE(no_file);
-  EXPECT_NE(no_file.error().message.find("/nonexistent/profile.json"), std::string::npos) << no_file.error().message;
+  EXPECT_NE(no_file.error().message.find("/nonexistent/profile.json"), std::string::npos)
+      << no_file.error().message;
 }
 
 TEST(Catalog, LoadsFilesByPath) {
@@ -161,7 +168,8 @@ TEST(Catalog, LoadsFilesByPath) {
 
 TEST(Catalog, EachEntryEqualsItsReferenceFile) {
   const std::string shared = testing::shared_dir();
-  if (shared.empty()) GTEST_SKIP() << "../shared/reference-profiles is absent: cannot compare the catalog with it";
+  if (shared.empty())
+    GTEST_SKIP() << "../shared/reference-profiles is absent: cannot compare the catalog with it";
   for (const auto& entry : catalog_entries()) {
     SCOPED_TRACE(entry.name);
     auto reference = load_profile_file(shared + "/reference-profiles/" + entry.reference_file);
@@ -188,5 +196,5 @@ TEST(Catalog, RoundTripsThroughProfileJson) {
   }
 }
 
-}  // namespace
-}  // namespace seccheck::analysis
+} // namespace
+} // namespace seccheck::analysis

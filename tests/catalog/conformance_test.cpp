@@ -2,20 +2,19 @@
 // host, kernel 6.1) and for all caps, gives the same verdict as the reference JSON it was
 // derived from (parsed and resolved the same way) for every x86_64, i386 and x32 syscall
 // number and for the boundary argument values of every argument-filtered rule.
-#include <gtest/gtest.h>
-
-#include <array>
-#include <cstdint>
-#include <set>
-#include <string>
-#include <vector>
-
 #include "analysis/catalog.h"
 #include "analysis/evaluate.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
 #include "tests/support/run_process.h"
+
+#include <array>
+#include <cstdint>
+#include <gtest/gtest.h>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace seccheck::analysis {
 namespace {
@@ -37,18 +36,19 @@ std::vector<std::uint64_t> boundary_values(const ArgCondition& condition) {
     values = {v, v + 1, v - 1, 0, ~std::uint64_t{0}};
   }
   const std::size_t plain = values.size();
-  for (std::size_t i = 0; i < plain; ++i) values.push_back(values[i] ^ (std::uint64_t{1} << 32));
+  for (std::size_t i = 0; i < plain; ++i)
+    values.push_back(values[i] ^ (std::uint64_t{1} << 32));
   return values;
 }
 
 // A value that satisfies the condition (for rules with several conditions).
 std::uint64_t satisfying(const ArgCondition& condition) {
   switch (condition.op) {
-    case CompareOp::kNe: return condition.value + 1;
-    case CompareOp::kLt: return condition.value - 1;
-    case CompareOp::kGt: return condition.value + 1;
-    case CompareOp::kMaskedEq: return condition.value_two;
-    default: return condition.value;
+  case CompareOp::kNe: return condition.value + 1;
+  case CompareOp::kLt: return condition.value - 1;
+  case CompareOp::kGt: return condition.value + 1;
+  case CompareOp::kMaskedEq: return condition.value_two;
+  default: return condition.value;
   }
 }
 
@@ -61,7 +61,8 @@ std::vector<Args> argument_cases(const std::vector<const Profile*>& profiles, co
       if (rule.args.empty()) continue;
       if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
       Args satisfied{};
-      for (const auto& condition : rule.args) satisfied[condition.index] = satisfying(condition);
+      for (const auto& condition : rule.args)
+        satisfied[condition.index] = satisfying(condition);
       cases.insert(satisfied);
       for (const auto& condition : rule.args) {
         for (std::uint64_t value : boundary_values(condition)) {
@@ -79,12 +80,14 @@ std::vector<Args> argument_cases(const std::vector<const Profile*>& profiles, co
 
 std::string verdict_text(const Verdict& verdict) {
   return std::to_string(static_cast<int>(verdict.action.kind)) + "/" +
-         (verdict.action.value ? std::to_string(*verdict.action.value) : "-") + (verdict.bad_arch ? "/bad-arch" : "");
+         (verdict.action.value ? std::to_string(*verdict.action.value) : "-") +
+         (verdict.bad_arch ? "/bad-arch" : "");
 }
 
 TEST(Conformance, CatalogVerdictsEqualTheReferenceFiles) {
   const std::string shared = testing::shared_dir();
-  if (shared.empty()) GTEST_SKIP() << "../shared/reference-profiles is absent: no reference files to conform to";
+  if (shared.empty())
+    GTEST_SKIP() << "../shared/reference-profiles is absent: no reference files to conform to";
   Context defaults;
   defaults.kernel = {6, 1};
   defaults.host_arch = Arch::kX86_64;
@@ -113,15 +116,16 @@ TEST(Conformance, CatalogVerdictsEqualTheReferenceFiles) {
         for (int nr = 0; nr <= max_syscall_number(arch) + 8; ++nr) {
           const auto name = syscall_name(arch, nr);
           const std::vector<Args> cases =
-              name ? argument_cases({&catalog, &named_reference}, std::string(*name)) : std::vector<Args>{Args{}};
+              name ? argument_cases({&catalog, &named_reference}, std::string(*name))
+                   : std::vector<Args>{Args{}};
           for (const Args& args : cases) {
             const Verdict a = evaluate(left, arch, nr, args);
             const Verdict b = evaluate(right, arch, nr, args);
             ++evaluations;
             if (verdict_text(a) != verdict_text(b) && ++mismatches <= 5) {
-              ADD_FAILURE() << arch_name(arch) << " nr " << nr << " (" << (name ? *name : "?") << ") args[0]=" << args[0]
-                            << ": catalog " << verdict_text(a) << " (" << a.reason << "), reference " << verdict_text(b)
-                            << " (" << b.reason << ")";
+              ADD_FAILURE() << arch_name(arch) << " nr " << nr << " (" << (name ? *name : "?")
+                            << ") args[0]=" << args[0] << ": catalog " << verdict_text(a) << " (" << a.reason
+                            << "), reference " << verdict_text(b) << " (" << b.reason << ")";
             }
           }
         }
@@ -147,5 +151,5 @@ TEST(Conformance, CatalogKeepsFileOrderWhereLibseccompCares) {
   EXPECT_EQ(setns.action.kind, ActionKind::kAllow) << setns.reason;
 }
 
-}  // namespace
-}  // namespace seccheck::analysis
+} // namespace
+} // namespace seccheck::analysis

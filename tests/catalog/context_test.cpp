@@ -1,8 +1,7 @@
-#include <gtest/gtest.h>
-
-#include <set>
-
 #include "analysis/context.h"
+
+#include <gtest/gtest.h>
+#include <set>
 
 namespace seccheck::analysis {
 namespace {
@@ -10,9 +9,9 @@ namespace {
 TEST(Context, DefaultCapabilitiesAreDockers14) {
   const auto& caps = default_container_capabilities();
   EXPECT_EQ(caps.size(), 14u);
-  for (const char* cap : {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
-                          "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-                          "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"}) {
+  for (const char* cap : {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+                          "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+                          "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"}) {
     EXPECT_TRUE(caps.count(cap)) << cap;
   }
   EXPECT_EQ(Context{}.capabilities, caps);
@@ -32,7 +31,7 @@ TEST(Context, AllCapabilitiesInKernelOrder) {
   const auto& all = all_capabilities();
   ASSERT_EQ(all.size(), 41u);
   EXPECT_EQ(all.front(), "CAP_CHOWN");
-  EXPECT_EQ(all[21], "CAP_SYS_ADMIN");  // 21 in <linux/capability.h>
+  EXPECT_EQ(all[21], "CAP_SYS_ADMIN"); // 21 in <linux/capability.h>
   EXPECT_EQ(all[29], "CAP_AUDIT_WRITE");
   EXPECT_EQ(all[38], "CAP_PERFMON");
   EXPECT_EQ(all[39], "CAP_BPF");
@@ -46,7 +45,8 @@ TEST(Context, NormalizesCapabilityNames) {
   EXPECT_EQ(*normalize_capability("net_raw"), "CAP_NET_RAW");
   auto bad = normalize_capability("SYS_ADMINN");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message, "unknown capability 'SYS_ADMINN' (expected a name like SYS_ADMIN or CAP_NET_RAW)");
+  EXPECT_EQ(bad.error().message,
+            "unknown capability 'SYS_ADMINN' (expected a name like SYS_ADMIN or CAP_NET_RAW)");
 }
 
 TEST(Context, ParsesKernelVersions) {
@@ -80,8 +80,9 @@ TEST(Context, Describes) {
   context.capabilities.erase("CAP_NET_RAW");
   context.runtime = RuntimeKind::kCrun;
   context.libseccomp = KernelVersion{2, 5};
-  EXPECT_EQ(describe(context), "caps: default (14) +CAP_SYS_ADMIN -CAP_NET_RAW, kernel 5.10, crun, libseccomp 2.5");
+  EXPECT_EQ(describe(context),
+            "caps: default (14) +CAP_SYS_ADMIN -CAP_NET_RAW, kernel 5.10, crun, libseccomp 2.5");
 }
 
-}  // namespace
-}  // namespace seccheck::analysis
+} // namespace
+} // namespace seccheck::analysis

@@ -1,11 +1,10 @@
 // `seccheck profiles list | show | diff`, run as the real binary.
+#include "tests/support/run_process.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
-
-#include "tests/support/run_process.h"
 
 namespace seccheck {
 namespace {
@@ -18,9 +17,13 @@ testing::ProcessOutput seccheck(std::vector<std::string> args) {
   return run_process(args, 30);
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
-int count_lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int count_lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(ProfilesCli, ListsEveryEntryWithProvenance) {
   auto out = seccheck({"profiles", "list"});
@@ -30,9 +33,10 @@ TEST(ProfilesCli, ListsEveryEntryWithProvenance) {
   EXPECT_TRUE(has(out.out, "docker@29.4.3"));
   EXPECT_TRUE(has(out.out, "latest  docker-v29.4.3"));
   EXPECT_TRUE(has(out.out, "containers-common@main-8840603a87"));
-  int entries = 0;  // rows whose RUNTIME column names a runtime
+  int entries = 0; // rows whose RUNTIME column names a runtime
   for (const char* runtime : {"  docker  ", "  containerd  ", "  containers-common  "}) {
-    for (std::size_t at = out.out.find(runtime); at != std::string::npos; at = out.out.find(runtime, at + 1)) ++entries;
+    for (std::size_t at = out.out.find(runtime); at != std::string::npos; at = out.out.find(runtime, at + 1))
+      ++entries;
   }
   EXPECT_EQ(entries, 27);
 }
@@ -40,10 +44,12 @@ TEST(ProfilesCli, ListsEveryEntryWithProvenance) {
 TEST(ProfilesCli, ShowsRulesWithConditions) {
   auto out = seccheck({"profiles", "show", "docker@24.0"});
   ASSERT_EQ(out.exit_status, 0) << out.err;
-  EXPECT_EQ(out.out.substr(0, out.out.find('\n')),
-            "docker@24.0 = docker@23.0.7 (the profile of v24.0.9, the newest 24.0 release the catalog knows)");
+  EXPECT_EQ(
+      out.out.substr(0, out.out.find('\n')),
+      "docker@24.0 = docker@23.0.7 (the profile of v24.0.9, the newest 24.0 release the catalog knows)");
   EXPECT_TRUE(has(out.out, "ERRNO(38) if no CAP_SYS_ADMIN:\n        clone3")) << out.out;
-  EXPECT_TRUE(has(out.out, "ALLOW [arg0&0x7e020000==0] if no CAP_SYS_ADMIN, arch not in {s390,s390x}:\n        clone"));
+  EXPECT_TRUE(has(
+      out.out, "ALLOW [arg0&0x7e020000==0] if no CAP_SYS_ADMIN, arch not in {s390,s390x}:\n        clone"));
   EXPECT_TRUE(has(out.out, "ALLOW if kernel >= 4.8:\n        process_vm_readv, process_vm_writev, ptrace"));
   EXPECT_TRUE(has(out.out, "default:       ERRNO (EPERM, defaultErrnoRet 1)"));
 }
@@ -103,8 +109,10 @@ TEST(ProfilesCli, BadInputIsOneLineAndExitTwo) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"profiles", "show", "dockr"}, "unknown profile 'dockr'"},
       {{"profiles", "diff", "docker", "nope@1.0"}, "unknown profile 'nope@1.0'"},
-      {{"profiles", "diff", "docker", "containerd", "--kernel", "five"}, "--kernel: bad kernel version 'five'"},
-      {{"profiles", "diff", "docker", "containerd", "--cap-add", "SYS_ADMINN"}, "--cap-add: unknown capability"},
+      {{"profiles", "diff", "docker", "containerd", "--kernel", "five"},
+       "--kernel: bad kernel version 'five'"},
+      {{"profiles", "diff", "docker", "containerd", "--cap-add", "SYS_ADMINN"},
+       "--cap-add: unknown capability"},
       {{"profiles", "diff", "docker", "containerd", "--libseccomp", "2.4"}, "--libseccomp: '2.4'"},
       {{"profiles", "diff", "docker", "containerd", "--runtime", "youki"}, "--runtime"},
       {{"profiles", "diff", "runtime-default", "docker"}, "names 3 profiles"},
@@ -118,5 +126,5 @@ TEST(ProfilesCli, BadInputIsOneLineAndExitTwo) {
   }
 }
 
-}  // namespace
-}  // namespace seccheck
+} // namespace
+} // namespace seccheck

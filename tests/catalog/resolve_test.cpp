@@ -1,19 +1,18 @@
 // Resolution: reproduces containerd's own resolved output, and the traps the reference README
 // lists (clone3's ENOSYS, default errnos, caps adding and removing rules, minKernel, runtime
 // effects).
-#include <gtest/gtest.h>
-#include <seccomp.h>
-
-#include <algorithm>
-#include <string>
-#include <vector>
-
 #include "analysis/catalog.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
 #include "tests/catalog/catalog_compare.h"
 #include "tests/support/run_process.h"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <seccomp.h>
+#include <string>
+#include <vector>
 
 namespace seccheck::analysis {
 namespace {
@@ -27,7 +26,8 @@ Profile catalog_profile(const std::string& name) {
 Context context_with(std::initializer_list<const char*> add = {}, KernelVersion kernel = {6, 1}) {
   Context context;
   context.kernel = kernel;
-  for (const char* cap : add) context.capabilities.insert(cap);
+  for (const char* cap : add)
+    context.capabilities.insert(cap);
   return context;
 }
 
@@ -56,7 +56,8 @@ bool names_unconditionally_allowed(const ResolvedProfile& profile, const std::st
 
 std::vector<std::string> resolved_keys(const ResolvedProfile& profile) {
   std::vector<std::string> keys;
-  for (const auto& rule : profile.rules) keys.push_back(testing::resolved_rule_key(rule.names, rule.action, rule.args));
+  for (const auto& rule : profile.rules)
+    keys.push_back(testing::resolved_rule_key(rule.names, rule.action, rule.args));
   std::sort(keys.begin(), keys.end());
   return keys;
 }
@@ -65,7 +66,7 @@ std::vector<std::string> flat_keys(const Profile& flat) {
   std::vector<std::string> keys;
   for (const auto& rule : flat.rules) {
     Action action = rule.action;
-    if (action.kind == ActionKind::kErrno && !action.value) action.value = 1;  // runc: EPERM
+    if (action.kind == ActionKind::kErrno && !action.value) action.value = 1; // runc: EPERM
     keys.push_back(testing::resolved_rule_key(rule.names, action, rule.args));
   }
   std::sort(keys.begin(), keys.end());
@@ -74,7 +75,8 @@ std::vector<std::string> flat_keys(const Profile& flat) {
 
 TEST(Resolve, ReproducesContainerdsOwnOutput) {
   const std::string shared = testing::shared_dir();
-  if (shared.empty()) GTEST_SKIP() << "../shared/reference-profiles is absent: no containerd output to compare with";
+  if (shared.empty())
+    GTEST_SKIP() << "../shared/reference-profiles is absent: no containerd output to compare with";
   int compared = 0;
   for (const auto& entry : catalog_entries()) {
     if (entry.runtime != "containerd") continue;
@@ -92,7 +94,8 @@ TEST(Resolve, ReproducesContainerdsOwnOutput) {
         EXPECT_EQ(resolved_keys(resolved), flat_keys(*expected));
         EXPECT_EQ(resolved.default_action, (Action{ActionKind::kErrno, 1u}));
         std::vector<Arch> expected_arches;
-        for (const auto& name : expected->architectures) expected_arches.push_back(*parse_arch(name));
+        for (const auto& name : expected->architectures)
+          expected_arches.push_back(*parse_arch(name));
         EXPECT_EQ(resolved.architectures, expected_arches);
       }
       ++compared;
@@ -112,20 +115,24 @@ TEST(Resolve, Clone3IsEnosysWithoutSysAdminFrom20_10_10) {
     // With CAP_SYS_ADMIN the ERRNO rule is gone and clone3 is allowed.
     const ResolvedProfile admin = resolve(catalog_profile(name), context_with({"CAP_SYS_ADMIN"}));
     EXPECT_TRUE(names_unconditionally_allowed(admin, "clone3"));
-    for (const auto* rule : rules_for(admin, "clone3")) EXPECT_EQ(rule->action.kind, ActionKind::kAllow);
+    for (const auto* rule : rules_for(admin, "clone3"))
+      EXPECT_EQ(rule->action.kind, ActionKind::kAllow);
   }
   for (const char* name : {"docker@20.10.0", "docker@20.10.4"}) {
     SCOPED_TRACE(name);
     const ResolvedProfile resolved = resolve(catalog_profile(name), context_with());
     EXPECT_TRUE(rules_for(resolved, "clone3").empty());
-    EXPECT_EQ(resolved.default_action, (Action{ActionKind::kErrno, 1u}));  // unset defaultErrnoRet: EPERM
+    EXPECT_EQ(resolved.default_action, (Action{ActionKind::kErrno, 1u})); // unset defaultErrnoRet: EPERM
   }
 }
 
 TEST(Resolve, DefaultErrnoDiffersByRuntime) {
-  EXPECT_EQ(resolve(catalog_profile("docker"), context_with()).default_action, (Action{ActionKind::kErrno, 1u}));
-  EXPECT_EQ(resolve(catalog_profile("containerd"), context_with()).default_action, (Action{ActionKind::kErrno, 1u}));
-  EXPECT_EQ(resolve(catalog_profile("crio"), context_with()).default_action, (Action{ActionKind::kErrno, 38u}));
+  EXPECT_EQ(resolve(catalog_profile("docker"), context_with()).default_action,
+            (Action{ActionKind::kErrno, 1u}));
+  EXPECT_EQ(resolve(catalog_profile("containerd"), context_with()).default_action,
+            (Action{ActionKind::kErrno, 1u}));
+  EXPECT_EQ(resolve(catalog_profile("crio"), context_with()).default_action,
+            (Action{ActionKind::kErrno, 38u}));
   EXPECT_EQ(resolve(catalog_profile("containers-common@0.50.1"), context_with()).default_action,
             (Action{ActionKind::kErrno, 38u}));
 }
@@ -142,7 +149,7 @@ TEST(Resolve, CapabilitiesAddAndRemoveRules) {
   EXPECT_EQ(rules_for(plain, "clone")[0]->condition, "if no CAP_SYS_ADMIN, arch not in {s390,s390x}");
   EXPECT_EQ(rules_for(plain, "clone")[0]->args.size(), 1u);
   EXPECT_TRUE(names_unconditionally_allowed(admin, "clone"));
-  EXPECT_EQ(rules_for(admin, "clone").size(), 1u);  // the filtered rule is excluded by the cap
+  EXPECT_EQ(rules_for(admin, "clone").size(), 1u); // the filtered rule is excluded by the cap
   // CAP_SYS_PTRACE: kcmp, pidfd_getfd, process_madvise.
   EXPECT_FALSE(names_unconditionally_allowed(plain, "kcmp"));
   EXPECT_TRUE(names_unconditionally_allowed(resolve(docker, context_with({"CAP_SYS_PTRACE"})), "kcmp"));
@@ -151,15 +158,17 @@ TEST(Resolve, CapabilitiesAddAndRemoveRules) {
   const ResolvedProfile bpf = resolve(docker, context_with({"CAP_BPF"}));
   EXPECT_TRUE(names_unconditionally_allowed(bpf, "bpf"));
   EXPECT_EQ(rules_for(bpf, "bpf")[0]->condition, "if CAP_BPF");
-  EXPECT_TRUE(names_unconditionally_allowed(resolve(docker, context_with({"CAP_PERFMON"})), "perf_event_open"));
+  EXPECT_TRUE(
+      names_unconditionally_allowed(resolve(docker, context_with({"CAP_PERFMON"})), "perf_event_open"));
   // Docker 20.10 has no CAP_BPF rule: bpf needs CAP_SYS_ADMIN there.
-  EXPECT_FALSE(names_unconditionally_allowed(resolve(catalog_profile("docker@20.10.18"), context_with({"CAP_BPF"})), "bpf"));
+  EXPECT_FALSE(names_unconditionally_allowed(
+      resolve(catalog_profile("docker@20.10.18"), context_with({"CAP_BPF"})), "bpf"));
 
   // containers-common: CAP_AUDIT_WRITE switches the socket rules.
   const Profile crio = catalog_profile("containers-common@0.67.0");
   const ResolvedProfile with_audit = resolve(crio, context_with());
   auto socket = rules_for(with_audit, "socket");
-  ASSERT_EQ(socket.size(), 2u);  // ERRNO(1) [arg0==40] and ALLOW [arg0!=40] if CAP_AUDIT_WRITE
+  ASSERT_EQ(socket.size(), 2u); // ERRNO(1) [arg0==40] and ALLOW [arg0!=40] if CAP_AUDIT_WRITE
   Context podman;
   podman.kernel = {6, 1};
   podman.capabilities = podman_default_capabilities();
@@ -171,8 +180,8 @@ TEST(Resolve, CapabilitiesAddAndRemoveRules) {
     if (rule->action == Action{ActionKind::kErrno, 22u}) ++enospc;
     if (rule->action == Action{ActionKind::kErrno, 1u}) ++eperm;
   }
-  EXPECT_EQ(enospc, 1);  // EINVAL for NETLINK_AUDIT sockets
-  EXPECT_EQ(eperm, 1);   // AF_VSOCK
+  EXPECT_EQ(enospc, 1); // EINVAL for NETLINK_AUDIT sockets
+  EXPECT_EQ(eperm, 1);  // AF_VSOCK
   // containers-common 0.50.1: setns is both allowed and denied without CAP_SYS_ADMIN.
   const ResolvedProfile old = resolve(catalog_profile("containers-common@0.50.1"), context_with());
   auto setns = rules_for(old, "setns");
@@ -191,7 +200,8 @@ TEST(Resolve, MinKernelGatesPtrace) {
   EXPECT_TRUE(names_unconditionally_allowed(new_kernel, "process_vm_writev"));
   EXPECT_TRUE(names_unconditionally_allowed(exactly, "ptrace"));
   // CAP_SYS_PTRACE allows it on any kernel.
-  EXPECT_TRUE(names_unconditionally_allowed(resolve(docker, context_with({"CAP_SYS_PTRACE"}, {4, 4})), "ptrace"));
+  EXPECT_TRUE(
+      names_unconditionally_allowed(resolve(docker, context_with({"CAP_SYS_PTRACE"}, {4, 4})), "ptrace"));
 }
 
 TEST(Resolve, ContainersCommonLoaderHasNoMinKernel) {
@@ -205,7 +215,8 @@ TEST(Resolve, ContainersCommonLoaderHasNoMinKernel) {
   const ResolvedProfile common = resolve(*profile, context);
   ASSERT_EQ(common.rules.size(), 1u);
   bool noted = false;
-  for (const auto& note : common.notes) noted |= note.find("no minKernel") != std::string::npos;
+  for (const auto& note : common.notes)
+    noted |= note.find("no minKernel") != std::string::npos;
   EXPECT_TRUE(noted);
   // Catalog entries pick their runtime's loader.
   EXPECT_EQ(loader_for(catalog_profile("crio"), Context{}), ProfileLoader::kContainersCommon);
@@ -243,14 +254,14 @@ TEST(Resolve, RuncEnosysStubAboveTheNewestNamedCall) {
   const ResolvedProfile docker = resolve(catalog_profile("docker@29.4.3"), context_with());
   const EnosysStub* x86_64 = enosys_stub_for(docker, Arch::kX86_64);
   ASSERT_NE(x86_64, nullptr);
-  EXPECT_EQ(x86_64->above, 466);  // removexattrat (Linux 6.13)
+  EXPECT_EQ(x86_64->above, 466); // removexattrat (Linux 6.13)
   EXPECT_EQ(x86_64->newest, "removexattrat");
   ASSERT_NE(enosys_stub_for(docker, Arch::kI386), nullptr);
   ASSERT_NE(enosys_stub_for(docker, Arch::kX32), nullptr);
   // An older profile names fewer calls: everything above gets ENOSYS, not EPERM.
   const ResolvedProfile old = resolve(catalog_profile("docker@20.10.0"), context_with());
   ASSERT_NE(enosys_stub_for(old, Arch::kX86_64), nullptr);
-  EXPECT_EQ(enosys_stub_for(old, Arch::kX86_64)->above, 439);  // faccessat2 (Linux 5.8)
+  EXPECT_EQ(enosys_stub_for(old, Arch::kX86_64)->above, 439); // faccessat2 (Linux 5.8)
   EXPECT_EQ(enosys_stub_for(old, Arch::kX86_64)->newest, "faccessat2");
   // No stub: crun; containers-common (default errno already ENOSYS); a permissive default.
   Context crun = context_with();
@@ -258,7 +269,8 @@ TEST(Resolve, RuncEnosysStubAboveTheNewestNamedCall) {
   EXPECT_TRUE(resolve(catalog_profile("docker"), crun).enosys_stubs.empty());
   EXPECT_TRUE(resolve(catalog_profile("crio"), context_with()).enosys_stubs.empty());
   auto allow = parse_profile(R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
-      {"names": ["mount"], "action": "SCMP_ACT_ERRNO"}]})", "allow.json");
+      {"names": ["mount"], "action": "SCMP_ACT_ERRNO"}]})",
+                             "allow.json");
   ASSERT_TRUE(allow);
   EXPECT_TRUE(resolve(*allow, context_with()).enosys_stubs.empty());
 }
@@ -273,7 +285,8 @@ TEST(Resolve, OldLibseccompDropsCallsItCannotName) {
   EXPECT_TRUE(names_unconditionally_allowed(resolved, "futex_waitv"));
   EXPECT_TRUE(names_unconditionally_allowed(resolved, "cachestat"));
   bool noted = false;
-  for (const auto& note : resolved.notes) noted |= note.find("libseccomp 2.5 cannot name") != std::string::npos;
+  for (const auto& note : resolved.notes)
+    noted |= note.find("libseccomp 2.5 cannot name") != std::string::npos;
   EXPECT_TRUE(noted);
   // runc's stub then starts below them: the newest name 2.5 knows is futex_requeue (456).
   const EnosysStub* stub = enosys_stub_for(resolved, Arch::kX86_64);
@@ -299,13 +312,15 @@ TEST(Resolve, Libseccomp25TableMatchesTheLinkedLibrary) {
   for (const auto& entry : syscall_table()) {
     if (entry.x86_64 < 0) continue;
     const std::string name(entry.name);
-    if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name.c_str()) == __NR_SCMP_ERROR) unknown.push_back(name);
+    if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name.c_str()) == __NR_SCMP_ERROR)
+      unknown.push_back(name);
   }
-  std::vector<std::string> table(names_unknown_to_libseccomp_2_5().begin(), names_unknown_to_libseccomp_2_5().end());
+  std::vector<std::string> table(names_unknown_to_libseccomp_2_5().begin(),
+                                 names_unknown_to_libseccomp_2_5().end());
   std::sort(unknown.begin(), unknown.end());
   std::sort(table.begin(), table.end());
   EXPECT_EQ(unknown, table);
 }
 
-}  // namespace
-}  // namespace seccheck::analysis
+} // namespace
+} // namespace seccheck::analysis

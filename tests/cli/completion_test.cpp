@@ -85,6 +85,22 @@ TEST(Completion, OffersExactlyTheSubcommandsAndOptionsOfHelp) {
   }
 }
 
+TEST(Completion, FlagsTakeNoValue) {
+  // After a flag the next word is free again: "-" offers the options. After an option that takes
+  // a value it would complete that value instead.
+  std::size_t flags = 0;
+  for (const HelpCommand& command : help_tree()) {
+    for (const std::string& flag : command.flags) {
+      std::vector<std::string> words = command.path;
+      words.push_back(flag);
+      words.push_back("-");
+      EXPECT_EQ(complete(words), command.options) << path_text(command.path) << " " << flag << " -<TAB>";
+      ++flags;
+    }
+  }
+  EXPECT_GT(flags, 0u);
+}
+
 TEST(Completion, ProfileNamesAreAcceptedCatalogNames) {
   const ProcessOutput result = run_process({seccheck_binary(), "completion", "--profile-names"});
   ASSERT_EQ(result.exit_status, 0) << result.err;

@@ -40,9 +40,11 @@ HelpCommand parse_help(const std::vector<std::string>& path, const std::string& 
       // "-o,--output TEXT:{a,b}" -> names before the first space, choices from {...}.
       const std::string names = entry.substr(0, entry.find(' '));
       std::vector<std::string> these;
+      const bool is_flag = entry.find(' ') == std::string::npos;
       for (std::sregex_iterator it(names.begin(), names.end(), option_name), end; it != end; ++it) {
         these.push_back((*it)[1]);
         command.options.insert((*it)[1]);
+        if (is_flag) command.flags.insert((*it)[1]);
       }
       std::smatch set;
       if (std::regex_search(entry, set, set_pattern)) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <seccomp.h>
 
+#include <algorithm>
 #include <regex>
 #include <string>
 
@@ -24,10 +25,15 @@ TEST(Version, PrintsVersionAndTheLibseccompItRunsWith) {
             std::to_string(lib->major) + "." + std::to_string(lib->minor) + "." + std::to_string(lib->micro));
 }
 
-TEST(Version, UnknownOptionIsAUsageError) {
-  const ProcessOutput result = run_process({seccheck_binary(), "--no-such-option"});
-  EXPECT_EQ(result.exit_status, 2);
+TEST(Version, UsageErrorsExitTwoWithOneLine) {
+  ProcessOutput result = run_process({seccheck_binary()});
+  EXPECT_EQ(result.exit_status, 2) << result.err;
+  result = run_process({seccheck_binary(), "no-such-command"});
+  EXPECT_EQ(result.exit_status, 2) << result.err;
+  result = run_process({seccheck_binary(), "completion", "--no-such-option"});
+  EXPECT_EQ(result.exit_status, 2) << result.err;
   EXPECT_NE(result.err.find("--no-such-option"), std::string::npos) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
 }
 
 }  // namespace

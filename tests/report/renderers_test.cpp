@@ -156,7 +156,7 @@ TEST(MarkdownRenderer, HeadingVerdictTableDetails) {
   std::size_t line_start = out.rfind('\n', raw) + 1;
   std::string line = out.substr(line_start, out.find('\n', raw) - line_start);
   EXPECT_EQ(line, "- first call: pid 4260, /tmp/\\\\x1b\\[31mevil\\\\x1b\\]0;pwned\\\\x07\\|\\`x\\`&lt;&amp;&quot;'&gt;"
-                  "\\\\xff\\\\xfe, `evil '--title=\\x1b]0;owned\\x07' 'a\\|b' ''rm -rf'' '<&\"'\\''>' "
+                  "\\\\xff\\\\xfe, `evil '--title=\\x1b]0;owned\\x07' 'a|b' ''rm -rf'' '<&\"'\\''>' "
                   "'\\xc0\\xaf' '\\u202etxt.exe'`");
 }
 

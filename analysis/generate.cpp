@@ -1,0 +1,426 @@
+#include "analysis/generate.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "analysis/evaluate.h"
+#include "core/syscall_table.h"
+
+namespace seccheck::analysis {
+namespace {
+
+constexpr std::uint32_t kEperm = 1;
+
+std::string hex(std::uint64_t value) {
+  char buffer[24];
+  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+// One addition: a syscall name and the EQ conditions that narrow it (empty: unconditional).
+struct AdditionKey {
+  std::string name;
+  std::vector<std::pair<unsigned, std::uint64_t>> args;
+  auto operator<=>(const AdditionKey&) const = default;
+};
+
+struct AdditionInfo {
+  std::uint64_t count = 0;
+  std::set<std::string> executables;
+  std::set<Arch> arches;
+  std::vector<const RecordedCall*> calls;
+};
+
+// The argument indices `profile`'s rules for `name` condition on (any includes/excludes).
+std::set<unsigned> conditioned_indices(const Profile& profile, const std::string& name) {
+  std::set<unsigned> out;
+  for (const Rule& rule : profile.rules) {
+    if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
+    for (const ArgCondition& condition : rule.args) out.insert(condition.index);
+  }
+  return out;
+}
+
+std::string join(const std::set<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+std::string arches_text(const std::set<Arch>& arches) {
+  std::set<std::string> names;
+  for (Arch arch : arches) names.insert(std::string(arch_name(arch)));
+  return join(names, ", ");
+}
+
+std::string addition_comment(const AdditionKey& key, const AdditionInfo& info) {
+  std::string what = key.name;
+  if (!key.args.empty()) {
+    what += " with";
+    for (const auto& [index, value] : key.args) what += " arg" + std::to_string(index) + " == " + hex(value);
+  }
+  std::string executables = info.executables.empty() ? std::string("the workload") : join(info.executables, ", ");
+  return "seccheck generate: " + what + " (" + arches_text(info.arches) + "), made by " + executables + ", " +
+         std::to_string(info.count) + (info.count == 1 ? " call" : " calls");
+}
+
+Rule addition_rule(const AdditionKey& key, const AdditionInfo& info) {
+  Rule rule;
+  rule.names = {key.name};
+  rule.action = Action{ActionKind::kAllow, std::nullopt};
+  for (const auto& [index, value] : key.args) rule.args.push_back(ArgCondition{index, CompareOp::kEq, value, 0});
+  rule.comment = addition_comment(key, info);
+  return rule;
+}
+
+// Makes `arch` part of the profile's filter, in the form the profile already uses.
+void add_architecture(Profile& profile, Arch arch, std::vector<std::string>& notes) {
+  const std::string scmp(scmp_arch_name(arch));
+  if (!profile.architectures.empty() || profile.arch_map.empty()) {
+    if (std::find(profile.architectures.begin(), profile.architectures.end(), scmp) == profile.architectures.end()) {
+      if (profile.architectures.empty()) profile.architectures.emplace_back(scmp_arch_name(Arch::kX86_64));
+      profile.architectures.push_back(scmp);
+    }
+  } else {
+    for (ArchMapEntry& entry : profile.arch_map) {
+      if (entry.architecture != scmp_arch_name(Arch::kX86_64)) continue;
+      if (std::find(entry.sub_architectures.begin(), entry.sub_architectures.end(), scmp) ==
+          entry.sub_architectures.end())
+        entry.sub_architectures.push_back(scmp);
+    }
+  }
+  notes.push_back("added architecture " + scmp + ": the run made " + std::string(arch_name(arch)) + " calls");
+}
+
+bool names_syscall(const Rule& rule, const std::string& name) {
+  return std::find(rule.names.begin(), rule.names.end(), name) != rule.names.end();
+}
+
+// Removes `name` from rule `index`, splitting it off so the rule keeps its other names.
+void remove_name(Profile& profile, std::size_t index, const std::string& name) {
+  Rule& rule = profile.rules[index];
+  rule.names.erase(std::remove(rule.names.begin(), rule.names.end(), name), rule.names.end());
+  if (rule.names.empty()) profile.rules.erase(profile.rules.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
+  const Context context = context_for_target(request.context, request.target);
+  GeneratedProfile result;
+  Profile& out = result.profile;
+  const ResolvedProfile base_resolved = resolve(*request.base, context);
+  out = request.target == TargetRuntime::kContainerd ? flatten_profile(base_resolved, *request.base) : *request.base;
+  out.name = request.name;
+  out.source = "seccheck generate";
+  out.warnings.clear();
+  if (request.target == TargetRuntime::kContainerd)
+    result.notes.push_back("containerd reads a Localhost profile as a flat runtime-spec object without "
+                           "includes/excludes: " + request.base->name + " was resolved for " + describe(context));
+
+  // The additions: one per (name, values of the arguments the base conditions on).
+  std::map<AdditionKey, AdditionInfo> additions;
+  std::set<Arch> arches_needed;
+  for (const RecordedCall& call : request.calls) {
+    Verdict verdict = evaluate(base_resolved, call.arch, call.nr, call.args);
+    if (!verdict.blocked()) continue;
+    auto name = syscall_name(call.arch, call.nr);
+    if (!name) {
+      result.unresolved.push_back(call.key() + ": no syscall of that number, a profile cannot name it");
+      continue;
+    }
+    if (verdict.bad_arch) arches_needed.insert(call.arch);
+    AdditionKey key{std::string(*name), {}};
+    std::set<unsigned> narrow = conditioned_indices(*request.base, key.name);
+    for (unsigned index : call.kept_args)
+      if (narrow.count(index)) key.args.emplace_back(index, call.args[index]);
+    if (!narrow.empty() && key.args.empty())
+      result.notes.push_back(key.name + ": the record kept none of the arguments the base conditions on; allowed "
+                             "unconditionally");
+    AdditionInfo& info = additions[key];
+    info.count += call.count;
+    if (!call.executable.empty()) info.executables.insert(call.executable);
+    info.arches.insert(call.arch);
+    info.calls.push_back(&call);
+  }
+  for (Arch arch : arches_needed) add_architecture(out, arch, result.notes);
+
+  // Additions go first: among unconditional rules for one call libseccomp keeps the first added.
+  std::vector<Rule> added;
+  for (const auto& [key, info] : additions) added.push_back(addition_rule(key, info));
+  result.additions = added.size();
+  out.rules.insert(out.rules.begin(), added.begin(), added.end());
+
+  // Check that each addition takes effect under libseccomp's merge semantics; where a blocking
+  // rule of the base still wins, take the call's name out of it (keeping its action for every
+  // other call as a catch-all the EQ addition outranks, see evaluate.h).
+  for (const auto& [key, info] : additions) {
+    for (const RecordedCall* call : info.calls) {
+      for (int attempt = 0;; ++attempt) {
+        Verdict verdict = evaluate(resolve(out, context), call->arch, call->nr, call->args);
+        if (!verdict.blocked()) break;
+        const ResolvedProfile resolved = resolve(out, context);
+        int rule_index = verdict.rule_index;
+        if (attempt >= 4 || rule_index < 0) {
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + verdict.reason);
+          break;
+        }
+        const std::size_t source = static_cast<std::size_t>(resolved.rules[static_cast<std::size_t>(rule_index)].source_index);
+        Rule blocking = out.rules[source];
+        if (!names_syscall(blocking, key.name)) {
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + verdict.reason);
+          break;
+        }
+        remove_name(out, source, key.name);
+        if (blocking.args.empty()) {
+          // An unconditional rule made libseccomp drop every other rule of the call; those
+          // rules must stay dead once it is gone, or they would allow what the base denied.
+          for (std::size_t i = out.rules.size(); i-- > additions.size();)
+            if (names_syscall(out.rules[i], key.name)) remove_name(out, i, key.name);
+        }
+        std::string note = "took " + key.name + " out of the " + action_text(blocking.action) + " rule" +
+                           (blocking.comment.empty() ? std::string() : " \"" + blocking.comment + "\"") +
+                           ", which outranked the addition";
+        if (blocking.args.empty() && !key.args.empty()) {
+          // The unconditional blocking rule becomes a catch-all on arg0 >= 0: it still answers
+          // every other call with its action, and libseccomp tests the EQ addition first.
+          Rule catch_all = blocking;
+          catch_all.names = {key.name};
+          catch_all.args = {ArgCondition{0, CompareOp::kGe, 0, 0}};
+          catch_all.comment = "seccheck generate: " + action_text(blocking.action) + " for every other " + key.name +
+                              " call (was unconditional; the narrower allow above outranks it)";
+          out.rules.insert(out.rules.begin() + static_cast<std::ptrdiff_t>(additions.size()), catch_all);
+          note += "; kept as a catch-all for every other call";
+        }
+        result.notes.push_back(note);
+      }
+    }
+  }
+  return result;
+}
+
+Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
+  GeneratedProfile result;
+  Profile& out = result.profile;
+  out.name = request.name;
+  out.source = "seccheck generate --minimal";
+  out.default_action = Action{ActionKind::kErrno, kEperm};
+  out.default_errno_ret = kEperm;
+
+  std::set<Arch> arches{Arch::kX86_64};
+  std::map<std::string, AdditionInfo> observed;
+  for (const RecordedCall& call : request.calls) {
+    auto name = syscall_name(call.arch, call.nr);
+    if (!name) {
+      result.unresolved.push_back(call.key() + ": no syscall of that number, a profile cannot name it");
+      continue;
+    }
+    arches.insert(call.arch);
+    AdditionInfo& info = observed[std::string(*name)];
+    info.count += call.count;
+    if (!call.executable.empty()) info.executables.insert(call.executable);
+    info.arches.insert(call.arch);
+  }
+  for (Arch arch : arches) out.architectures.emplace_back(scmp_arch_name(arch));
+
+  for (const auto& [name, info] : observed) {
+    Rule rule = addition_rule(AdditionKey{name, {}}, info);
+    out.rules.push_back(std::move(rule));
+  }
+  Rule essentials;
+  essentials.action = Action{ActionKind::kAllow, std::nullopt};
+  std::string why;
+  for (const EssentialCall& call : essential_calls()) {
+    if (observed.count(call.name)) continue;
+    essentials.names.emplace_back(call.name);
+    why += std::string(why.empty() ? "" : "; ") + call.name + ": " + call.why;
+  }
+  if (!essentials.names.empty()) {
+    std::sort(essentials.names.begin(), essentials.names.end());
+    essentials.comment = "seccheck generate --minimal: not seen in the run, but needed to start or end a process: " + why;
+    out.rules.push_back(std::move(essentials));
+    result.notes.push_back("added calls the run did not show but any process may need: " +
+                           std::to_string(out.rules.back().names.size()));
+  }
+  result.additions = out.rules.size();
+  return result;
+}
+
+}  // namespace
+
+Result<TargetRuntime> parse_target_runtime(const std::string& text) {
+  if (text == "docker") return TargetRuntime::kDocker;
+  if (text == "containerd") return TargetRuntime::kContainerd;
+  if (text == "crio" || text == "cri-o" || text == "podman") return TargetRuntime::kCrio;
+  return make_error("--for " + text + ": unknown runtime; use docker, containerd or crio");
+}
+
+Context context_for_target(const Context& context, TargetRuntime target) {
+  Context out = context;
+  out.loader = target == TargetRuntime::kCrio ? ProfileLoader::kContainersCommon : ProfileLoader::kMoby;
+  return out;
+}
+
+Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original) {
+  Profile out;
+  out.name = resolved.name;
+  out.source = original.source;
+  out.default_action = resolved.default_action;
+  if (resolved.default_action.kind == ActionKind::kErrno) {
+    out.default_errno_ret = resolved.default_action.value.value_or(kEperm);
+    out.default_action.value = out.default_errno_ret;
+  }
+  for (Arch arch : resolved.architectures) {
+    std::string scmp(scmp_arch_name(arch));
+    if (std::find(out.architectures.begin(), out.architectures.end(), scmp) == out.architectures.end())
+      out.architectures.push_back(scmp);
+  }
+  out.flags = original.flags;
+  out.listener_path = original.listener_path;
+  out.listener_metadata = original.listener_metadata;
+  for (const ResolvedRule& resolved_rule : resolved.rules) {
+    Rule rule;
+    rule.names = resolved_rule.names;
+    rule.action = resolved_rule.action;
+    rule.args = resolved_rule.args;
+    if (resolved_rule.source_index >= 0 && static_cast<std::size_t>(resolved_rule.source_index) < original.rules.size())
+      rule.comment = original.rules[static_cast<std::size_t>(resolved_rule.source_index)].comment;
+    out.rules.push_back(std::move(rule));
+  }
+  return out;
+}
+
+const std::vector<EssentialCall>& essential_calls() {
+  static const std::vector<EssentialCall> calls = {
+      {"execve", "the runtime loads the filter before it executes the container's entrypoint"},
+      {"exit", "a thread ends with it; a run that ended by signal may not show it"},
+      {"exit_group", "a process ends with it; a run that ended by signal may not show it"},
+      {"rt_sigreturn", "returning from a signal handler; a run without signals never shows it"},
+      {"futex", "runc's init (Go) may wait on a futex between loading the filter and execve"},
+      {"sched_yield", "runc's init (Go runtime) between loading the filter and execve"},
+      {"nanosleep", "runc's init (Go runtime) between loading the filter and execve"},
+      {"rt_sigprocmask", "runc's init (Go runtime) between loading the filter and execve"},
+      {"close", "runc's init closes its descriptors before execve"},
+      {"write", "runc's init reports to its parent before execve"},
+  };
+  return calls;
+}
+
+Result<GeneratedProfile> generate_profile(const GenerateRequest& request) {
+  if (request.base == nullptr) return generate_minimal(request);
+  return generate_from_base(request);
+}
+
+std::string kubernetes_name(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    out += ok ? c : '-';
+  }
+  while (!out.empty() && (out.front() == '-' || out.front() == '.')) out.erase(out.begin());
+  while (!out.empty() && (out.back() == '-' || out.back() == '.')) out.pop_back();
+  return out.empty() ? std::string("seccheck-profile") : out;
+}
+
+namespace {
+
+std::string action_name_of(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kKillProcess: return "SCMP_ACT_KILL_PROCESS";
+    case ActionKind::kKillThread: return "SCMP_ACT_KILL_THREAD";
+    case ActionKind::kTrap: return "SCMP_ACT_TRAP";
+    case ActionKind::kErrno: return "SCMP_ACT_ERRNO";
+    case ActionKind::kNotify: return "SCMP_ACT_NOTIFY";
+    case ActionKind::kTrace: return "SCMP_ACT_TRACE";
+    case ActionKind::kLog: return "SCMP_ACT_LOG";
+    case ActionKind::kAllow: return "SCMP_ACT_ALLOW";
+  }
+  return "SCMP_ACT_KILL_THREAD";
+}
+
+std::string op_name_of(CompareOp op) {
+  switch (op) {
+    case CompareOp::kNe: return "SCMP_CMP_NE";
+    case CompareOp::kLt: return "SCMP_CMP_LT";
+    case CompareOp::kLe: return "SCMP_CMP_LE";
+    case CompareOp::kEq: return "SCMP_CMP_EQ";
+    case CompareOp::kGe: return "SCMP_CMP_GE";
+    case CompareOp::kGt: return "SCMP_CMP_GT";
+    case CompareOp::kMaskedEq: return "SCMP_CMP_MASKED_EQ";
+  }
+  return "SCMP_CMP_EQ";
+}
+
+// A YAML comment line: the text on one line, no control characters.
+std::string yaml_comment(const std::string& indent, const std::string& text) {
+  std::string clean;
+  for (char c : text) clean += (c == '\n' || c == '\r') ? ' ' : c;
+  return indent + "# " + clean + "\n";
+}
+
+}  // namespace
+
+std::string profile_to_spo_yaml(const Profile& flat_profile, const std::string& name) {
+  std::ostringstream out;
+  out << "# Security Profiles Operator SeccompProfile, written by seccheck generate.\n";
+  out << "# Apply with: kubectl apply -f FILE; the operator installs it on every node and pods use it as\n";
+  out << "#   localhostProfile: operator/NAMESPACE/" << kubernetes_name(name) << ".json\n";
+  out << "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\n";
+  out << "kind: SeccompProfile\n";
+  out << "metadata:\n";
+  out << "  name: " << kubernetes_name(name) << "\n";
+  out << "spec:\n";
+  out << "  defaultAction: " << action_name_of(flat_profile.default_action.kind) << "\n";
+  if (flat_profile.default_action.kind == ActionKind::kErrno &&
+      flat_profile.default_action.value.value_or(kEperm) != kEperm)
+    out << yaml_comment("  ", "the default errno is EPERM here: the SeccompProfile CRD has no defaultErrnoRet");
+  if (!flat_profile.architectures.empty()) {
+    out << "  architectures:\n";
+    for (const std::string& arch : flat_profile.architectures) out << "  - " << arch << "\n";
+  }
+  if (!flat_profile.flags.empty()) {
+    out << "  flags:\n";
+    for (const std::string& flag : flat_profile.flags) out << "  - " << flag << "\n";
+  }
+  out << "  syscalls:\n";
+  for (const Rule& rule : flat_profile.rules) {
+    if (!rule.comment.empty()) out << yaml_comment("  ", rule.comment);
+    out << "  - action: " << action_name_of(rule.action.kind) << "\n";
+    if (rule.action.kind == ActionKind::kErrno && rule.action.value) out << "    errnoRet: " << *rule.action.value << "\n";
+    out << "    names:\n";
+    for (const std::string& syscall : rule.names) out << "    - " << syscall << "\n";
+    if (!rule.args.empty()) {
+      out << "    args:\n";
+      for (const ArgCondition& arg : rule.args) {
+        out << "    - index: " << arg.index << "\n";
+        out << "      op: " << op_name_of(arg.op) << "\n";
+        out << "      value: " << arg.value << "\n";
+        out << "      valueTwo: " << arg.value_two << "\n";
+      }
+    }
+  }
+  return out.str();
+}
+
+std::string pod_security_context_yaml(const std::string& name) {
+  const std::string file = kubernetes_name(name) + ".json";
+  std::ostringstream out;
+  out << "# Pod securityContext using the generated profile as a Localhost seccomp profile.\n";
+  out << "# localhostProfile is relative to the kubelet's seccomp directory, <kubelet root>/seccomp:\n";
+  out << "# save the profile (seccheck generate --format oci --name " << kubernetes_name(name) << " -o " << file
+      << ")\n";
+  out << "# on every node as /var/lib/kubelet/seccomp/profiles/" << file << " (the default kubelet root).\n";
+  out << "securityContext:\n";
+  out << "  seccompProfile:\n";
+  out << "    type: Localhost\n";
+  out << "    localhostProfile: profiles/" << file << "\n";
+  return out.str();
+}
+
+}  // namespace seccheck::analysis

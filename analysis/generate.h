@@ -1,0 +1,74 @@
+// Profile generation from recorded calls: a base profile plus the smallest additions that let
+// every observed call through (argument-narrow where the base conditions on arguments), or a
+// minimal allow-list of the observed calls. Promises:
+// * every observed call the base blocked is allowed by the result, checked with evaluate()
+//   under libseccomp's merge semantics for the given context (an addition that libseccomp
+//   would drop or outrank is fixed, or reported in GeneratedProfile::unresolved);
+// * additions are EQ rules on exactly the argument values seen where the base's rules for that
+//   call condition on arguments, so the result is never looser than the base for a call the run
+//   did not make;
+// * output is deterministic: additions sorted by name and argument values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analysis/context.h"
+#include "analysis/profile.h"
+#include "analysis/resolve.h"
+#include "analysis/run_record.h"
+#include "core/result.h"
+
+namespace seccheck::analysis {
+
+// Which runtime reads the profile: docker and crio read includes/excludes; containerd reads a
+// Localhost profile as a flat runtime-spec object (no includes, excludes or archMap), so the
+// profile is emitted resolved for the context there.
+enum class TargetRuntime { kDocker, kContainerd, kCrio };
+Result<TargetRuntime> parse_target_runtime(const std::string& text);
+
+struct GenerateRequest {
+  std::vector<RecordedCall> calls;
+  const Profile* base = nullptr;  // nullptr: --minimal
+  Context context;
+  TargetRuntime target = TargetRuntime::kDocker;
+  std::string name;  // Profile::name of the result
+};
+
+struct GeneratedProfile {
+  Profile profile;
+  std::size_t additions = 0;         // rules added for observed calls
+  std::vector<std::string> notes;    // what was changed and why (one line each)
+  std::vector<std::string> unresolved;  // observed calls the result still blocks (should be empty)
+};
+
+Result<GeneratedProfile> generate_profile(const GenerateRequest& request);
+
+// The context a target runtime evaluates with: containers-common's loader for crio, moby's
+// for docker and containerd.
+Context context_for_target(const Context& context, TargetRuntime target);
+
+// A resolved profile written back as a flat profile (no includes/excludes/archMap, explicit
+// architectures and errno values): what containerd and the Security Profiles Operator read.
+// Comments are taken from `original`'s rules.
+Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original);
+
+// Calls --minimal always allows because any process needs them to start or end, though a run
+// may not show them. `why` is written into the profile's comment.
+struct EssentialCall {
+  const char* name;
+  const char* why;
+};
+const std::vector<EssentialCall>& essential_calls();
+
+// A Security Profiles Operator SeccompProfile object (apiVersion
+// security-profiles-operator.x-k8s.io/v1beta1) for a flat profile; comments become YAML
+// comments (the CRD has no comment field).
+std::string profile_to_spo_yaml(const Profile& flat_profile, const std::string& name);
+// A Pod securityContext snippet referencing the profile as Localhost profiles/NAME.json, with
+// the node path the kubelet reads it from.
+std::string pod_security_context_yaml(const std::string& name);
+// A name usable as a Kubernetes object name and a file name: lower case, [a-z0-9.-].
+std::string kubernetes_name(const std::string& name);
+
+}  // namespace seccheck::analysis

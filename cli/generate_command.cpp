@@ -1,0 +1,234 @@
+// seccheck generate: a seccomp profile for a workload, from a run or saved records.
+//
+// README text (for the lead):
+//
+// ### Profiles out: generate, verify, merge
+//
+//     seccheck generate [--base NAME|FILE | --minimal] [--for docker|containerd|crio]
+//                       [--format oci|spo|pod] [--name NAME] [-o FILE] [context options]
+//                       (-- CMD [ARGS...] | --from RECORD...)
+//     seccheck verify --profile NAME|FILE [context options] [report options] -- CMD [ARGS...]
+//     seccheck merge A.json B.json ... -o OUT
+//
+// * `generate` runs CMD once recording every call (as `check --record` does), or reads records
+//   saved by `check --record` (`--from`, several are merged). With `--base NAME` (default
+//   `docker`, the latest Docker RuntimeDefault) it writes the base profile plus the smallest
+//   additions that let every observed call through, first in the rule list: where the base
+//   conditions on arguments (clone flags, socket family, personality) the addition is an ALLOW
+//   rule with SCMP_CMP_EQ on exactly the values seen, so `clone(CLONE_NEWUTS|SIGCHLD)` is
+//   allowed and every other namespace flag stays denied. Each addition carries a `comment`
+//   naming the executables and the number of calls. Every observed call is checked with the
+//   evaluator under libseccomp's merge semantics; a base rule that would still win (an
+//   unconditional ERRNO rule for the same call) loses the call's name and is kept as a
+//   catch-all for that call's other arguments. Calls the profile still blocks are listed and
+//   the exit status is 1.
+// * `--minimal`: an allow-list of only the observed calls (default action SCMP_ACT_ERRNO,
+//   EPERM; the architectures seen) plus calls any process needs that a run may not show:
+//   execve (the runtime loads the filter before it executes the entrypoint), exit and
+//   exit_group (a run that ended by signal never shows them), rt_sigreturn (only after a
+//   signal handler ran), and futex, sched_yield, nanosleep, rt_sigprocmask, close, write
+//   (runc's Go init between loading the filter and execve). The profile's comment says why.
+// * `--for`: Docker and CRI-O/Podman read `includes`/`excludes`, so the conditional form is
+//   kept; containerd reads a Localhost profile as a flat runtime-spec object and drops them
+//   (a capability-gated allow would become unconditional), so `--for containerd` writes the
+//   profile resolved for the context options (`--cap-add`, `--kernel`, ...). Default: the
+//   base's runtime.
+// * Formats: `oci` (default; OCI/Docker JSON), `spo` (a Security Profiles Operator
+//   `SeccompProfile`, apiVersion security-profiles-operator.x-k8s.io/v1beta1, always the flat
+//   resolved form since the CRD has no includes/excludes; comments become YAML comments),
+//   `pod` (a Pod `securityContext` snippet: `seccompProfile: {type: Localhost,
+//   localhostProfile: profiles/NAME.json}`). The kubelet resolves localhostProfile under
+//   `<kubelet root>/seccomp`, so the JSON goes on every node at
+//   `/var/lib/kubelet/seccomp/profiles/NAME.json` (default kubelet root).
+// * Output is deterministic: the same input gives byte-identical output.
+// * `verify` runs the workload twice: once plain (no tracer, no filter; stdin, stdout and
+//   stderr on /dev/null) for the reference exit status, then under the profile. The enforced
+//   run loads the profile compiled by libseccomp with its blocking actions rewritten to
+//   SECCOMP_RET_TRACE; each call it stops is recorded and then denied by the tracer with the
+//   profile's own action and errno (kill actions kill the process). The real (as-is) filter is
+//   not stacked under it: the kernel applies the most severe action of all stacked filters, so
+//   a real ERRNO/KILL would answer the call before the tracer ever saw it (tests/generate
+//   proves this). Exit 0 when nothing was denied and the exit status matched, 1 otherwise, 2
+//   for input errors, 3 when seccheck itself failed.
+// * `merge` unions records (calls by key, counts summed) or profiles (same default action and
+//   architectures required; identical rules kept once, argument-specific rules kept apart, so
+//   two ALLOW clone rules with EQ on different values stay two rules). Mixing records and
+//   profiles, or profiles with different default actions or architectures, is a one-line
+//   error with exit status 2.
+//
+// Example:
+//     seccheck generate --base docker --name myapp -o myapp.json -- ./myapp --self-test
+//     seccheck verify --profile myapp.json -- ./myapp --self-test
+//     seccheck generate --base docker --format pod --name myapp
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/catalog.h"
+#include "analysis/generate.h"
+#include "analysis/merge.h"
+#include "analysis/profile_parser.h"
+#include "analysis/run_record.h"
+#include "cli/check_support.h"
+#include "cli/commands.h"
+#include "cli/context_options.h"
+#include "cli/help_example.h"
+#include "core/error.h"
+
+namespace seccheck::cli {
+namespace {
+
+struct GenerateOptions {
+  std::vector<std::string> from;
+  std::string base = "docker";
+  bool minimal = false;
+  std::string target;
+  std::string format = "oci";
+  std::string name;
+  std::string output_path;
+  bool quiet = false;
+  int verbosity = 0;
+  std::vector<std::string> command;
+  ContextOptions context;
+};
+
+// The runtime a profile is written for when --for is not given: the base's own runtime.
+analysis::TargetRuntime default_target(const analysis::Profile* base) {
+  if (base != nullptr) {
+    if (const analysis::CatalogEntry* entry = analysis::catalog_entry_for(base->name)) {
+      if (entry->runtime == "containerd") return analysis::TargetRuntime::kContainerd;
+      if (entry->runtime == "containers-common") return analysis::TargetRuntime::kCrio;
+    }
+  }
+  return analysis::TargetRuntime::kDocker;
+}
+
+std::string default_name(const std::vector<std::string>& command) {
+  if (command.empty()) return "seccheck-profile";
+  return analysis::kubernetes_name(std::filesystem::path(command.front()).filename().string());
+}
+
+int run_generate(const GenerateOptions& options) {
+  bool verbose = options.verbosity > 0;
+  if (options.command.empty() == options.from.empty())
+    throw UserError(ExitCode::kUsage, "give either a command (-- CMD [ARGS...]) or --from RECORD..., not " +
+                                          std::string(options.command.empty() ? "neither" : "both"));
+  analysis::Context context = make_context(options.context);
+
+  SelectedProfiles base;
+  if (!options.minimal) {
+    base = select_profiles({options.base}, context, verbose);
+    if (base.profiles.size() != 1)
+      throw UserError(ExitCode::kUsage, "--base " + options.base + ": names " + std::to_string(base.profiles.size()) +
+                                            " profiles; name exactly one (e.g. docker, crio, containerd)");
+  }
+  const analysis::Profile* base_profile = options.minimal ? nullptr : &base.profiles.front();
+  analysis::TargetRuntime target = default_target(base_profile);
+  if (!options.target.empty()) {
+    auto parsed = analysis::parse_target_runtime(options.target);
+    if (!parsed) throw UserError(ExitCode::kUsage, parsed.error().message);
+    target = *parsed;
+  }
+
+  analysis::RunRecord record;
+  if (!options.from.empty()) {
+    std::vector<analysis::RunRecord> records;
+    for (const std::string& path : options.from) {
+      auto loaded = analysis::load_run_record(path);
+      if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
+      if (!loaded->complete && options.minimal)
+        throw UserError(ExitCode::kUsage, path + ": holds only the calls its check flagged; --minimal needs a complete "
+                                                 "record (seccheck check --record FILE -- CMD)");
+      records.push_back(std::move(*loaded));
+    }
+    auto merged = analysis::merge_records(records);
+    if (!merged) throw UserError(ExitCode::kUsage, merged.error().message);
+    record = std::move(*merged);
+  } else {
+    WorkloadRunOptions run_options;
+    run_options.command = options.command;
+    analysis::ResolvedProfile everything = trace_everything_profile();
+    run_options.filters.push_back(compile_trace_filter(everything, 0, verbose));
+    analysis::ArgRelevance relevance = argument_relevance(base.profiles);
+    run_options.relevance = &relevance;
+    run_options.progress = !options.quiet && isatty(STDERR_FILENO);
+    WorkloadRun run = run_workload(run_options);
+    if (!options.quiet) {
+      for (const std::string& notice : run.notices) std::cerr << "seccheck: note: " << notice << "\n";
+      if (run.summary.exit_status != 0)
+        std::cerr << "seccheck: note: the workload exited with status " << run.summary.exit_status
+                  << "; the profile covers the calls it made until then\n";
+    }
+    record = full_record(options.command, run);
+  }
+
+  analysis::GenerateRequest request;
+  request.calls = std::move(record.calls);
+  request.base = base_profile;
+  request.context = context;
+  request.target = target;
+  request.name = options.name.empty() ? default_name(record.command) : options.name;
+  auto generated = analysis::generate_profile(request);
+  if (!generated) throw UserError(ExitCode::kToolFailure, generated.error().message);
+
+  if (!options.quiet) {
+    std::cerr << "seccheck: " << request.name << ": " << generated->additions << " rules added"
+              << (base_profile ? " to " + base_profile->name : std::string(" (minimal allow-list)")) << "\n";
+    for (const std::string& note : generated->notes) std::cerr << "seccheck: note: " << note << "\n";
+  }
+  for (const std::string& call : generated->unresolved)
+    std::cerr << "seccheck: the generated profile still blocks " << call << "\n";
+
+  std::string text;
+  if (options.format == "oci") {
+    text = analysis::profile_to_json(generated->profile) + "\n";
+  } else if (options.format == "spo") {
+    analysis::Context target_context = analysis::context_for_target(context, target);
+    analysis::Profile flat = analysis::flatten_profile(analysis::resolve(generated->profile, target_context),
+                                                       generated->profile);
+    text = analysis::profile_to_spo_yaml(flat, request.name);
+  } else {
+    text = analysis::pod_security_context_yaml(request.name);
+  }
+  if (options.output_path.empty()) {
+    std::cout << text;
+    std::cout.flush();
+  } else {
+    write_text_file(options.output_path, text, "profile");
+  }
+  return static_cast<int>(generated->unresolved.empty() ? ExitCode::kOk : ExitCode::kWouldBlock);
+}
+
+}  // namespace
+
+Command register_generate_command(CLI::App& app) {
+  auto options = std::make_shared<GenerateOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "generate", "Write a seccomp profile for a workload: a base profile plus what a run needed, or a minimal one");
+  sub->add_option("--from", options->from, "Records saved by `seccheck check --record FILE` (several are merged)");
+  sub->add_option("--base", options->base,
+                  "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file")
+      ->default_str("docker");
+  sub->add_flag("--minimal", options->minimal,
+                "Allow only the observed calls (default action ERRNO/EPERM) plus what any process needs");
+  sub->add_option("--for", options->target,
+                  "Runtime that reads the profile: docker, crio (keep includes/excludes) or containerd (flat, "
+                  "resolved for the context options). Default: the base's runtime")
+      ->check(CLI::IsMember({"docker", "containerd", "crio", "cri-o", "podman"}));
+  sub->add_option("--format", options->format,
+                  "oci (OCI/Docker JSON), spo (Security Profiles Operator SeccompProfile YAML) or pod (Pod "
+                  "securityContext snippet referencing it as Localhost profiles/NAME.json)")
+      ->check(CLI::IsMember({"oci", "spo", "pod"}))
+      ->default_str("oci");
+  sub->add_option("--name", options->name, "Profile name (SPO object, pod snippet). Default: the command's name");
+  sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output");
+  add_context_options(sub, options->context);
+  sub->add_flag("-q,--quiet", options->quiet, "No notes on standard error");
+  sub->add_flag("-v,--verbose", options->verbosity, "Explain what seccheck does");
+  sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]");
+  set_example(sub, "seccheck generate --base docker --name myapp -o myapp.json -- ./myapp --self-test");
+  return {sub, [options] { return run_generate(*options); }};
+}
+
+}  // namespace seccheck::cli
