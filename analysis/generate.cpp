@@ -35,10 +35,11 @@ struct AdditionInfo {
   std::vector<const RecordedCall*> calls;
 };
 
-// The argument indices `profile`'s rules for `name` condition on (any includes/excludes).
-std::set<unsigned> conditioned_indices(const Profile& profile, const std::string& name) {
+// The argument indices the rules for `name` condition on, in the context (rules for other
+// arches, e.g. s390's clone on arg1, are not there).
+std::set<unsigned> conditioned_indices(const ResolvedProfile& profile, const std::string& name) {
   std::set<unsigned> out;
-  for (const Rule& rule : profile.rules) {
+  for (const ResolvedRule& rule : profile.rules) {
     if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
     for (const ArgCondition& condition : rule.args) out.insert(condition.index);
   }
@@ -136,7 +137,7 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
     }
     if (verdict.bad_arch) arches_needed.insert(call.arch);
     AdditionKey key{std::string(*name), {}};
-    std::set<unsigned> narrow = conditioned_indices(*request.base, key.name);
+    std::set<unsigned> narrow = conditioned_indices(base_resolved, key.name);
     for (unsigned index : call.kept_args)
       if (narrow.count(index)) key.args.emplace_back(index, call.args[index]);
     if (!narrow.empty() && key.args.empty())

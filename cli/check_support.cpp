@@ -126,7 +126,7 @@ std::string kernel_release() {
 
 void add_report_options(CLI::App* sub, ReportOptions& options) {
   sub->add_option("--format", options.format, "Report format: text, json, sarif, junit, markdown")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "markdown"}))
+      ->check(CLI::IsMember(report::format_names()))
       ->default_str("text");
   sub->add_option("-o,--output", options.output_path, "Write the report to FILE instead of standard output");
   sub->add_option("--baseline", options.baseline_path,
@@ -181,6 +181,7 @@ std::string utc_timestamp_now() {
 }
 
 int emit_report(analysis::CheckReport& report, const ReportOptions& options) {
+  report.fail_on_workload_error = options.fail_on_workload_error;
   if (!options.baseline_path.empty()) {
     auto keys = report::load_baseline_keys(options.baseline_path);
     if (!keys) throw UserError(ExitCode::kUsage, keys.error().message);
@@ -199,10 +200,7 @@ int emit_report(analysis::CheckReport& report, const ReportOptions& options) {
     report::make_renderer(*format, render_options)->render(report, out);
     if (!out.flush()) throw UserError(ExitCode::kToolFailure, options.output_path + ": write failed");
   }
-  bool workload_failed = report.workload_exit_status != 0;
-  if (report.new_blocking_findings() > 0) return static_cast<int>(ExitCode::kWouldBlock);
-  if (options.fail_on_workload_error && workload_failed) return static_cast<int>(ExitCode::kWouldBlock);
-  return static_cast<int>(ExitCode::kOk);
+  return static_cast<int>(report.gate_failed() ? ExitCode::kWouldBlock : ExitCode::kOk);
 }
 
 WorkloadRun run_workload(const WorkloadRunOptions& options) {

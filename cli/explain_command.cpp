@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -96,7 +97,9 @@ int run_explain(const ExplainOptions& options) {
   bool any_arg = false;
   for (int i = 0; i < 6; ++i) {
     if (!given[i]) continue;
-    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + std::to_string(args[i]);
+    char value[32];
+    std::snprintf(value, sizeof value, args[i] < 4096 ? "%llu" : "%#llx", static_cast<unsigned long long>(args[i]));
+    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + value;
     any_arg = true;
   }
   if (any_arg) call += ")";

@@ -1,5 +1,7 @@
 #include "report/json_report.h"
 
+#include "analysis/json_input.h"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -214,19 +216,6 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
 }
 
 // 1-based line and column of byte `offset` (nlohmann reports the byte after the error).
-std::pair<std::size_t, std::size_t> line_column(const std::string& text, std::size_t offset) {
-  std::size_t line = 1;
-  std::size_t column = 1;
-  for (std::size_t i = 0; i + 1 < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
 
 }  // namespace
 
@@ -267,17 +256,7 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
 }
 
 Result<nlohmann::json> parse_json_text(const std::string& text, const std::string& origin) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    auto [line, column] = line_column(text, e.byte);
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 2: syntax
-    // error while parsing ..."; keep the part after the position.
-    std::string detail = e.what();
-    if (auto colon = detail.find(": "); colon != std::string::npos) detail = detail.substr(colon + 2);
-    return make_error(origin + ": malformed JSON at line " + std::to_string(line) + ", column " +
-                      std::to_string(column) + ": " + detail);
-  }
+  return analysis::parse_json_input(text, origin);
 }
 
 Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const std::string& origin) {

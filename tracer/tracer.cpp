@@ -492,7 +492,6 @@ void Session::check_notices(const SyscallEvent& event, Tracee& tracee) {
   const bool in_launcher = event.pid == root_ && !root_exec_seen_ && !attached_;
   if (in_launcher) return;
   std::string where = "pid " + std::to_string(event.pid);
-  if (auto exe = processes_.find(event.pid); exe != processes_.end()) (void)exe;
   if ((name == "seccomp" && event.args[0] == 1 /* SECCOMP_SET_MODE_FILTER */) ||
       (name == "prctl" && event.args[0] == PR_SET_SECCOMP)) {
     observer_.on_notice(where + " installs its own seccomp filter (" + std::string(name) +

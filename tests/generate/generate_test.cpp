@@ -102,12 +102,12 @@ std::vector<std::array<std::uint64_t, 6>> boundary_args(const std::string& name,
 
 // True when the generated profile was meant to allow this call: an observed call with the
 // same values in the arguments its addition is narrowed on.
-bool observed(const std::vector<RecordedCall>& calls, const Profile& base, Arch arch, int nr,
+bool observed(const std::vector<RecordedCall>& calls, const ResolvedProfile& base, Arch arch, int nr,
               const std::array<std::uint64_t, 6>& args) {
   for (const RecordedCall& call : calls) {
     if (call.arch != arch || call.nr != nr) continue;
     std::set<unsigned> narrow;
-    for (const Rule& rule : base.rules)
+    for (const ResolvedRule& rule : base.rules)
       if (std::find(rule.names.begin(), rule.names.end(), std::string(*syscall_name(arch, nr))) != rule.names.end())
         for (const ArgCondition& c : rule.args) narrow.insert(c.index);
     bool same = true;
@@ -140,7 +140,7 @@ void expect_never_looser(const std::vector<RecordedCall>& calls, const Profile& 
           EXPECT_FALSE(after.blocked()) << arch_name(arch) << " " << nr << " " << after.reason;
           continue;
         }
-        if (observed(calls, base, arch, nr, args)) continue;
+        if (observed(calls, base_resolved, arch, nr, args)) continue;
         ASSERT_TRUE(after.blocked()) << "looser than the base: " << arch_name(arch) << " "
                                      << syscall_display_name(arch, nr) << " arg0=" << args[0] << " arg1=" << args[1]
                                      << ": " << after.reason;

@@ -293,7 +293,7 @@ TEST(JsonReport, ReadErrorsNameTheProblem) {
 
   auto syntax = parse_json_text("{\n  \"a\": [1,\n  }\n", "broken.json");
   ASSERT_FALSE(syntax);
-  EXPECT_TRUE(contains(syntax.error().message, "broken.json: malformed JSON at line 3, column 3: ")) << syntax.error().message;
+  EXPECT_TRUE(contains(syntax.error().message, "broken.json:3:3: malformed JSON: ")) << syntax.error().message;
 }
 
 }  // namespace
