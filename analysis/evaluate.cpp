@@ -5,7 +5,7 @@
 #include <set>
 #include <tuple>
 
-#include "analysis/errno_names.h"
+#include "core/errno_names.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
@@ -330,7 +330,7 @@ std::string action_text(const Action& action) {
     case ActionKind::kKillProcess: return "KILL_PROCESS";
     case ActionKind::kKillThread: return "KILL_THREAD";
     case ActionKind::kTrap: return "TRAP";
-    case ActionKind::kErrno: return "ERRNO(" + (action.value ? errno_name(*action.value) : std::string("EPERM")) + ")";
+    case ActionKind::kErrno: return "ERRNO(" + errno_name(action.value.value_or(1)) + ")";
     case ActionKind::kNotify: return "NOTIFY";
     case ActionKind::kTrace: return "TRACE(" + std::to_string(action.value.value_or(0)) + ")";
     case ActionKind::kLog: return "LOG";

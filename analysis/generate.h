@@ -7,6 +7,8 @@
 // * additions are EQ rules on exactly the argument values seen where the base's rules for that
 //   call condition on arguments, so the result is never looser than the base for a call the run
 //   did not make;
+// * a profile names calls, not per-ABI numbers: an addition holds on every ABI the filter
+//   accepts, as the base's own rules do (on 32-bit ABIs EQ compares the low 32 bits);
 // * output is deterministic: additions sorted by name and argument values.
 #pragma once
 

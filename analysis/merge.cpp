@@ -12,6 +12,7 @@ namespace {
 
 // What a rule does apart from the calls it names.
 struct RuleShape {
+  std::set<std::string> names;
   ActionKind kind;
   std::optional<std::uint32_t> value;
   std::string errno_name;
@@ -22,7 +23,7 @@ struct RuleShape {
 };
 
 RuleShape shape_of(const Rule& rule) {
-  RuleShape shape{rule.action.kind, rule.action.value, rule.errno_name, {}, rule.includes.caps,
+  RuleShape shape{{rule.names.begin(), rule.names.end()}, rule.action.kind, rule.action.value, rule.errno_name, {}, rule.includes.caps,
                   rule.includes.arches, rule.excludes.caps, rule.excludes.arches, rule.includes.min_kernel,
                   rule.excludes.min_kernel};
   for (const ArgCondition& arg : rule.args)
@@ -107,8 +108,6 @@ Result<Profile> merge_profiles(const std::vector<Profile>& profiles) {
         continue;
       }
       Rule& kept = out.rules[it->second];
-      for (const std::string& name : rule.names)
-        if (std::find(kept.names.begin(), kept.names.end(), name) == kept.names.end()) kept.names.push_back(name);
       if (!rule.comment.empty() && kept.comment.find(rule.comment) == std::string::npos)
         kept.comment += (kept.comment.empty() ? "" : "; ") + rule.comment;
     }

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "analysis/errno_names.h"
+#include "core/errno_names.h"
 #include "analysis/syscall_names.h"
 
 namespace seccheck::analysis {

@@ -14,7 +14,7 @@ constexpr std::uint32_t kEperm = 1;
 // SCMP_ARCH_X86_64 (seccomp_syscall_resolve_name_arch() returned __NR_SCMP_ERROR; run on
 // this machine's 2.5.4 against the table). Calls up to futex_requeue (Linux 6.7) are known.
 const std::vector<std::string_view> kUnknownTo25 = {
-    "uretprobe",        "statmount",      "listmount",    "lsm_get_self_attr", "lsm_set_self_attr",
+    "uretprobe", "uprobe", "statmount",      "listmount",    "lsm_get_self_attr", "lsm_set_self_attr",
     "lsm_list_modules", "mseal",          "setxattrat",   "getxattrat",        "listxattrat",
     "removexattrat",    "open_tree_attr", "file_getattr", "file_setattr",
 };

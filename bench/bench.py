@@ -55,6 +55,10 @@ class Bench:
         self.seccheck = os.path.join(self.build, "cli", "seccheck")
         self.testprogs = os.path.join(self.build, "testprogs")
         self.tmp = tempfile.mkdtemp(prefix="seccheck-bench-")
+        # A private copy: a rebuild of the tree during the run must not swap the binary mid-way.
+        shutil.copy2(self.seccheck, os.path.join(self.tmp, "seccheck"))
+        self.seccheck_source = self.seccheck
+        self.seccheck = os.path.join(self.tmp, "seccheck")
         self.notes = []
         self.flag_profile = os.path.join(HERE, "flag_startup_calls.json")
         self.check_works = self._check_works()
@@ -154,7 +158,11 @@ class Bench:
     # --- running -------------------------------------------------------------------------------
     def run_once(self, cmd, ok_codes):
         start = time.perf_counter()
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except OSError as error:
+            log(f"  ! cannot run {cmd[0]}: {error}")
+            return 0.0, "exec", False
         elapsed = time.perf_counter() - start
         ok = proc.returncode in (ok_codes or {0})
         if not ok:
@@ -382,114 +390,122 @@ def main():
     started = datetime.datetime.now(datetime.timezone.utc)
     machine = machine_description()
     modes, results = bench.time_workloads()
+    def render(redis, memory, latency, pinning, finished, partial):
+        out = []
+        out.append(f"## seccheck benchmark ({'quick' if args.quick else 'full'} run)\n")
+        out.append(f"- Machine: {machine}")
+        out.append(f"- Run: {started:%Y-%m-%d %H:%M} to {finished:%H:%M} UTC, {args.reps} interleaved rounds per mode "
+                   f"(order rotated each round); medians of wall time; ratio = median / native median")
+        try:
+            rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+            dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
+            out.append(f"- seccheck: {bench.seccheck_source} (commit {rev}{', uncommitted changes' if dirty else ''})")
+        except OSError:
+            pass
+        out.append("- Targets: " + "; ".join(TARGETS))
+        load = float(open("/proc/loadavg").read().split()[0])
+        notes = list(bench.notes)
+        if load > os.cpu_count():
+            notes.append(f"load average {load:.1f} on {os.cpu_count()} CPUs when the run ended: other work "
+                               "competed for the CPUs, so these numbers are noisy (ratios near 1.0 say nothing)")
+        for note in notes:
+            out.append(f"- Note: {note}")
+        out.append("")
+        header = "| workload | " + " | ".join(m[1] for m in modes) + " |"
+        out.append(header)
+        out.append("|" + "---|" * (len(modes) + 1))
+        verdicts = []
+        for key, title, _, _ in bench.workloads():
+            native, _ = median_of(results.get((key, "native"), []))
+            cells = []
+            med = {}
+            for mkey, _, _, _ in modes:
+                m, fail = median_of(results.get((key, mkey), []))
+                med[mkey] = m
+                if fail:
+                    cells.append(fail)
+                elif mkey == "native" or not native:
+                    cells.append(f"{m:.3f} s")
+                else:
+                    cells.append(f"{m:.3f} s ({m / native:.2f}x)")
+            out.append(f"| {title} | " + " | ".join(cells) + " |")
+            if native:
+                v = []
+                if med.get("check"):
+                    limit = 1.2 if key == "fork_exec" else 1.05
+                    v.append(f"check {med['check'] / native:.2f}x {'<=' if med['check'] / native <= limit else '>'} {limit}x")
+                if med.get("trace") and med.get("strace"):
+                    v.append(f"trace {'<' if med['trace'] < med['strace'] else '>='} strace")
+                if med.get("trace_c") and med.get("strace_c"):
+                    ours, theirs = med["trace_c"] / native - 1, med["strace_c"] / native - 1
+                    if theirs <= 0.05:
+                        v.append(f"-c overhead {ours:.2f} vs strace's {theirs:.2f}: within noise (no verdict)")
+                    else:
+                        v.append(f"-c overhead {ours:.2f} vs strace's {theirs:.2f}: "
+                                 f"{'met' if ours <= theirs / 2 else 'missed'} (<= half)")
+                verdicts.append(f"- {title}: " + "; ".join(v))
+        out.append("")
+        out.append("Targets per workload:")
+        out.extend(verdicts)
+        if redis:
+            requests, rows = redis
+            out.append("")
+            out.append(f"### Server: redis-server on 127.0.0.1, redis-benchmark -n {requests:,} -c 8 -t set,get "
+                       "(mean of SET and GET requests/s; ratio = throughput / native throughput)\n")
+            out.append("| server | " + " | ".join(m[1] for m in modes if m[0] in rows) + " |")
+            out.append("|" + "---|" * (len([m for m in modes if m[0] in rows]) + 1))
+            native, _ = median_of(rows.get("native", []))
+            cells = []
+            for mkey, _, _, _ in modes:
+                if mkey not in rows:
+                    continue
+                m, fail = median_of(rows[mkey])
+                cells.append(fail if fail else (f"{m:,.0f}/s" + (f" ({m / native:.2f}x)" if native and mkey != "native" else "")))
+            out.append("| redis | " + " | ".join(cells) + " |")
+        if memory:
+            out.append("")
+            out.append("### Peak memory of seccheck (bench_getppid N)\n")
+            out.append("| mode | calls | seccheck VmHWM | ru_maxrss (seccheck or workload) | exit |")
+            out.append("|---|---|---|---|---|")
+            for name, n, hwm, maxrss, code in memory:
+                out.append(f"| {name} | {n:,} | {hwm / 1024:.1f} MiB | {maxrss / 1024:.1f} MiB | {code} |")
+        if latency:
+            out.append("")
+            out.append("### Time from the workload's exit to the first report line\n")
+            out.append("| mode | calls | median |")
+            out.append("|---|---|---|")
+            for name, n, sec in latency:
+                out.append(f"| {name} | {n:,} | {'n/a' if sec is None else f'{sec * 1000:.1f} ms'} |")
+        if pinning:
+            workloads, variants, res = pinning
+            out.append("")
+            out.append("### Record mode with and without --pin-cpu (tracer and workload on one CPU)\n")
+            out.append("| workload | native | " + " | ".join(variants) + " |")
+            out.append("|" + "---|" * (len(variants) + 2))
+            for key, cmd in workloads:
+                native, _ = median_of(res.get((key, "native"), []))
+                cells = [f"{native:.3f} s" if native else "n/a"]
+                for name in variants:
+                    m, fail = median_of(res.get((key, name), []))
+                    cells.append(fail if fail else f"{m:.3f} s ({m / native:.2f}x)" if native else f"{m:.3f} s")
+                out.append(f"| {key} ({' '.join(os.path.basename(c) for c in cmd)}) | " + " | ".join(cells) + " |")
+        text = "\n".join(out) + "\n"
+        if partial:
+            text += "\n(partial: written after the main table; the run is still going)\n"
+        os.makedirs(os.path.dirname(args.output), exist_ok=True)
+        with open(args.output, "w") as f:
+            f.write(text)
+        return text
+
+    # The main table is written as soon as it exists, so an interrupted run keeps it.
+    render(None, [], [], None, datetime.datetime.now(datetime.timezone.utc), True)
     redis = None if "redis" in skip else bench.redis(modes)
     memory = [] if "memory" in skip else bench.memory()
     latency = [] if "latency" in skip else bench.first_line_latency()
     pinning = None if "pinning" in skip else bench.pinning()
     finished = datetime.datetime.now(datetime.timezone.utc)
-
-    out = []
-    out.append(f"## seccheck benchmark ({'quick' if args.quick else 'full'} run)\n")
-    out.append(f"- Machine: {machine}")
-    out.append(f"- Run: {started:%Y-%m-%d %H:%M} to {finished:%H:%M} UTC, {args.reps} interleaved rounds per mode "
-               f"(order rotated each round); medians of wall time; ratio = median / native median")
-    try:
-        rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
-        out.append(f"- seccheck: {bench.seccheck} (commit {rev}{', uncommitted changes' if dirty else ''})")
-    except OSError:
-        pass
-    out.append("- Targets: " + "; ".join(TARGETS))
-    load = float(open("/proc/loadavg").read().split()[0])
-    if load > os.cpu_count():
-        bench.notes.append(f"load average {load:.1f} on {os.cpu_count()} CPUs when the run ended: other work "
-                           "competed for the CPUs, so these numbers are noisy (ratios near 1.0 say nothing)")
-    for note in bench.notes:
-        out.append(f"- Note: {note}")
-    out.append("")
-    header = "| workload | " + " | ".join(m[1] for m in modes) + " |"
-    out.append(header)
-    out.append("|" + "---|" * (len(modes) + 1))
-    verdicts = []
-    for key, title, _, _ in bench.workloads():
-        native, _ = median_of(results.get((key, "native"), []))
-        cells = []
-        med = {}
-        for mkey, _, _, _ in modes:
-            m, fail = median_of(results.get((key, mkey), []))
-            med[mkey] = m
-            if fail:
-                cells.append(fail)
-            elif mkey == "native" or not native:
-                cells.append(f"{m:.3f} s")
-            else:
-                cells.append(f"{m:.3f} s ({m / native:.2f}x)")
-        out.append(f"| {title} | " + " | ".join(cells) + " |")
-        if native:
-            v = []
-            if med.get("check"):
-                limit = 1.2 if key == "fork_exec" else 1.05
-                v.append(f"check {med['check'] / native:.2f}x {'<=' if med['check'] / native <= limit else '>'} {limit}x")
-            if med.get("trace") and med.get("strace"):
-                v.append(f"trace {'<' if med['trace'] < med['strace'] else '>='} strace")
-            if med.get("trace_c") and med.get("strace_c"):
-                ours, theirs = med["trace_c"] / native - 1, med["strace_c"] / native - 1
-                if theirs <= 0.05:
-                    v.append(f"-c overhead {ours:.2f} vs strace's {theirs:.2f}: within noise (no verdict)")
-                else:
-                    v.append(f"-c overhead {ours:.2f} vs strace's {theirs:.2f}: "
-                             f"{'met' if ours <= theirs / 2 else 'missed'} (<= half)")
-            verdicts.append(f"- {title}: " + "; ".join(v))
-    out.append("")
-    out.append("Targets per workload:")
-    out.extend(verdicts)
-    if redis:
-        requests, rows = redis
-        out.append("")
-        out.append(f"### Server: redis-server on 127.0.0.1, redis-benchmark -n {requests:,} -c 8 -t set,get "
-                   "(mean of SET and GET requests/s; ratio = throughput / native throughput)\n")
-        out.append("| server | " + " | ".join(m[1] for m in modes if m[0] in rows) + " |")
-        out.append("|" + "---|" * (len([m for m in modes if m[0] in rows]) + 1))
-        native, _ = median_of(rows.get("native", []))
-        cells = []
-        for mkey, _, _, _ in modes:
-            if mkey not in rows:
-                continue
-            m, fail = median_of(rows[mkey])
-            cells.append(fail if fail else (f"{m:,.0f}/s" + (f" ({m / native:.2f}x)" if native and mkey != "native" else "")))
-        out.append("| redis | " + " | ".join(cells) + " |")
-    if memory:
-        out.append("")
-        out.append("### Peak memory of seccheck (bench_getppid N)\n")
-        out.append("| mode | calls | seccheck VmHWM | ru_maxrss (seccheck or workload) | exit |")
-        out.append("|---|---|---|---|---|")
-        for name, n, hwm, maxrss, code in memory:
-            out.append(f"| {name} | {n:,} | {hwm / 1024:.1f} MiB | {maxrss / 1024:.1f} MiB | {code} |")
-    if latency:
-        out.append("")
-        out.append("### Time from the workload's exit to the first report line\n")
-        out.append("| mode | calls | median |")
-        out.append("|---|---|---|")
-        for name, n, sec in latency:
-            out.append(f"| {name} | {n:,} | {'n/a' if sec is None else f'{sec * 1000:.1f} ms'} |")
-    if pinning:
-        workloads, variants, res = pinning
-        out.append("")
-        out.append("### Record mode with and without --pin-cpu (tracer and workload on one CPU)\n")
-        out.append("| workload | native | " + " | ".join(variants) + " |")
-        out.append("|" + "---|" * (len(variants) + 2))
-        for key, cmd in workloads:
-            native, _ = median_of(res.get((key, "native"), []))
-            cells = [f"{native:.3f} s" if native else "n/a"]
-            for name in variants:
-                m, fail = median_of(res.get((key, name), []))
-                cells.append(fail if fail else f"{m:.3f} s ({m / native:.2f}x)" if native else f"{m:.3f} s")
-            out.append(f"| {key} ({' '.join(os.path.basename(c) for c in cmd)}) | " + " | ".join(cells) + " |")
-    text = "\n".join(out) + "\n"
+    text = render(redis, memory, latency, pinning, finished, False)
     print(text)
-    os.makedirs(os.path.dirname(args.output), exist_ok=True)
-    with open(args.output, "w") as f:
-        f.write(text)
     shutil.rmtree(bench.tmp, ignore_errors=True)
     log(f"written to {args.output}")
 

@@ -5,7 +5,7 @@
 // same rules in another order compare equal. `--raw` compares the files as written: rules
 // added and removed, with their conditions, grouped like "+ ALLOW if CAP_SYS_ADMIN: clone3".
 #include "analysis/catalog.h"
-#include "analysis/errno_names.h"
+#include "core/errno_names.h"
 #include "analysis/evaluate.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
@@ -49,7 +49,7 @@ std::vector<analysis::Profile> load_or_fail(const std::string& name) {
 std::string short_action_text(const Action& action) {
   switch (action.kind) {
   case ActionKind::kAllow: return "allow";
-  case ActionKind::kErrno: return action.value ? analysis::errno_name(*action.value) : "ERRNO";
+  case ActionKind::kErrno: return action.value ? errno_name(*action.value) : "ERRNO";
   case ActionKind::kKillProcess: return "KILL_PROCESS";
   case ActionKind::kKillThread: return "KILL_THREAD";
   case ActionKind::kTrap: return "TRAP";
@@ -159,7 +159,7 @@ void show_profile(const analysis::Profile& profile) {
   std::cout << "  default:       " << raw_action_text(profile.default_action);
   if (profile.default_action.kind == ActionKind::kErrno) {
     if (profile.default_errno_ret) {
-      std::cout << " (" << analysis::errno_name(*profile.default_errno_ret) << ", defaultErrnoRet "
+      std::cout << " (" << errno_name(*profile.default_errno_ret) << ", defaultErrnoRet "
                 << *profile.default_errno_ret << ")";
     } else {
       std::cout << " (EPERM: no defaultErrnoRet, so the runtime's EPERM)";

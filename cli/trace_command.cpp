@@ -38,6 +38,7 @@
 #include <unordered_map>
 
 #include "cli/commands.h"
+#include "cli/help_example.h"
 #include "core/decode.h"
 #include "core/error.h"
 #include "core/syscall_table.h"
@@ -234,7 +235,7 @@ class TraceWriter final : public tracer::TraceObserver {
       line += "],\"text\":" + json_escape(text);
       if (ret) {
         line += ",\"ret\":" + std::to_string(*ret);
-        if (*ret < 0 && *ret >= -4095) line += ",\"errno\":" + json_escape(errno_name(static_cast<int>(-*ret)));
+        if (*ret < 0 && *ret >= -4095) line += ",\"errno\":" + json_escape(errno_name(static_cast<std::uint32_t>(-*ret)));
       }
       line += ",\"timestamp_ns\":" + std::to_string(event.timestamp_ns);
       auto exe = exe_.find(event.pid);
@@ -396,6 +397,7 @@ Command register_trace_command(CLI::App& app) {
   sub->add_flag("--no-seccomp", options->no_seccomp,
                 "Install no seccomp filter; step every call with PTRACE_SYSCALL (as strace without --seccomp-bpf)");
   sub->add_option("command", options->command, "The command and its arguments, after --");
+  set_example(sub, "seccheck trace -c -- ls -l /");
   return {sub, [options]() -> int { return run_trace(*options); }};
 }
 

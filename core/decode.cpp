@@ -1,5 +1,7 @@
 #include "core/decode.h"
 
+#include "core/text_escape.h"
+
 #include <cstdio>
 #include <cstring>
 #include <string.h>
@@ -305,60 +307,15 @@ std::string open_flags_string(std::uint64_t flags) {
   return out;
 }
 
-std::string errno_name(int error_number) {
-  const char* name = strerrorname_np(error_number);
-  if (name != nullptr) return name;
-  return "E" + std::to_string(error_number);
-}
-
 std::string escape_string(std::string_view bytes, bool truncated) {
-  std::string out = "\"";
-  auto escape_byte = [&](unsigned char c) {
-    char buffer[8];
-    std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-    out += buffer;
-  };
-  size_t i = 0;
-  while (i < bytes.size()) {
-    const unsigned char c = static_cast<unsigned char>(bytes[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        case '\\': out += "\\\\"; break;
-        case '"': out += "\\\""; break;
-        default:
-          if (c < 0x20 || c == 0x7f) escape_byte(c);
-          else out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    // Multi-byte UTF-8: pass a well-formed sequence through, unless it encodes a C1 control
-    // (U+0080..U+009F, e.g. the one-character CSI), which terminals also obey.
-    size_t length = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    bool valid = length > 0 && i + length <= bytes.size();
-    std::uint32_t code_point = length == 2 ? (c & 0x1f) : length == 3 ? (c & 0x0f) : (c & 0x07);
-    for (size_t k = 1; valid && k < length; ++k) {
-      const unsigned char next = static_cast<unsigned char>(bytes[i + k]);
-      if ((next & 0xc0) != 0x80) valid = false;
-      code_point = (code_point << 6) | (next & 0x3f);
-    }
-    if (valid) {
-      if ((length == 3 && code_point < 0x800) || (length == 4 && (code_point < 0x10000 || code_point > 0x10ffff)) ||
-          (code_point >= 0xd800 && code_point <= 0xdfff) || (code_point >= 0x80 && code_point <= 0x9f))
-        valid = false;
-    }
-    if (!valid) {
-      escape_byte(c);
-      ++i;
-      continue;
-    }
-    out.append(bytes.substr(i, length));
-    i += length;
+  // Quote-escape first (ASCII only, so UTF-8 is untouched), then make the rest terminal-safe.
+  std::string quoted;
+  quoted.reserve(bytes.size());
+  for (char c : bytes) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
   }
-  out += '"';
+  std::string out = "\"" + escape_terminal(quoted) + "\"";
   if (truncated) out += "...";
   return out;
 }
@@ -455,7 +412,7 @@ std::string format_return(Arch arch, int nr, std::int64_t value) {
       case 516: return "? ERESTART_RESTARTBLOCK (Interrupted by signal)";
       default: break;
     }
-    return "-1 " + errno_name(error_number) + " (" + strerror(error_number) + ")";
+    return "-1 " + errno_name(static_cast<std::uint32_t>(error_number)) + " (" + strerror(error_number) + ")";
   }
   const auto name = syscall_name(arch, nr);
   if (name && is_address_return(*name)) return hex(static_cast<std::uint64_t>(value));

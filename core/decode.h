@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "core/arch.h"
+#include "core/errno_names.h"
 
 namespace seccheck {
 
@@ -49,8 +50,6 @@ std::string prctl_option_string(std::uint64_t option);
 std::string ioctl_request_string(std::uint64_t request);
 std::string open_flags_string(std::uint64_t flags);       // O_RDONLY|O_CLOEXEC
 std::string signal_string(std::uint64_t sig);             // SIGCHLD, SIGRT_3, or the number
-// "ENOENT", or "E123" for numbers libc cannot name.
-std::string errno_name(int error_number);
 
 // Quoted and escaped: "abc\n\x1b[..." ; `truncated` appends ... after the closing quote.
 std::string escape_string(std::string_view bytes, bool truncated = false);

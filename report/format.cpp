@@ -1,10 +1,13 @@
 #include "report/format.h"
 
+#include "analysis/evaluate.h"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
 
-#include "analysis/errno_names.h"
+#include "core/errno_names.h"
+#include "core/text_escape.h"
 
 namespace seccheck::report {
 namespace {
@@ -25,67 +28,6 @@ constexpr std::array kActionNames = std::to_array<ActionName>({
     {analysis::ActionKind::kAllow, "ALLOW"},
 });
 
-// One decoded UTF-8 sequence: the code point, or -1 for an invalid byte (length 1).
-struct CodePoint {
-  long value;
-  std::size_t length;
-};
-
-CodePoint decode_utf8(std::string_view text, std::size_t pos) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char first = byte(pos);
-  if (first < 0x80) return {first, 1};
-  std::size_t length = 0;
-  long value = 0;
-  long minimum = 0;
-  if (first >= 0xC2 && first <= 0xDF) {
-    length = 2, value = first & 0x1F, minimum = 0x80;
-  } else if (first >= 0xE0 && first <= 0xEF) {
-    length = 3, value = first & 0x0F, minimum = 0x800;
-  } else if (first >= 0xF0 && first <= 0xF4) {
-    length = 4, value = first & 0x07, minimum = 0x10000;
-  } else {
-    return {-1, 1};
-  }
-  if (pos + length > text.size()) return {-1, 1};
-  for (std::size_t i = 1; i < length; ++i) {
-    unsigned char next = byte(pos + i);
-    if ((next & 0xC0) != 0x80) return {-1, 1};
-    value = (value << 6) | (next & 0x3F);
-  }
-  // Overlong forms, UTF-16 surrogates and values past U+10FFFF are not UTF-8.
-  if (value < minimum || (value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF) return {-1, 1};
-  return {value, length};
-}
-
-std::string hex_escape(unsigned char byte) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "\\x%02x", byte);
-  return buf;
-}
-
-bool is_bidi_control(long cp) {
-  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2066 && cp <= 0x2069);
-}
-
-// Visible form of one code point a terminal must not interpret, or "" to keep it.
-std::string terminal_escape_for(long cp) {
-  switch (cp) {
-    case '\n': return "\\n";
-    case '\t': return "\\t";
-    case '\r': return "\\r";
-    default: break;
-  }
-  if (cp < 0x20 || cp == 0x7F) return hex_escape(static_cast<unsigned char>(cp));
-  if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "\\u%04lx", cp);
-    return buf;
-  }
-  return {};
-}
-
 }  // namespace
 
 std::string_view action_kind_name(analysis::ActionKind kind) {
@@ -103,18 +45,9 @@ std::optional<analysis::ActionKind> parse_action_kind(std::string_view name) {
 }
 
 std::string action_label(const analysis::Action& action) {
-  switch (action.kind) {
-    case analysis::ActionKind::kAllow:
-      return "allowed";
-    case analysis::ActionKind::kErrno:
-      if (action.value) return "ERRNO(" + analysis::errno_name(*action.value) + ")";
-      return "ERRNO";
-    case analysis::ActionKind::kTrace:
-      if (action.value) return "TRACE(" + std::to_string(*action.value) + ")";
-      return "TRACE";
-    default:
-      return std::string(action_kind_name(action.kind));
-  }
+  // Reports say "allowed" where profiles say ALLOW; everything else as the engine names it.
+  if (action.kind == analysis::ActionKind::kAllow) return "allowed";
+  return analysis::action_text(action);
 }
 
 std::string verdict_label(const analysis::Verdict& verdict) { return action_label(verdict.action); }
@@ -134,22 +67,6 @@ std::string sanitize_utf8(std::string_view text) {
   return out;
 }
 
-std::string escape_terminal(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    CodePoint cp = decode_utf8(text, pos);
-    if (cp.value < 0) {
-      out += hex_escape(static_cast<unsigned char>(text[pos]));
-    } else if (std::string escaped = terminal_escape_for(cp.value); !escaped.empty()) {
-      out += escaped;
-    } else {
-      out.append(text.substr(pos, cp.length));
-    }
-    pos += cp.length;
-  }
-  return out;
-}
 
 std::string xml_escape(std::string_view text, bool attribute) {
   std::string out;

@@ -14,6 +14,7 @@
 #include "analysis/findings.h"
 #include "analysis/profile.h"
 #include "core/stack_frame.h"
+#include "core/text_escape.h"
 
 namespace seccheck::report {
 
@@ -26,10 +27,6 @@ std::string verdict_label(const analysis::Verdict& verdict);
 
 // Valid UTF-8: each byte of an invalid sequence becomes U+FFFD.
 std::string sanitize_utf8(std::string_view text);
-// For terminals and Markdown: C0/C1 controls, DEL, Unicode bidi overrides and bytes of invalid
-// UTF-8 become visible escapes (\x1b, \n, \t, \u202e, \xff), so output cannot move the cursor,
-// change colours or reorder text.
-std::string escape_terminal(std::string_view text);
 // XML 1.0 text or attribute value: &<>"' as entities; characters XML 1.0 forbids (most C0
 // controls, U+FFFE/U+FFFF) and invalid UTF-8 as visible \xNN text; in attributes, tab, CR and
 // LF as character references so parsers keep them.

@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "analysis/errno_names.h"
+#include "core/errno_names.h"
 #include "report/format.h"
 #include "report/renderer.h"
 
@@ -23,7 +23,7 @@ OJson verdict_to_json(const analysis::ProfileVerdict& pv) {
   out["action"] = std::string(action_kind_name(v.action.kind));
   out["value"] = v.action.value ? OJson(*v.action.value) : OJson(nullptr);
   out["errno_name"] = (v.action.kind == analysis::ActionKind::kErrno && v.action.value)
-                          ? OJson(analysis::errno_name(*v.action.value))
+                          ? OJson(errno_name(*v.action.value))
                           : OJson(nullptr);
   out["rule_index"] = v.rule_index;
   out["bad_arch"] = v.bad_arch;

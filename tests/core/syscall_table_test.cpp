@@ -28,9 +28,10 @@ Ranges unassigned_numbers(Arch arch) {
 
 TEST(SyscallTable, NamesEveryX86_64SyscallThroughLinux618) {
   // 469 (file_setattr, Linux 6.17) is the newest x86_64 call on the 6.18 kernel here; the only
-  // numbers without a name are the range the kernel leaves unassigned.
+  // numbers without a name are the range the kernel leaves unassigned (probed: ENOSYS).
   EXPECT_EQ(max_syscall_number(Arch::kX86_64), 469);
-  EXPECT_EQ(unassigned_numbers(Arch::kX86_64), (Ranges{{336, 423}}));
+  EXPECT_EQ(unassigned_numbers(Arch::kX86_64), (Ranges{{337, 423}}));
+  EXPECT_EQ(syscall_name(Arch::kX86_64, 336), "uprobe");  // Linux 6.16, x86_64 only
   EXPECT_EQ(syscall_name(Arch::kX86_64, 457), "statmount");
   EXPECT_EQ(syscall_name(Arch::kX86_64, 335), "uretprobe");
 }
@@ -38,6 +39,7 @@ TEST(SyscallTable, NamesEveryX86_64SyscallThroughLinux618) {
 TEST(SyscallTable, NamesEveryI386AndX32Syscall) {
   EXPECT_EQ(max_syscall_number(Arch::kI386), 469);
   EXPECT_EQ(unassigned_numbers(Arch::kI386), (Ranges{{222, 223}, {251, 251}, {285, 285}, {387, 392}, {415, 415}}));
+  EXPECT_EQ(syscall_number(Arch::kX32, "map_shadow_stack"), std::nullopt);  // a 64-bit-only call
   EXPECT_EQ(max_syscall_number(Arch::kX32), 547);
   EXPECT_EQ(syscall_name(Arch::kX32, 512), "rt_sigaction");
   EXPECT_EQ(syscall_name(Arch::kI386, 102), "socketcall");

@@ -100,20 +100,24 @@ std::vector<std::array<std::uint64_t, 6>> boundary_args(const std::string& name,
   return out;
 }
 
-// True when the generated profile was meant to allow this call: an observed call with the
-// same values in the arguments its addition is narrowed on.
+// True when the generated profile was meant to allow this call: an observed call of the same
+// name with the same values in the arguments its addition is narrowed on. A profile names
+// calls, not per-ABI numbers, so an addition holds on every ABI the filter accepts (the base's
+// rules do the same); 32-bit ABIs compare the low 32 bits.
 bool observed(const std::vector<RecordedCall>& calls, const ResolvedProfile& base, Arch arch, int nr,
               const std::array<std::uint64_t, 6>& args) {
+  auto name = syscall_name(arch, nr);
+  if (!name) return false;
   for (const RecordedCall& call : calls) {
-    if (call.arch != arch || call.nr != nr) continue;
+    if (syscall_name(call.arch, call.nr) != name) continue;
     std::set<unsigned> narrow;
     for (const ResolvedRule& rule : base.rules)
-      if (std::find(rule.names.begin(), rule.names.end(), std::string(*syscall_name(arch, nr))) != rule.names.end())
+      if (std::find(rule.names.begin(), rule.names.end(), std::string(*name)) != rule.names.end())
         for (const ArgCondition& c : rule.args) narrow.insert(c.index);
     bool same = true;
     for (unsigned index : call.kept_args) {
       if (!narrow.count(index)) continue;
-      std::uint64_t mask = arch == Arch::kX86_64 ? ~0ull : 0xffffffffull;
+      std::uint64_t mask = arch == Arch::kX86_64 && call.arch == Arch::kX86_64 ? ~0ull : 0xffffffffull;
       if ((call.args[index] & mask) != (args[index] & mask)) same = false;
     }
     if (same) return true;

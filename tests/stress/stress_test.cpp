@@ -249,17 +249,17 @@ TEST(Stress, SigtermToCheckKillsWorkloadAndWritesValidJsonReport) {
 
 // --- Hostile tracee ---------------------------------------------------------------------------
 
-// Text that is safe to print on a terminal: no C0 control but LF and TAB, no DEL, valid UTF-8,
-// and for `display` text also no C1 control (U+0080..U+009F: U+009B acts as CSI on some
-// terminals) and no bidi override. JSON documents need only the first part: JSON escapes
-// C0 controls itself, and a string value may carry any other character (the decoded values
-// meant for display are checked with display = true).
+// Text that is safe to print on a terminal: no C0 control but LF and TAB, valid UTF-8, and for
+// `display` text also no DEL, no C1 control (U+0080..U+009F: U+009B acts as CSI on some
+// terminals) and no bidi override. JSON documents need only the first part: JSON escapes C0
+// controls itself, and a string value may carry any other character (the decoded values meant
+// for display are checked with display = true).
 std::string unsafe_reason(const std::string& text, bool display = true) {
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+      if ((c < 0x20 && c != '\n' && c != '\t') || (display && c == 0x7f))
         return "control byte " + std::to_string(c) + " at " + std::to_string(i);
       ++i;
       continue;

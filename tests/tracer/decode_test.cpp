@@ -82,7 +82,7 @@ TEST(Decode, EscapingStopsTerminalInjection) {
   EXPECT_EQ(escape_string("tab\there\nq\"\\"), "\"tab\\there\\nq\\\"\\\\\"");
   EXPECT_EQ(escape_string("\x7f"), "\"\\x7f\"");
   EXPECT_EQ(escape_string("caf\xc3\xa9"), "\"caf\xc3\xa9\"");         // valid UTF-8 passes
-  EXPECT_EQ(escape_string("\xc2\x9b" "31m"), "\"\\xc2\\x9b31m\"");     // C1 CSI is escaped
+  EXPECT_EQ(escape_string("\xc2\x9b" "31m"), "\"\\u009b31m\"");     // C1 CSI is escaped
   EXPECT_EQ(escape_string("\xff\xe2\x82"), "\"\\xff\\xe2\\x82\"");     // invalid / truncated
   EXPECT_EQ(escape_string("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"");     // UTF-16 surrogate
   EXPECT_EQ(escape_string("ab", true), "\"ab\"...");

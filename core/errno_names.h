@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-namespace seccheck::analysis {
+namespace seccheck {
 
 std::optional<std::uint32_t> errno_number(std::string_view name);
 // "EPERM", or the number as text when it has no name.
 std::string errno_name(std::uint32_t number);
 
-}  // namespace seccheck::analysis
+}  // namespace seccheck

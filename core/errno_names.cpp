@@ -1,8 +1,8 @@
-#include "analysis/errno_names.h"
+#include "core/errno_names.h"
 
 #include <string.h>
 
-namespace seccheck::analysis {
+namespace seccheck {
 
 // glibc (2.32+) knows the names; errno values stay below 4096 (MAX_ERRNO).
 std::optional<std::uint32_t> errno_number(std::string_view name) {
@@ -20,4 +20,4 @@ std::string errno_name(std::uint32_t number) {
   return std::to_string(number);
 }
 
-}  // namespace seccheck::analysis
+}  // namespace seccheck
