@@ -74,24 +74,10 @@ int run_check(CheckOptions& options) {
   run_options.stack_frames = options.stack_frames;
   run_options.progress = !options.report.quiet && isatty(STDERR_FILENO);
 
-  analysis::CheckReport report;
-  report.tool_version = SECCHECK_VERSION;
-  report.command = options.command;
-  report.context = analysis::describe(context);
   WorkloadRun run = run_workload(run_options);
-  report.started_at = run.started_at;
-  report.duration_seconds = run.duration_seconds;
-  report.workload_exit_status = run.summary.exit_status;
-  report.interrupted = run.summary.interrupted;
-  report.calls_stopped = run.summary.syscall_stops;
-  report.processes = run.summary.processes;
-  report.notices = run.notices;
+  analysis::CheckReport report = report_for_run(options.command, context, run, selected.resolved);
   if (!options.report.quiet)
     for (const std::string& notice : report.notices) std::cerr << "seccheck: note: " << notice << "\n";
-
-  report.findings = analysis::build_findings(run.calls, selected.resolved);
-  for (const analysis::ResolvedProfile& profile : selected.resolved)
-    report.profiles.push_back({profile.name, analysis::action_text(profile.default_action)});
 
   if (record_all)
     write_text_file(options.record_path, analysis::run_record_to_json(full_record(options.command, run)), "record");

@@ -1,5 +1,7 @@
 #include "cli/check_support.h"
 
+#include "analysis/check_findings.h"
+
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -271,6 +273,26 @@ void write_text_file(const std::string& path, const std::string& text, const std
   if (!out) throw UserError(ExitCode::kUsage, path + ": cannot write the " + what);
   bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
   if (std::fclose(out) != 0 || !written) throw UserError(ExitCode::kToolFailure, path + ": write failed");
+}
+
+analysis::CheckReport report_for_run(const std::vector<std::string>& command, const analysis::Context& context,
+                                     const WorkloadRun& run,
+                                     const std::vector<analysis::ResolvedProfile>& profiles) {
+  analysis::CheckReport report;
+  report.tool_version = SECCHECK_VERSION;
+  report.command = command;
+  report.context = analysis::describe(context);
+  report.started_at = run.started_at;
+  report.duration_seconds = run.duration_seconds;
+  report.workload_exit_status = run.summary.exit_status;
+  report.interrupted = run.summary.interrupted;
+  report.calls_stopped = run.summary.syscall_stops;
+  report.processes = run.summary.processes;
+  report.notices = run.notices;
+  report.findings = analysis::build_findings(run.calls, profiles);
+  for (const analysis::ResolvedProfile& profile : profiles)
+    report.profiles.push_back({profile.name, analysis::action_text(profile.default_action)});
+  return report;
 }
 
 }  // namespace seccheck::cli

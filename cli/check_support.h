@@ -68,6 +68,11 @@ struct WorkloadRun {
 // Throws UserError: kUsage when the command cannot be started, kToolFailure for ptrace trouble.
 WorkloadRun run_workload(const WorkloadRunOptions& options);
 
+// The report of a run: the run's facts plus the findings against `profiles`.
+analysis::CheckReport report_for_run(const std::vector<std::string>& command, const analysis::Context& context,
+                                     const WorkloadRun& run,
+                                     const std::vector<analysis::ResolvedProfile>& profiles);
+
 // Compiles `profile` with blocking actions rewritten to TRACE(tag); kToolFailure on error.
 BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose);
 // A filter that stops every call on every ABI: full recording.

@@ -1,61 +1,6 @@
 // seccheck generate: a seccomp profile for a workload, from a run or saved records.
 //
-// README text (for the lead):
-//
-// ### Profiles out: generate, verify, merge
-//
-//     seccheck generate [--base NAME|FILE | --minimal] [--for docker|containerd|crio]
-//                       [--format oci|spo|pod] [--name NAME] [-o FILE] [context options]
-//                       (-- CMD [ARGS...] | --from RECORD...)
-//     seccheck verify --profile NAME|FILE [context options] [report options] -- CMD [ARGS...]
-//     seccheck merge A.json B.json ... -o OUT
-//
-// * `generate` runs CMD once recording every call (as `check --record` does), or reads records
-//   saved by `check --record` (`--from`, several are merged). With `--base NAME` (default
-//   `docker`, the latest Docker RuntimeDefault) it writes the base profile plus the smallest
-//   additions that let every observed call through, first in the rule list: where the base
-//   conditions on arguments (clone flags, socket family, personality) the addition is an ALLOW
-//   rule with SCMP_CMP_EQ on exactly the values seen, so `clone(CLONE_NEWUTS|SIGCHLD)` is
-//   allowed and every other namespace flag stays denied. Each addition carries a `comment`
-//   naming the executables and the number of calls. Every observed call is checked with the
-//   evaluator under libseccomp's merge semantics; a base rule that would still win (an
-//   unconditional ERRNO rule for the same call) loses the call's name and is kept as a
-//   catch-all for that call's other arguments. Calls the profile still blocks are listed and
-//   the exit status is 1.
-// * `--minimal`: an allow-list of only the observed calls (default action SCMP_ACT_ERRNO,
-//   EPERM; the architectures seen) plus calls any process needs that a run may not show:
-//   execve (the runtime loads the filter before it executes the entrypoint), exit and
-//   exit_group (a run that ended by signal never shows them), rt_sigreturn (only after a
-//   signal handler ran), and futex, sched_yield, nanosleep, rt_sigprocmask, close, write
-//   (runc's Go init between loading the filter and execve). The profile's comment says why.
-// * `--for`: Docker and CRI-O/Podman read `includes`/`excludes`, so the conditional form is
-//   kept; containerd reads a Localhost profile as a flat runtime-spec object and drops them
-//   (a capability-gated allow would become unconditional), so `--for containerd` writes the
-//   profile resolved for the context options (`--cap-add`, `--kernel`, ...). Default: the
-//   base's runtime.
-// * Formats: `oci` (default; OCI/Docker JSON), `spo` (a Security Profiles Operator
-//   `SeccompProfile`, apiVersion security-profiles-operator.x-k8s.io/v1beta1, always the flat
-//   resolved form since the CRD has no includes/excludes; comments become YAML comments),
-//   `pod` (a Pod `securityContext` snippet: `seccompProfile: {type: Localhost,
-//   localhostProfile: profiles/NAME.json}`). The kubelet resolves localhostProfile under
-//   `<kubelet root>/seccomp`, so the JSON goes on every node at
-//   `/var/lib/kubelet/seccomp/profiles/NAME.json` (default kubelet root).
-// * Output is deterministic: the same input gives byte-identical output.
-// * `verify` runs the workload twice: once plain (no tracer, no filter; stdin, stdout and
-//   stderr on /dev/null) for the reference exit status, then under the profile. The enforced
-//   run loads the profile compiled by libseccomp with its blocking actions rewritten to
-//   SECCOMP_RET_TRACE; each call it stops is recorded and then denied by the tracer with the
-//   profile's own action and errno (kill actions kill the process). The real (as-is) filter is
-//   not stacked under it: the kernel applies the most severe action of all stacked filters, so
-//   a real ERRNO/KILL would answer the call before the tracer ever saw it (tests/generate
-//   proves this). Exit 0 when nothing was denied and the exit status matched, 1 otherwise, 2
-//   for input errors, 3 when seccheck itself failed.
-// * `merge` unions records (calls by key, counts summed) or profiles (same default action and
-//   architectures required; identical rules kept once, argument-specific rules kept apart, so
-//   two ALLOW clone rules with EQ on different values stay two rules). Mixing records and
-//   profiles, or profiles with different default actions or architectures, is a one-line
-//   error with exit status 2.
-//
+// What it writes and why is documented in README.md ("Profiles out").
 // Example:
 //     seccheck generate --base docker --name myapp -o myapp.json -- ./myapp --self-test
 //     seccheck verify --profile myapp.json -- ./myapp --self-test

@@ -1,30 +1,8 @@
 // `seccheck trace`: runs a command (or attaches to a process) under the tracer and prints its
 // system calls strace-style, as JSON lines, or as a summary table.
 //
-// JSON output (--json): one object per line, one line per recorded call:
-//   {"pid": 1234,                 thread group (process) id
-//    "tid": 1235,                 thread id
-//    "arch": "x86_64",            "x86_64", "i386" or "x32", as the kernel reported the call
-//    "nr": 257,                   syscall number in that arch's numbering (x32 without 0x40000000)
-//    "name": "openat",            name from seccheck's own table ("syscall_0x1c8" if unassigned)
-//    "args": [4294967196, 140...]  the six raw argument registers, as unsigned integers
-//    "text": "AT_FDCWD, \"/etc/hostname\", O_RDONLY",  the arguments decoded as in the text output
-//    "ret": 3,                    return value (absent with --entry-only, or when the call never
-//                                 returned, e.g. exit_group or a thread killed inside the call)
-//    "errno": "ENOENT",           present when ret is -1..-4095: the error name; ret is then -errno
-//    "timestamp_ns": 1764049...,  CLOCK_REALTIME at the syscall-entry stop, in nanoseconds
-//    "exe": "/usr/bin/ls"}        /proc/PID/exe at the process's last execve (inherited on fork)
-//
-// Stops and cost: with a seccomp filter installed before execve, only calls selected by -e
-// trace= stop the workload (others run at native speed). Text and JSON output record return
-// values, which costs a second (exit) stop per recorded call; --entry-only and -c use one stop
-// per call; -c --errors adds the exit stop to count errors. -p attaches to a running process,
-// where no filter can be installed, so every call is stepped with PTRACE_SYSCALL.
-//
-// Exit status: the workload's (128+N when it was killed by signal N); 125 when seccheck
-// itself failed (ptrace not permitted, bad -e name, ...), 126 command not executable, 127
-// command not found. SIGINT/SIGTERM: seccheck kills the launched workload (or detaches from an
-// attached process), writes what it recorded, and exits 130 (SIGINT) or 143 (SIGTERM).
+// The --json fields, the stop costs of each mode and the exit statuses are documented in
+// README.md ("seccheck trace"); keep the two in step.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

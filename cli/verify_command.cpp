@@ -85,17 +85,7 @@ int run_verify(VerifyOptions& options) {
   run_options.progress = !options.report.quiet && isatty(STDERR_FILENO);
   WorkloadRun run = run_workload(run_options);
 
-  analysis::CheckReport report;
-  report.tool_version = SECCHECK_VERSION;
-  report.command = options.command;
-  report.context = analysis::describe(context);
-  report.started_at = run.started_at;
-  report.duration_seconds = run.duration_seconds;
-  report.workload_exit_status = run.summary.exit_status;
-  report.interrupted = run.summary.interrupted;
-  report.calls_stopped = run.summary.syscall_stops;
-  report.processes = run.summary.processes;
-  report.notices = run.notices;
+  analysis::CheckReport report = report_for_run(options.command, context, run, selected.resolved);
   bool status_matched = run.summary.exit_status == reference_status;
   report.notices.push_back(
       status_matched ? "verify: the workload exited with status " + std::to_string(reference_status) +
@@ -104,8 +94,6 @@ int run_verify(VerifyOptions& options) {
                            " under the profile, but with " + std::to_string(reference_status) + " without it");
   if (!options.report.quiet)
     for (const std::string& notice : report.notices) std::cerr << "seccheck: note: " << notice << "\n";
-  report.findings = analysis::build_findings(run.calls, selected.resolved);
-  report.profiles.push_back({profile.name, analysis::action_text(profile.default_action)});
 
   int gate = emit_report(report, options.report);
   if (gate == static_cast<int>(ExitCode::kOk) && !status_matched) return static_cast<int>(ExitCode::kWouldBlock);

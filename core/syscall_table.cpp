@@ -12,15 +12,6 @@ constexpr SyscallEntry kTable[] = {
 #include "syscall_table.inc"
 };
 
-int number_on(const SyscallEntry& entry, Arch arch) {
-  switch (arch) {
-    case Arch::kX86_64: return entry.x86_64;
-    case Arch::kI386: return entry.i386;
-    case Arch::kX32: return entry.x32;
-  }
-  return -1;
-}
-
 struct ArchIndex {
   std::vector<std::string_view> by_number;
   std::unordered_map<std::string_view, int> by_name;
@@ -32,7 +23,7 @@ const ArchIndex& index_for(Arch arch) {
     for (Arch a : kAllArches) {
       ArchIndex& index = result[static_cast<size_t>(a)];
       for (const SyscallEntry& entry : kTable) {
-        int nr = number_on(entry, a);
+        int nr = syscall_number_on(entry, a);
         if (nr < 0) continue;
         if (index.by_number.size() <= static_cast<size_t>(nr)) index.by_number.resize(nr + 1);
         index.by_number[nr] = entry.name;
@@ -45,6 +36,15 @@ const ArchIndex& index_for(Arch arch) {
 }
 
 }  // namespace
+
+int syscall_number_on(const SyscallEntry& entry, Arch arch) {
+  switch (arch) {
+    case Arch::kX86_64: return entry.x86_64;
+    case Arch::kI386: return entry.i386;
+    case Arch::kX32: return entry.x32;
+  }
+  return -1;
+}
 
 std::span<const SyscallEntry> syscall_table() { return kTable; }
 

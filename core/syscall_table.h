@@ -19,6 +19,8 @@ struct SyscallEntry {
   int x32;     // without __X32_SYSCALL_BIT
 };
 
+// The row's number on `arch`, -1 when the arch lacks the call.
+int syscall_number_on(const SyscallEntry& entry, Arch arch);
 // Every row of the table, in x86_64 number order.
 std::span<const SyscallEntry> syscall_table();
 

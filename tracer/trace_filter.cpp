@@ -55,15 +55,6 @@ Result<BpfProgram> export_program(void* ctx, std::string description) {
   return program;
 }
 
-int number_on(const SyscallEntry& entry, Arch arch) {
-  switch (arch) {
-    case Arch::kX86_64: return entry.x86_64;
-    case Arch::kI386: return entry.i386;
-    case Arch::kX32: return entry.x32;
-  }
-  return -1;
-}
-
 const SyscallEntry* find_entry(std::string_view name) {
   for (const SyscallEntry& entry : syscall_table())
     if (entry.name == name) return &entry;
@@ -87,7 +78,7 @@ Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names,
       if (rc == 0) continue;
     }
     for (Arch arch : kAllArches) {
-      int nr = number_on(*entry, arch);
+      int nr = syscall_number_on(*entry, arch);
       if (nr >= 0) by_number.emplace_back(arch, nr);
     }
   }
