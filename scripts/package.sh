@@ -56,7 +56,15 @@ wanted=(libc6 libstdc++6 libseccomp2)
 # libunwind8 only when the binary links libunwind (the call-site stacks do).
 if readelf -d "$build/cli/seccheck" 2>/dev/null | grep -q 'NEEDED.*libunwind'; then wanted+=(libunwind8); fi
 for pkg in "${wanted[@]}"; do
-  grep -Eq "(^|, )$pkg( \(|,|$)" <<<"$depends" || fail "Depends lacks $pkg: $depends"
+  # Compare whole package names (libstdc++6 holds regex characters, so no grep -E here).
+  found=0
+  IFS=',' read -ra entries <<<"$depends"
+  for entry in "${entries[@]}"; do
+    name="${entry# }"
+    name="${name%% *}"
+    [ "$name" = "$pkg" ] && found=1
+  done
+  [ "$found" -eq 1 ] || fail "Depends lacks $pkg: $depends"
 done
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$work/contents"
 for path in ./usr/bin/seccheck ./usr/share/man/man1/seccheck.1.gz ./usr/share/bash-completion/completions/seccheck \
