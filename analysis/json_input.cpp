@@ -27,6 +27,11 @@ Result<nlohmann::json> parse_json_input(std::string_view text, const std::string
     if (auto colon = message.find(": "); colon != std::string::npos) message = message.substr(colon + 2);
     return make_error(source + ":" + std::to_string(line) + ":" + std::to_string(column) +
                       ": malformed JSON: " + message);
+  } catch (const nlohmann::json::exception& e) {
+    // Valid syntax the parser still refuses, e.g. a number too large for a double (found by fuzzing).
+    std::string message = e.what();
+    if (auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
+    return make_error(source + ": malformed JSON: " + message);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "analysis/profile_parser.h"
 
+#include "analysis/json_input.h"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -347,30 +349,6 @@ class Parser {
   std::set<std::string> warned_;
 };
 
-// nlohmann reports the byte offset of the last character it read; turn it into line:column.
-std::string parse_error_message(const std::string& source, std::string_view text, const json::parse_error& error) {
-  std::size_t byte = error.byte == 0 ? 0 : error.byte - 1;
-  if (byte > text.size()) byte = text.size();
-  std::size_t line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < byte; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  std::size_t column = byte - line_start + 1;
-  std::string what = error.what();
-  // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while ..."
-  std::size_t at = what.find("column ");
-  std::size_t colon = at == std::string::npos ? std::string::npos : what.find(": ", at);
-  if (colon != std::string::npos) {
-    what = what.substr(colon + 2);
-  } else if (std::size_t bracket = what.find("] "); bracket != std::string::npos) {
-    what = what.substr(bracket + 2);
-  }
-  return source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + what;
-}
 
 std::string action_name(ActionKind kind) {
   for (const NamedAction& action : kActions) {
@@ -396,12 +374,9 @@ nlohmann::ordered_json filter_to_json(const RuleFilter& filter) {
 }  // namespace
 
 Result<Profile> parse_profile(std::string_view json_text, const std::string& source) {
-  json document;
-  try {
-    document = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& error) {
-    return make_error(parse_error_message(source, json_text, error));
-  }
+  auto parsed = parse_json_input(json_text, source);
+  if (!parsed) return parsed.error();
+  const json& document = *parsed;
   try {
     Parser parser(source);
     return parser.parse(document);
