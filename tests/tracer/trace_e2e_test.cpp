@@ -328,7 +328,11 @@ TEST_F(Differential, ForkChain) { expect_same_as_strace({testprog("trace_fork_ch
 // futex calls depend on thread timing (pthread_join may or may not wait), so both sides drop them.
 TEST_F(Differential, Threads) { expect_same_as_strace({testprog("trace_threads"), "4", "50"}, {"futex"}); }
 TEST_F(Differential, Ls) { expect_same_as_strace({"/bin/ls", "/"}); }
-TEST_F(Differential, ShellPipe) { expect_same_as_strace({"/bin/sh", "-c", "echo hi | cat"}); }
+// How often the shell waits for its children, and whether SIGCHLD interrupts it, depends on
+// scheduling (seen under load), so both sides drop the calls of that wait loop.
+TEST_F(Differential, ShellPipe) {
+  expect_same_as_strace({"/bin/sh", "-c", "echo hi | cat"}, {"wait4", "rt_sigreturn", "restart_syscall"});
+}
 
 }  // namespace
 }  // namespace seccheck::testing
