@@ -60,6 +60,11 @@ TEST(TraceFilter, SetFilterTracesOnlyTheNamedCallsOnEveryArch) {
 
 TEST(TraceFilter, TraceAllStopsEverything) {
   if (!seccomp_filters_available()) GTEST_SKIP() << "seccomp filters unavailable on this kernel";
+#if defined(__SANITIZE_ADDRESS__)
+  // Every call fails with ENOSYS in the filtered child, and the sanitizer runtime spins retrying
+  // its own calls there (seen: the child never exits). The unsanitized build runs this test.
+  GTEST_SKIP() << "under AddressSanitizer the runtime spins when every syscall fails";
+#endif
   auto programs = build_trace_all_filter();
   ASSERT_TRUE(programs.ok()) << programs.error().message;
   // exit_group is traced too: it fails with ENOSYS, and the child must leave by a signal.
