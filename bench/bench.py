@@ -401,7 +401,7 @@ def main():
         try:
             rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
             dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain"], capture_output=True, text=True).stdout.strip()
-            out.append(f"- seccheck: {bench.seccheck_source} (commit {rev}{', uncommitted changes' if dirty else ''})")
+            out.append(f"- seccheck: {os.path.relpath(bench.seccheck_source, ROOT)} (commit {rev}{', uncommitted changes' if dirty else ''})")
         except OSError:
             pass
         out.append("- Targets: " + "; ".join(TARGETS))
