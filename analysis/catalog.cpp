@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -38,7 +39,8 @@ struct Layer { // one version, built
   Action default_action{ActionKind::kErrno, std::nullopt};
   std::optional<std::uint32_t> default_errno_ret;
   std::vector<ArchMapEntry> arch_map;
-  std::vector<IdRule> rules;
+  // A version shares every rule it does not change with the version it derives from.
+  std::vector<std::shared_ptr<const IdRule>> rules;
 };
 
 std::uint64_t parse_number(const std::string& text, const std::string& where) {
@@ -221,7 +223,7 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
       if (v.contains("set")) parse_top(v["set"], layer, where);
       auto find = [&](const std::string& id) {
         auto rule =
-            std::find_if(layer.rules.begin(), layer.rules.end(), [&](const IdRule& r) { return r.id == id; });
+            std::find_if(layer.rules.begin(), layer.rules.end(), [&](const auto& r) { return r->id == id; });
         if (rule == layer.rules.end()) data_error(where, "no rule '" + id + "' to change");
         return rule;
       };
@@ -230,7 +232,9 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
       const json name_changes = v.value("names", json::object());
       for (const auto& [id, change] : name_changes.items()) {
         auto rule = find(id);
-        auto& names = rule->rule.names;
+        auto changed = std::make_shared<IdRule>(**rule);
+        *rule = changed;
+        auto& names = changed->rule.names;
         for (const auto& name : string_list(change.value("remove", json::array()), where)) {
           auto at = std::find(names.begin(), names.end(), name);
           if (at == names.end()) data_error(where, "rule '" + id + "' has no name " + name);
@@ -242,7 +246,7 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
         }
       }
       for (const auto& add : v.value("add", json::array())) {
-        IdRule rule = parse_rule(add, where);
+        auto rule = std::make_shared<const IdRule>(parse_rule(add, where));
         auto at = layer.rules.begin();
         if (!add.at("after").is_null()) at = std::next(find(add["after"].get<std::string>()));
         layer.rules.insert(at, std::move(rule));
@@ -250,12 +254,12 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
     } else {
       parse_top(v, layer, where);
       for (const auto& rule : v.at("rules"))
-        layer.rules.push_back(parse_rule(rule, where));
+        layer.rules.push_back(std::make_shared<const IdRule>(parse_rule(rule, where)));
     }
     for (std::size_t i = 0; i < layer.rules.size(); ++i) {
       for (std::size_t j = i + 1; j < layer.rules.size(); ++j) {
-        if (layer.rules[i].id == layer.rules[j].id)
-          data_error(where, "duplicate rule id " + layer.rules[i].id);
+        if (layer.rules[i]->id == layer.rules[j]->id)
+          data_error(where, "duplicate rule id " + layer.rules[i]->id);
       }
     }
     by_version[layer.entry.version] = catalog.layers.size();
@@ -275,7 +279,8 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
 }
 
 const Catalog& catalog() {
-  static const Catalog instance = [] {
+  // Never destroyed: freeing thousands of strings at exit only delays the report.
+  static const Catalog& instance = *new Catalog([] {
     Catalog built;
     load_runtime(embedded::catalog_docker_json(), "profiles/docker.json", built);
     load_runtime(embedded::catalog_containerd_json(), "profiles/containerd.json", built);
@@ -283,7 +288,7 @@ const Catalog& catalog() {
     for (const auto& layer : built.layers)
       built.entries.push_back(layer.entry);
     return built;
-  }();
+  }());
   return instance;
 }
 
@@ -295,7 +300,7 @@ Profile build_profile(const Layer& layer) {
   profile.default_errno_ret = layer.default_errno_ret;
   profile.arch_map = layer.arch_map;
   for (const auto& rule : layer.rules) {
-    profile.rules.push_back(rule.rule);
+    profile.rules.push_back(rule->rule);
     profile.rules.back().source_index = static_cast<int>(profile.rules.size()) - 1;
   }
   return profile;

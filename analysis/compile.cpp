@@ -160,68 +160,80 @@ std::vector<sock_filter> enosys_prefix(const ResolvedProfile& profile, std::uint
   return out;
 }
 
-}  // namespace
+// What compile() hands libseccomp, gathered before any libseccomp call so that it can key the
+// filter cache: libseccomp's exported program is a function of exactly this.
+struct LibseccompRule {
+  std::uint32_t action;
+  int nr;
+  std::vector<scmp_arg_cmp> cmps;
+  std::string origin; // for errors: "syscalls[3] for mount"
+};
 
-Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std::uint16_t trace_tag) {
-  const std::uint32_t default_action = scmp_action(profile.default_action, mode, trace_tag);
-  const std::uint32_t bad_arch = mode == CompileMode::kBlockingToTrace ? SCMP_ACT_TRACE(trace_tag) : SCMP_ACT_KILL_THREAD;
-  const std::string where = "compiling " + profile.name + ": ";
+struct LibseccompContext {
+  Arch arch; // x86_64: the native context, numbers from seccheck's table; others translated by name
+  std::vector<LibseccompRule> rules;
+};
 
-  // The syscalls in the order runc meets them (rules in file order, names in rule order).
-  std::vector<std::string> names;
-  std::set<std::string> seen;
-  for (const ResolvedRule& rule : profile.rules)
-    for (const std::string& name : rule.names)
-      if (seen.insert(name).second) names.push_back(name);
+struct LibseccompInput {
+  std::uint32_t default_action;
+  std::uint32_t bad_arch_action;
+  std::vector<LibseccompContext> contexts; // the native context first
+};
 
-  // x86_64 is libseccomp's native arch: numbers pass through untranslated, so every call is
-  // compiled by seccheck's own number, including those libseccomp 2.5.4 cannot name.
-  Result<Ctx> native = new_context(default_action, bad_arch, {}, true);
-  if (!native) return native.error();
-  for (const std::string& name : names) {
-    auto nr = syscall_number(Arch::kX86_64, name);
-    if (!nr) continue;  // a call of another arch
-    for (const EffectiveRule& rule : effective_rules(profile, name)) {
-      const std::uint32_t action = scmp_rule_action(rule.action, mode, trace_tag);
-      if (action == default_action) continue;  // libseccomp: -EACCES; runc skips it
-      std::vector<scmp_arg_cmp> cmps = to_cmps(rule.args);
-      int rc = seccomp_rule_add_array(native->get(), action, *nr, static_cast<unsigned>(cmps.size()), cmps.data());
-      if (rc < 0 && rc != -EACCES)
-        return make_error(where + "libseccomp refused syscalls[" +
-                          std::to_string(profile.rules[rule.rule_index].source_index) + "] for " + name + ": " +
-                          lib_error(rc));
-    }
-  }
+void append_u64(std::string& out, std::uint64_t value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
 
-  // i386 and x32: libseccomp translates a rule's number from the native arch by name, so each
-  // ABI gets its own context (rules given libseccomp's own number for the name) merged in.
-  std::vector<std::string> not_compiled;
-  for (Arch arch : {Arch::kI386, Arch::kX32}) {
-    if (!arch_in_filter(profile, arch)) continue;
-    Result<Ctx> ctx = new_context(default_action, bad_arch, {arch}, false);
-    if (!ctx) return ctx.error();
-    for (const std::string& name : names) {
-      if (!syscall_number(arch, name)) continue;
-      const int lib_nr = seccomp_syscall_resolve_name(name.c_str());
-      for (const EffectiveRule& rule : effective_rules(profile, name)) {
-        const std::uint32_t action = scmp_rule_action(rule.action, mode, trace_tag);
-        if (action == default_action) continue;
-        if (lib_nr == __NR_SCMP_ERROR) {
-          not_compiled.push_back(std::string(arch_name(arch)) + " " + name);
-          break;
-        }
-        std::vector<scmp_arg_cmp> cmps = to_cmps(rule.args);
-        int rc = seccomp_rule_add_array(ctx->get(), action, lib_nr, static_cast<unsigned>(cmps.size()), cmps.data());
-        if (rc < 0 && rc != -EACCES)
-          return make_error(where + "libseccomp refused syscalls[" +
-                            std::to_string(profile.rules[rule.rule_index].source_index) + "] for " + name + " on " +
-                            std::string(arch_name(arch)) + ": " + lib_error(rc));
+// A byte string that determines libseccomp's output: the library version, the actions and
+// every rule in the order added.
+std::string cache_key(const LibseccompInput& input) {
+  const scmp_version* version = seccomp_version();
+  std::string key = "libseccomp " + std::to_string(version->major) + "." + std::to_string(version->minor) + "." +
+                    std::to_string(version->micro) + "\n";
+  append_u64(key, input.default_action);
+  append_u64(key, input.bad_arch_action);
+  for (const LibseccompContext& context : input.contexts) {
+    append_u64(key, static_cast<std::uint64_t>(context.arch));
+    append_u64(key, context.rules.size());
+    for (const LibseccompRule& rule : context.rules) {
+      append_u64(key, rule.action);
+      append_u64(key, static_cast<std::uint64_t>(static_cast<std::int64_t>(rule.nr)));
+      append_u64(key, rule.cmps.size());
+      for (const scmp_arg_cmp& cmp : rule.cmps) {
+        append_u64(key, cmp.arg);
+        append_u64(key, cmp.op);
+        append_u64(key, cmp.datum_a);
+        append_u64(key, cmp.datum_b);
       }
     }
-    if (int rc = seccomp_merge(native->get(), ctx->get()); rc < 0)
-      return make_error(where + "libseccomp cannot merge the " + std::string(arch_name(arch)) + " filter: " +
-                        lib_error(rc));
-    ctx->release();  // seccomp_merge freed it
+  }
+  return key;
+}
+
+Result<std::vector<sock_filter>> run_libseccomp(const LibseccompInput& input, const std::string& where) {
+  Result<Ctx> native = new_context(input.default_action, input.bad_arch_action, {}, true);
+  if (!native) return native.error();
+  for (const LibseccompContext& context : input.contexts) {
+    const bool is_native = context.arch == Arch::kX86_64;
+    Ctx merged_away;
+    if (!is_native) {
+      Result<Ctx> ctx = new_context(input.default_action, input.bad_arch_action, {context.arch}, false);
+      if (!ctx) return ctx.error();
+      merged_away = std::move(*ctx);
+    }
+    void* target = is_native ? native->get() : merged_away.get();
+    for (const LibseccompRule& rule : context.rules) {
+      int rc = seccomp_rule_add_array(target, rule.action, rule.nr, static_cast<unsigned>(rule.cmps.size()),
+                                      rule.cmps.data());
+      if (rc < 0 && rc != -EACCES)
+        return make_error(where + "libseccomp refused " + rule.origin + ": " + lib_error(rc));
+    }
+    if (!is_native) {
+      if (int rc = seccomp_merge(native->get(), merged_away.get()); rc < 0)
+        return make_error(where + "libseccomp cannot merge the " + std::string(arch_name(context.arch)) +
+                          " filter: " + lib_error(rc));
+      merged_away.release(); // seccomp_merge freed it
+    }
   }
 
   Fd fd(memfd_create("seccheck-bpf", MFD_CLOEXEC));
@@ -234,17 +246,78 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
   std::vector<sock_filter> program(static_cast<std::size_t>(size) / sizeof(sock_filter));
   if (pread(fd.get(), program.data(), static_cast<std::size_t>(size), 0) != size)
     return make_error(where + "cannot read back the exported program");
+  return program;
+}
+
+} // namespace
+
+Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std::uint16_t trace_tag,
+                           const FilterCache* cache) {
+  LibseccompInput input;
+  input.default_action = scmp_action(profile.default_action, mode, trace_tag);
+  input.bad_arch_action =
+      mode == CompileMode::kBlockingToTrace ? SCMP_ACT_TRACE(trace_tag) : SCMP_ACT_KILL_THREAD;
+  const std::string where = "compiling " + profile.name + ": ";
+
+  // The syscalls in the order runc meets them (rules in file order, names in rule order).
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  for (const ResolvedRule& rule : profile.rules)
+    for (const std::string& name : rule.names)
+      if (seen.insert(name).second) names.push_back(name);
+
+  // x86_64 is libseccomp's native arch: numbers pass through untranslated, so every call is
+  // compiled by seccheck's own number, including those libseccomp 2.5.4 cannot name. i386 and
+  // x32: libseccomp translates a rule's number from the native arch by name, so each ABI gets
+  // its own context (rules given libseccomp's own number for the name) merged in.
+  std::vector<std::string> not_compiled;
+  for (Arch arch : {Arch::kX86_64, Arch::kI386, Arch::kX32}) {
+    if (arch != Arch::kX86_64 && !arch_in_filter(profile, arch)) continue;
+    LibseccompContext context{arch, {}};
+    for (const std::string& name : names) {
+      auto own_nr = syscall_number(arch, name);
+      if (!own_nr) continue; // a call of another arch
+      const int nr = arch == Arch::kX86_64 ? *own_nr : seccomp_syscall_resolve_name(name.c_str());
+      for (const EffectiveRule& rule : effective_rules(profile, name)) {
+        const std::uint32_t action = scmp_rule_action(rule.action, mode, trace_tag);
+        if (action == input.default_action) continue; // libseccomp: -EACCES; runc skips it
+        if (nr == __NR_SCMP_ERROR) {
+          not_compiled.push_back(std::string(arch_name(arch)) + " " + name);
+          break;
+        }
+        std::string origin = "syscalls[" + std::to_string(profile.rules[rule.rule_index].source_index) + "] for " +
+                             name + (arch == Arch::kX86_64 ? "" : " on " + std::string(arch_name(arch)));
+        context.rules.push_back({action, nr, to_cmps(rule.args), std::move(origin)});
+      }
+    }
+    input.contexts.push_back(std::move(context));
+  }
+
+  std::optional<std::vector<sock_filter>> program;
+  std::string key;
+  if (cache) {
+    key = cache_key(input);
+    program = cache->find(key);
+  }
+  const bool from_cache = program.has_value();
+  if (!program) {
+    Result<std::vector<sock_filter>> built = run_libseccomp(input, where);
+    if (!built) return built.error();
+    program = std::move(*built);
+    if (cache) cache->store(key, *program);
+  }
 
   if (mode == CompileMode::kBlockingToTrace) {
     const std::uint32_t marked = SCMP_ACT_TRACE(trace_tag ^ kRuleMark);
-    for (sock_filter& insn : program)
+    for (sock_filter& insn : *program)
       if (insn.code == (BPF_RET | BPF_K) && insn.k == marked) insn.k = SCMP_ACT_TRACE(trace_tag);
   }
 
   BpfProgram out;
+  out.from_cache = from_cache;
   out.instructions = enosys_prefix(profile, mode == CompileMode::kBlockingToTrace ? SCMP_ACT_TRACE(trace_tag)
                                                                                   : SCMP_ACT_ERRNO(38));
-  out.instructions.insert(out.instructions.end(), program.begin(), program.end());
+  out.instructions.insert(out.instructions.end(), program->begin(), program->end());
   if (out.instructions.size() > BPF_MAXINSNS)
     return make_error(where + "the program has " + std::to_string(out.instructions.size()) +
                       " instructions, over the kernel's limit of " + std::to_string(BPF_MAXINSNS));

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "analysis/filter_cache.h"
 #include "analysis/resolve.h"
 #include "core/bpf_program.h"
 #include "core/result.h"
@@ -15,6 +16,9 @@ enum class CompileMode {
   kBlockingToTrace, // every blocking action (not ALLOW/LOG) becomes SCMP_ACT_TRACE(trace_tag)
 };
 
-Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std::uint16_t trace_tag = 0);
+// With a cache, libseccomp's output for the same input is reused from an earlier run instead of
+// being rebuilt (libseccomp takes about 10 ms per RuntimeDefault profile).
+Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std::uint16_t trace_tag = 0,
+                           const FilterCache* cache = nullptr);
 
 }  // namespace seccheck::analysis

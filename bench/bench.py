@@ -59,6 +59,9 @@ class Bench:
         shutil.copy2(self.seccheck, os.path.join(self.tmp, "seccheck"))
         self.seccheck_source = self.seccheck
         self.seccheck = os.path.join(self.tmp, "seccheck")
+        # check's filter cache lives in the run's own folder: the first check run builds the
+        # filters (cold), later ones load them, as repeated checks on one machine do.
+        os.environ["XDG_CACHE_HOME"] = os.path.join(self.tmp, "cache")
         self.notes = []
         self.flag_profile = os.path.join(HERE, "flag_startup_calls.json")
         self.check_works = self._check_works()
@@ -323,6 +326,31 @@ class Bench:
             log(f"  first line {name}: {rows[-1][2]}")
         return rows
 
+    def startup(self):
+        """Wall time of `seccheck check -- /bin/true` (runtime-default: three profiles) with the
+        filter cache warm and cold (a fresh cache folder per run), next to /bin/true alone."""
+        runs = 10 * self.args.reps
+        variants = [("native /bin/true", None), ("check, filter cache warm", "warm"),
+                    ("check, filter cache cold", "cold")]
+        samples = {name: [] for name, _ in variants}
+        warm = os.path.join(self.tmp, "startup-cache")
+        for i in range(runs):
+            for name, cache in variants:
+                env = dict(os.environ)
+                cmd = ["/bin/true"]
+                if cache:
+                    env["XDG_CACHE_HOME"] = warm if cache == "warm" else os.path.join(self.tmp, f"cold-{i}")
+                    cmd = [self.seccheck, "check", "-o", "/dev/null", "--"] + cmd
+                start = time.perf_counter()
+                code = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL).returncode
+                if code == 0:
+                    samples[name].append(time.perf_counter() - start)
+        rows = [(name, runs, statistics.median(samples[name]) if samples[name] else None) for name, _ in variants]
+        for name, _, sec in rows:
+            log(f"  start-up {name}: {sec}")
+        return rows
+
     def pinning(self):
         """Record mode with and without --pin-cpu on stop-heavy workloads."""
         n = 50000 if self.args.quick else 1000000
@@ -392,7 +420,7 @@ def main():
     started = datetime.datetime.now(datetime.timezone.utc)
     machine = machine_description()
     modes, results = bench.time_workloads()
-    def render(redis, memory, latency, pinning, finished, partial):
+    def render(redis, memory, latency, startup, pinning, finished, partial):
         out = []
         out.append(f"## seccheck benchmark ({'quick' if args.quick else 'full'} run)\n")
         out.append(f"- Machine: {machine}")
@@ -478,6 +506,13 @@ def main():
             out.append("|---|---|---|")
             for name, n, sec in latency:
                 out.append(f"| {name} | {n:,} | {'n/a' if sec is None else f'{sec * 1000:.1f} ms'} |")
+        if startup:
+            out.append("")
+            out.append("### Fixed start-up of check (runtime-default, workload /bin/true)\n")
+            out.append("| run | runs | median |")
+            out.append("|---|---|---|")
+            for name, n, sec in startup:
+                out.append(f"| {name} | {n} | {'n/a' if sec is None else f'{sec * 1000:.1f} ms'} |")
         if pinning:
             workloads, variants, res = pinning
             out.append("")
@@ -500,13 +535,14 @@ def main():
         return text
 
     # The main table is written as soon as it exists, so an interrupted run keeps it.
-    render(None, [], [], None, datetime.datetime.now(datetime.timezone.utc), True)
+    render(None, [], [], [], None, datetime.datetime.now(datetime.timezone.utc), True)
     redis = None if "redis" in skip else bench.redis(modes)
     memory = [] if "memory" in skip else bench.memory()
     latency = [] if "latency" in skip else bench.first_line_latency()
+    startup = [] if "latency" in skip or not bench.check_works else bench.startup()
     pinning = None if "pinning" in skip else bench.pinning()
     finished = datetime.datetime.now(datetime.timezone.utc)
-    text = render(redis, memory, latency, pinning, finished, False)
+    text = render(redis, memory, latency, startup, pinning, finished, False)
     print(text)
     shutil.rmtree(bench.tmp, ignore_errors=True)
     log(f"written to {args.output}")

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "analysis/catalog.h"
 #include "analysis/compile.h"
@@ -236,11 +237,12 @@ WorkloadRun run_workload(const WorkloadRunOptions& options) {
 }
 
 BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose) {
-  auto program = analysis::compile(profile, analysis::CompileMode::kBlockingToTrace, tag);
+  static const std::optional<analysis::FilterCache> cache = analysis::FilterCache::for_user();
+  auto program = analysis::compile(profile, analysis::CompileMode::kBlockingToTrace, tag, cache ? &*cache : nullptr);
   if (!program) throw UserError(ExitCode::kToolFailure, program.error().message);
   if (verbose)
-    std::cerr << "seccheck: filter for " << profile.name << ": " << program->instructions.size()
-              << " BPF instructions\n";
+    std::cerr << "seccheck: filter for " << profile.name << ": " << program->instructions.size() << " BPF instructions"
+              << (program->from_cache ? " (from " + cache->directory().string() + ")" : std::string()) << "\n";
   return std::move(*program);
 }
 

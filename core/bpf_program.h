@@ -14,6 +14,7 @@ namespace seccheck {
 struct BpfProgram {
   std::vector<sock_filter> instructions;
   std::string description;  // for -v: "docker@29.4.3 (blocking actions -> TRACE)"
+  bool from_cache = false;  // libseccomp's part came from the filter cache
 };
 
 }  // namespace seccheck

@@ -139,6 +139,33 @@ TEST_F(CheckE2E, FastPathEqualsFullRecordThenDiff) {
   EXPECT_EQ(offline, fast);
 }
 
+TEST_F(CheckE2E, FiltersFromTheCacheGiveTheSameFindings) {
+  // A fresh cache: the first run builds the three filters with libseccomp and stores them, the
+  // second loads them; the kernel's verdicts, and so the findings, must not change.
+  const std::string cache = dir_ + "/cache";
+  std::vector<std::string> reports;
+  std::vector<std::string> notes;
+  for (int run_number = 0; run_number < 2; ++run_number) {
+    const std::string report = dir_ + "/cached" + std::to_string(run_number) + ".json";
+    std::vector<std::string> argv = {"/usr/bin/env", "XDG_CACHE_HOME=" + cache, seccheck_binary(), "check", "-v",
+                                     "--stack", "0", "--format", "json", "-o", report};
+    argv = concat(concat(argv, kLatest), check_calls({"all"}));
+    ProcessOutput result = run_process(argv, 120);
+    ASSERT_EQ(result.exit_status, 1) << result.err;
+    // Keys, counts and verdicts; argument values hold pointers that differ per run.
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& finding : nlohmann::json::parse(read_file(report))["findings"])
+      findings.push_back({finding["key"], finding["count"], finding["verdicts"]});
+    reports.push_back(findings.dump());
+    notes.push_back(result.err);
+  }
+  EXPECT_EQ(reports[0], reports[1]);
+  EXPECT_EQ(notes[0].find("BPF instructions (from " + cache), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("docker@29.4.3: 1023 BPF instructions (from " + cache + "/seccheck/filters)"),
+            std::string::npos)
+      << notes[1];
+}
+
 TEST_F(CheckE2E, DiffReChecksARecordAgainstOtherContexts) {
   std::string record = dir_ + "/run.json";
   run({"check", "--profile", "docker", "--record", record, "--", testprog("check_calls"), "unshare", "keyctl"});
