@@ -1,7 +1,5 @@
 #include "analysis/catalog.h"
 
-#include "analysis/profile_parser.h"
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -12,11 +10,13 @@
 #include <string_view>
 #include <utility>
 
+#include "analysis/profile_parser.h"
+
 namespace seccheck::embedded {
 std::string_view catalog_docker_json();
 std::string_view catalog_containerd_json();
 std::string_view catalog_containers_common_json();
-} // namespace seccheck::embedded
+}  // namespace seccheck::embedded
 
 namespace seccheck::analysis {
 namespace {
@@ -34,7 +34,7 @@ struct IdRule {
   Rule rule;
 };
 
-struct Layer { // one version, built
+struct Layer {  // one version, built
   CatalogEntry entry;
   Action default_action{ActionKind::kErrno, std::nullopt};
   std::optional<std::uint32_t> default_errno_ret;
@@ -188,7 +188,7 @@ std::vector<int> version_key(const std::string& version) {
 
 struct Catalog {
   std::vector<CatalogEntry> entries;
-  std::vector<Layer> layers; // same order as entries
+  std::vector<Layer> layers;  // same order as entries
 };
 
 void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
@@ -362,7 +362,7 @@ std::string close_names(const std::string& name) {
   return out;
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<CatalogEntry>& catalog_entries() {
   return catalog().entries;
@@ -483,4 +483,4 @@ std::vector<std::string> catalog_names() {
   return names;
 }
 
-} // namespace seccheck::analysis
+}  // namespace seccheck::analysis

@@ -6,26 +6,26 @@
 // (tests/catalog checks that against ../shared/reference-profiles).
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "analysis/context.h"
 #include "analysis/profile.h"
 #include "core/result.h"
 
-#include <string>
-#include <vector>
-
 namespace seccheck::analysis {
 
 struct CatalogEntry {
-  std::string name;     // "docker@29.4.3"
-  std::string runtime;  // "docker", "containerd", "containers-common"
-  std::string version;  // "29.4.3"
-  std::string releases; // the upstream releases that ship it: "v25.0.3 … v28.1.1 (45 tags)"
-  bool latest = false;  // newest release of its runtime (containers-common main is not a release)
+  std::string name;      // "docker@29.4.3"
+  std::string runtime;   // "docker", "containerd", "containers-common"
+  std::string version;   // "29.4.3"
+  std::string releases;  // the upstream releases that ship it: "v25.0.3 … v28.1.1 (45 tags)"
+  bool latest = false;   // newest release of its runtime (containers-common main is not a release)
   // Bare release numbers that ship it ("25.0.3", "26.0.0", ...); empty for unreleased states.
   std::vector<std::string> release_versions;
-  std::string source;         // upstream repo, path, tag and commit
-  std::string parent;         // entry it is written as changes against; "" for a base
-  std::string reference_file; // the ../shared/reference-profiles file it was derived from
+  std::string source;          // upstream repo, path, tag and commit
+  std::string parent;          // entry it is written as changes against; "" for a base
+  std::string reference_file;  // the ../shared/reference-profiles file it was derived from
   ProfileLoader loader = ProfileLoader::kMoby;
 };
 
@@ -43,7 +43,7 @@ Result<std::vector<Profile>> catalog_profiles(const std::string& name);
 // names.
 struct CatalogMatch {
   std::vector<const CatalogEntry*> entries;
-  std::string explanation; // "" when the name is an entry name
+  std::string explanation;  // "" when the name is an entry name
 };
 Result<CatalogMatch> resolve_catalog_name(const std::string& name);
 // A catalog name or a profile file path. Unknown names that are not files give one line
@@ -56,4 +56,4 @@ const CatalogEntry* catalog_entry_for(const std::string& profile_name);
 // The loader that reads `profile` (context.loader when set, else by catalog entry, else moby).
 ProfileLoader loader_for(const Profile& profile, const Context& context);
 
-} // namespace seccheck::analysis
+}  // namespace seccheck::analysis

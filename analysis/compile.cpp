@@ -87,10 +87,12 @@ scmp_compare scmp_op(CompareOp op) {
   return SCMP_CMP_EQ;
 }
 
-std::string lib_error(int rc) { return std::strerror(-rc); }
+std::string lib_error(int rc) {
+  return std::strerror(-rc);
+}
 
-Result<Ctx> new_context(std::uint32_t default_action, std::uint32_t bad_arch_action, const std::vector<Arch>& arches,
-                        bool keep_native) {
+Result<Ctx> new_context(std::uint32_t default_action, std::uint32_t bad_arch_action,
+                        const std::vector<Arch>& arches, bool keep_native) {
   Ctx ctx(seccomp_init(default_action));
   if (!ctx) return make_error("libseccomp: seccomp_init failed");
   // The tracer decides NO_NEW_PRIVS; the filter must not set it on load.
@@ -156,7 +158,8 @@ std::vector<sock_filter> enosys_prefix(const ResolvedProfile& profile, std::uint
   out.push_back(BPF_STMT(BPF_JMP | BPF_JA, 1));
   const std::size_t ret_at = out.size();
   out.push_back(BPF_STMT(BPF_RET | BPF_K, ret));
-  for (std::size_t at : to_ret) out[at].jt = static_cast<std::uint8_t>(ret_at - at - 1);
+  for (std::size_t at : to_ret)
+    out[at].jt = static_cast<std::uint8_t>(ret_at - at - 1);
   return out;
 }
 
@@ -166,18 +169,18 @@ struct LibseccompRule {
   std::uint32_t action;
   int nr;
   std::vector<scmp_arg_cmp> cmps;
-  std::string origin; // for errors: "syscalls[3] for mount"
+  std::string origin;  // for errors: "syscalls[3] for mount"
 };
 
 struct LibseccompContext {
-  Arch arch; // x86_64: the native context, numbers from seccheck's table; others translated by name
+  Arch arch;  // x86_64: the native context, numbers from seccheck's table; others translated by name
   std::vector<LibseccompRule> rules;
 };
 
 struct LibseccompInput {
   std::uint32_t default_action;
   std::uint32_t bad_arch_action;
-  std::vector<LibseccompContext> contexts; // the native context first
+  std::vector<LibseccompContext> contexts;  // the native context first
 };
 
 void append_u64(std::string& out, std::uint64_t value) {
@@ -188,8 +191,8 @@ void append_u64(std::string& out, std::uint64_t value) {
 // every rule in the order added.
 std::string cache_key(const LibseccompInput& input) {
   const scmp_version* version = seccomp_version();
-  std::string key = "libseccomp " + std::to_string(version->major) + "." + std::to_string(version->minor) + "." +
-                    std::to_string(version->micro) + "\n";
+  std::string key = "libseccomp " + std::to_string(version->major) + "." + std::to_string(version->minor) +
+                    "." + std::to_string(version->micro) + "\n";
   append_u64(key, input.default_action);
   append_u64(key, input.bad_arch_action);
   for (const LibseccompContext& context : input.contexts) {
@@ -232,7 +235,7 @@ Result<std::vector<sock_filter>> run_libseccomp(const LibseccompInput& input, co
       if (int rc = seccomp_merge(native->get(), merged_away.get()); rc < 0)
         return make_error(where + "libseccomp cannot merge the " + std::string(arch_name(context.arch)) +
                           " filter: " + lib_error(rc));
-      merged_away.release(); // seccomp_merge freed it
+      merged_away.release();  // seccomp_merge freed it
     }
   }
 
@@ -249,7 +252,7 @@ Result<std::vector<sock_filter>> run_libseccomp(const LibseccompInput& input, co
   return program;
 }
 
-} // namespace
+}  // namespace
 
 Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std::uint16_t trace_tag,
                            const FilterCache* cache) {
@@ -276,17 +279,18 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
     LibseccompContext context{arch, {}};
     for (const std::string& name : names) {
       auto own_nr = syscall_number(arch, name);
-      if (!own_nr) continue; // a call of another arch
+      if (!own_nr) continue;  // a call of another arch
       const int nr = arch == Arch::kX86_64 ? *own_nr : seccomp_syscall_resolve_name(name.c_str());
       for (const EffectiveRule& rule : effective_rules(profile, name)) {
         const std::uint32_t action = scmp_rule_action(rule.action, mode, trace_tag);
-        if (action == input.default_action) continue; // libseccomp: -EACCES; runc skips it
+        if (action == input.default_action) continue;  // libseccomp: -EACCES; runc skips it
         if (nr == __NR_SCMP_ERROR) {
           not_compiled.push_back(std::string(arch_name(arch)) + " " + name);
           break;
         }
-        std::string origin = "syscalls[" + std::to_string(profile.rules[rule.rule_index].source_index) + "] for " +
-                             name + (arch == Arch::kX86_64 ? "" : " on " + std::string(arch_name(arch)));
+        std::string origin = "syscalls[" + std::to_string(profile.rules[rule.rule_index].source_index) +
+                             "] for " + name +
+                             (arch == Arch::kX86_64 ? "" : " on " + std::string(arch_name(arch)));
         context.rules.push_back({action, nr, to_cmps(rule.args), std::move(origin)});
       }
     }
@@ -321,11 +325,13 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
   if (out.instructions.size() > BPF_MAXINSNS)
     return make_error(where + "the program has " + std::to_string(out.instructions.size()) +
                       " instructions, over the kernel's limit of " + std::to_string(BPF_MAXINSNS));
-  out.description = profile.name + (mode == CompileMode::kBlockingToTrace ? " (blocking actions -> TRACE)" : "");
+  out.description =
+      profile.name + (mode == CompileMode::kBlockingToTrace ? " (blocking actions -> TRACE)" : "");
   if (!not_compiled.empty()) {
     // libseccomp 2.5.4 cannot name them on these ABIs, so they get the default action there.
     out.description += "; not compiled (libseccomp cannot name them): ";
-    for (std::size_t i = 0; i < not_compiled.size(); ++i) out.description += (i ? ", " : "") + not_compiled[i];
+    for (std::size_t i = 0; i < not_compiled.size(); ++i)
+      out.description += (i ? ", " : "") + not_compiled[i];
   }
   return out;
 }

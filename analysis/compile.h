@@ -12,8 +12,8 @@
 namespace seccheck::analysis {
 
 enum class CompileMode {
-  kAsIs,            // real enforcement
-  kBlockingToTrace, // every blocking action (not ALLOW/LOG) becomes SCMP_ACT_TRACE(trace_tag)
+  kAsIs,             // real enforcement
+  kBlockingToTrace,  // every blocking action (not ALLOW/LOG) becomes SCMP_ACT_TRACE(trace_tag)
 };
 
 // With a cache, libseccomp's output for the same input is reused from an earlier run instead of

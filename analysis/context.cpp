@@ -1,9 +1,10 @@
 #include "analysis/context.h"
 
+#include <sys/utsname.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <sys/utsname.h>
 
 namespace seccheck::analysis {
 namespace {
@@ -76,7 +77,7 @@ std::optional<int> leading_number(std::string_view& text) {
   return value;
 }
 
-} // namespace
+}  // namespace
 
 std::set<std::string> Context::default_capabilities_copy() {
   return kDockerDefault;
@@ -151,4 +152,4 @@ std::string describe(const Context& context) {
   return text;
 }
 
-} // namespace seccheck::analysis
+}  // namespace seccheck::analysis

@@ -3,13 +3,13 @@
 // and the libseccomp it links, and which loader reads the profile's conditions.
 #pragma once
 
-#include "core/arch.h"
-#include "core/result.h"
-
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "core/arch.h"
+#include "core/result.h"
 
 namespace seccheck::analysis {
 
@@ -25,8 +25,8 @@ KernelVersion running_kernel_version();
 
 // Who turns the profile's includes/excludes into a flat rule list.
 enum class ProfileLoader {
-  kMoby,             // moby's setupSeccomp: Docker, and containerd's DefaultProfile (same semantics)
-  kContainersCommon, // containers/common pkg/seccomp: CRI-O, Podman, Buildah (no minKernel)
+  kMoby,              // moby's setupSeccomp: Docker, and containerd's DefaultProfile (same semantics)
+  kContainersCommon,  // containers/common pkg/seccomp: CRI-O, Podman, Buildah (no minKernel)
 };
 
 struct Context {
@@ -35,12 +35,12 @@ struct Context {
   std::set<std::string> capabilities = default_capabilities_copy();
   // The host arch the runtime runs on (selects archMap and includes.arches); always x86_64 here.
   Arch host_arch = Arch::kX86_64;
-  KernelVersion kernel = running_kernel_version(); // target node kernel (minKernel)
+  KernelVersion kernel = running_kernel_version();  // target node kernel (minKernel)
   RuntimeKind runtime = RuntimeKind::kRunc;
   // libseccomp the runtime links; rules naming calls it does not know are dropped by the
   // runtime. nullopt: assume it knows every call in seccheck's table. Only 2.5 is modelled
   // (its table taken from Debian 12's 2.5.4); see resolve.h.
-  std::optional<KernelVersion> libseccomp; // major.minor (2.5)
+  std::optional<KernelVersion> libseccomp;  // major.minor (2.5)
   // nullopt: by profile: catalog containers-common entries use containers/common's loader,
   // everything else (other entries, files) moby's.
   std::optional<ProfileLoader> loader;
@@ -74,4 +74,4 @@ std::string to_string(const KernelVersion& version);
 // One line: "caps: default (14) +CAP_SYS_ADMIN, kernel 6.1, runc, libseccomp: all calls".
 std::string describe(const Context& context);
 
-} // namespace seccheck::analysis
+}  // namespace seccheck::analysis

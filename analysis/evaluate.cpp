@@ -21,7 +21,9 @@ std::string hex(std::uint64_t value) {
   return buffer;
 }
 
-bool is_32bit_abi(Arch arch) { return arch == Arch::kI386 || arch == Arch::kX32; }
+bool is_32bit_abi(Arch arch) {
+  return arch == Arch::kI386 || arch == Arch::kX32;
+}
 
 bool condition_matches(const ArgCondition& c, std::uint64_t arg, bool bits32) {
   std::uint64_t value = c.value;
@@ -131,7 +133,8 @@ std::string call_text(std::string_view name, const std::vector<EffectiveRule>& r
   std::string out(name);
   if (!flags.empty() && (name == "clone" || name == "unshare" || name == "clone3")) {
     out += " with ";
-    for (std::size_t i = 0; i < flags.size(); ++i) out += (i ? "|" : "") + flags[i];
+    for (std::size_t i = 0; i < flags.size(); ++i)
+      out += (i ? "|" : "") + flags[i];
     return out;
   }
   if (used.empty()) return out;
@@ -150,7 +153,8 @@ std::string dropped_rule_hints(const ResolvedProfile& profile, const Profile* or
                                bool call_blocked) {
   if (original == nullptr || !call_blocked) return "";
   std::set<int> kept;
-  for (const ResolvedRule& rule : profile.rules) kept.insert(rule.source_index);
+  for (const ResolvedRule& rule : profile.rules)
+    kept.insert(rule.source_index);
   std::vector<std::string> hints;
   for (const Rule& rule : original->rules) {
     if (kept.count(rule.source_index) || rule.action.blocks()) continue;
@@ -158,7 +162,8 @@ std::string dropped_rule_hints(const ResolvedProfile& profile, const Profile* or
     std::string hint;
     if (!rule.includes.caps.empty()) {
       hint = "needs ";
-      for (std::size_t i = 0; i < rule.includes.caps.size(); ++i) hint += (i ? "+" : "") + rule.includes.caps[i];
+      for (std::size_t i = 0; i < rule.includes.caps.size(); ++i)
+        hint += (i ? "+" : "") + rule.includes.caps[i];
     } else if (!rule.includes.min_kernel.empty()) {
       hint = "needs kernel >= " + rule.includes.min_kernel;
     } else {
@@ -168,7 +173,8 @@ std::string dropped_rule_hints(const ResolvedProfile& profile, const Profile* or
     if (std::find(hints.begin(), hints.end(), hint) == hints.end()) hints.push_back(hint);
   }
   std::string out;
-  for (std::size_t i = 0; i < hints.size(); ++i) out += (i ? " or " : "") + hints[i];
+  for (std::size_t i = 0; i < hints.size(); ++i)
+    out += (i ? " or " : "") + hints[i];
   return out;
 }
 
@@ -179,8 +185,10 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
   if (!arch_in_filter(profile, arch)) {
     verdict.action = Action{ActionKind::kKillThread, std::nullopt};
     verdict.bad_arch = true;
-    verdict.reason = std::string(arch_name(arch)) + " calls are not in the filter's architectures: the kernel kills "
-                     "the thread (bad-arch action)" + suffix;
+    verdict.reason = std::string(arch_name(arch)) +
+                     " calls are not in the filter's architectures: the kernel kills "
+                     "the thread (bad-arch action)" +
+                     suffix;
     return verdict;
   }
   const std::string display = syscall_display_name(arch, nr);
@@ -215,7 +223,8 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
     for (const EffectiveRule& rule : rules) {
       if (&rule == chosen || rule.action == chosen->action) continue;
       merge_note = "; libseccomp keeps the unconditional " + rule_label(profile.rules[chosen->rule_index]) +
-                   " over " + rule_label(profile.rules[rule.rule_index]) + " (" + action_text(rule.action) + ")";
+                   " over " + rule_label(profile.rules[rule.rule_index]) + " (" + action_text(rule.action) +
+                   ")";
       break;
     }
   } else {
@@ -235,8 +244,8 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
       for (const EffectiveRule* rule : matching) {
         if (rule->action == chosen->action) continue;
         merge_note = "; " + rule_label(profile.rules[rule->rule_index]) + " (" + action_text(rule->action) +
-                     ") matches too, but libseccomp's filter tests " + rule_label(profile.rules[chosen->rule_index]) +
-                     " first";
+                     ") matches too, but libseccomp's filter tests " +
+                     rule_label(profile.rules[chosen->rule_index]) + " first";
         break;
       }
     }
@@ -249,10 +258,11 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
     std::string why = rule_label(rule);
     if (!chosen->args.empty()) why += " [" + conditions_text(chosen->args) + "]";
     if (!rule.condition.empty()) why += " " + rule.condition;
-    verdict.reason = chosen->action.blocks()
-                         ? call + " gets " + action_text(chosen->action) + " from " + why + merge_note + suffix
-                         : call + " is allowed by " + why + merge_note + suffix;
-    if (chosen->action.kind == ActionKind::kLog) verdict.reason = call + " is allowed and logged by " + why + suffix;
+    verdict.reason = chosen->action.blocks() ? call + " gets " + action_text(chosen->action) + " from " +
+                                                   why + merge_note + suffix
+                                             : call + " is allowed by " + why + merge_note + suffix;
+    if (chosen->action.kind == ActionKind::kLog)
+      verdict.reason = call + " is allowed and logged by " + why + suffix;
     return verdict;
   }
 
@@ -268,12 +278,14 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
       std::string alt = conditions_text(rule.args);
       const ResolvedRule& resolved = profile.rules[rule.rule_index];
       if (!resolved.condition.empty()) alt += " " + resolved.condition;
-      if (std::find(alternatives.begin(), alternatives.end(), alt) == alternatives.end()) alternatives.push_back(alt);
+      if (std::find(alternatives.begin(), alternatives.end(), alt) == alternatives.end())
+        alternatives.push_back(alt);
     }
     reason = call + " matches none of its rules";
     if (!alternatives.empty()) {
       reason += " (allowed only when ";
-      for (std::size_t i = 0; i < alternatives.size(); ++i) reason += (i ? " or " : "") + alternatives[i];
+      for (std::size_t i = 0; i < alternatives.size(); ++i)
+        reason += (i ? " or " : "") + alternatives[i];
       reason += ")";
     }
     reason += ": default action " + action_text(profile.default_action);
@@ -292,7 +304,8 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
 bool arch_in_filter(const ResolvedProfile& profile, Arch arch) {
   // libseccomp's filter context always holds the native arch; runc never removes it.
   if (arch == Arch::kX86_64) return true;
-  return std::find(profile.architectures.begin(), profile.architectures.end(), arch) != profile.architectures.end();
+  return std::find(profile.architectures.begin(), profile.architectures.end(), arch) !=
+         profile.architectures.end();
 }
 
 std::vector<EffectiveRule> effective_rules(const ResolvedProfile& profile, std::string_view syscall) {
@@ -304,11 +317,13 @@ std::vector<EffectiveRule> effective_rules(const ResolvedProfile& profile, std::
     if (rule.action == profile.default_action) continue;
     std::set<unsigned> seen;
     bool repeated = false;
-    for (const ArgCondition& c : rule.args) repeated |= !seen.insert(c.index).second;
+    for (const ArgCondition& c : rule.args)
+      repeated |= !seen.insert(c.index).second;
     if (repeated) {
       // runc: "If two or more arguments have the same condition, revert to old behavior,
       // adding each condition as a separate rule".
-      for (const ArgCondition& c : rule.args) out.push_back({static_cast<int>(i), rule.action, {c}});
+      for (const ArgCondition& c : rule.args)
+        out.push_back({static_cast<int>(i), rule.action, {c}});
     } else {
       out.push_back({static_cast<int>(i), rule.action, rule.args});
     }
@@ -316,7 +331,8 @@ std::vector<EffectiveRule> effective_rules(const ResolvedProfile& profile, std::
   return out;
 }
 
-Verdict evaluate(const ResolvedProfile& profile, Arch arch, int nr, const std::array<std::uint64_t, 6>& args) {
+Verdict evaluate(const ResolvedProfile& profile, Arch arch, int nr,
+                 const std::array<std::uint64_t, 6>& args) {
   return evaluate_impl(profile, nullptr, arch, nr, args);
 }
 

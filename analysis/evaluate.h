@@ -39,10 +39,10 @@
 namespace seccheck::analysis {
 
 struct Verdict {
-  Action action;        // errno filled in for kErrno
-  int rule_index = -1;  // index in ResolvedProfile::rules; -1: default action or bad arch
+  Action action;          // errno filled in for kErrno
+  int rule_index = -1;    // index in ResolvedProfile::rules; -1: default action or bad arch
   bool bad_arch = false;  // the ABI is not in the profile's architectures (process killed)
-  std::string reason;   // "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN (docker@24.0)"
+  std::string reason;     // "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN (docker@24.0)"
 
   bool blocked() const { return action.blocks(); }
 };

@@ -45,14 +45,16 @@ std::string encode(const std::string& input, const std::vector<sock_filter>& pro
 }
 
 std::optional<std::vector<sock_filter>> decode(std::string_view file, const std::string& input) {
-  if (file.size() < kMagic.size() + 3 * sizeof(std::uint64_t) || !file.starts_with(kMagic)) return std::nullopt;
+  if (file.size() < kMagic.size() + 3 * sizeof(std::uint64_t) || !file.starts_with(kMagic))
+    return std::nullopt;
   std::uint64_t checksum = 0;
   std::string_view tail = file.substr(file.size() - sizeof checksum);
   if (!read_u64(tail, checksum) || checksum != fnv1a(file.substr(0, file.size() - sizeof checksum)))
     return std::nullopt;
   std::string_view in = file.substr(kMagic.size(), file.size() - kMagic.size() - sizeof checksum);
   std::uint64_t input_size = 0;
-  if (!read_u64(in, input_size) || input_size > in.size() || in.substr(0, input_size) != input) return std::nullopt;
+  if (!read_u64(in, input_size) || input_size > in.size() || in.substr(0, input_size) != input)
+    return std::nullopt;
   in.remove_prefix(input_size);
   std::uint64_t count = 0;
   if (!read_u64(in, count) || count == 0 || in.size() != count * sizeof(sock_filter)) return std::nullopt;
@@ -68,7 +70,8 @@ FilterCache::FilterCache(std::filesystem::path directory) : directory_(std::move
 std::optional<FilterCache> FilterCache::for_user() {
   // XDG: relative values are invalid and must be ignored.
   const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg != nullptr && xdg[0] == '/') return FilterCache(std::filesystem::path(xdg) / "seccheck" / "filters");
+  if (xdg != nullptr && xdg[0] == '/')
+    return FilterCache(std::filesystem::path(xdg) / "seccheck" / "filters");
   const char* home = std::getenv("HOME");
   if (home != nullptr && home[0] == '/')
     return FilterCache(std::filesystem::path(home) / ".cache" / "seccheck" / "filters");

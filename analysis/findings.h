@@ -27,16 +27,16 @@ struct Finding {
   std::string syscall;
   Arch arch = Arch::kX86_64;
   int nr = -1;
-  std::string pattern;  // "clone(flags=CLONE_NEWUSER|SIGCHLD)", "socket(AF_VSOCK, ...)"
-  std::array<std::uint64_t, 6> args{};   // the first call's arguments
-  std::vector<unsigned> pattern_args;    // argument indices the pattern (and key) distinguish
+  std::string pattern;                  // "clone(flags=CLONE_NEWUSER|SIGCHLD)", "socket(AF_VSOCK, ...)"
+  std::array<std::uint64_t, 6> args{};  // the first call's arguments
+  std::vector<unsigned> pattern_args;   // argument indices the pattern (and key) distinguish
   std::uint64_t count = 0;
   std::vector<ProfileVerdict> verdicts;  // one per checked profile, in profile order
   pid_t first_pid = 0;
   std::string executable;
   std::vector<std::string> command_line;
   std::vector<StackFrame> stack;  // call site of the first call, innermost first
-  bool known = false;  // matched the --baseline: reported, does not fail the gate
+  bool known = false;             // matched the --baseline: reported, does not fail the gate
 
   bool blocked_by_any() const;
 };

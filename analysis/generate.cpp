@@ -41,7 +41,8 @@ std::set<unsigned> conditioned_indices(const ResolvedProfile& profile, const std
   std::set<unsigned> out;
   for (const ResolvedRule& rule : profile.rules) {
     if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
-    for (const ArgCondition& condition : rule.args) out.insert(condition.index);
+    for (const ArgCondition& condition : rule.args)
+      out.insert(condition.index);
   }
   return out;
 }
@@ -57,7 +58,8 @@ std::string join(const std::set<std::string>& items, const std::string& separato
 
 std::string arches_text(const std::set<Arch>& arches) {
   std::set<std::string> names;
-  for (Arch arch : arches) names.insert(std::string(arch_name(arch)));
+  for (Arch arch : arches)
+    names.insert(std::string(arch_name(arch)));
   return join(names, ", ");
 }
 
@@ -65,9 +67,11 @@ std::string addition_comment(const AdditionKey& key, const AdditionInfo& info) {
   std::string what = key.name;
   if (!key.args.empty()) {
     what += " with";
-    for (const auto& [index, value] : key.args) what += " arg" + std::to_string(index) + " == " + hex(value);
+    for (const auto& [index, value] : key.args)
+      what += " arg" + std::to_string(index) + " == " + hex(value);
   }
-  std::string executables = info.executables.empty() ? std::string("the workload") : join(info.executables, ", ");
+  std::string executables =
+      info.executables.empty() ? std::string("the workload") : join(info.executables, ", ");
   return "seccheck generate: " + what + " (" + arches_text(info.arches) + "), made by " + executables + ", " +
          std::to_string(info.count) + (info.count == 1 ? " call" : " calls");
 }
@@ -76,7 +80,8 @@ Rule addition_rule(const AdditionKey& key, const AdditionInfo& info) {
   Rule rule;
   rule.names = {key.name};
   rule.action = Action{ActionKind::kAllow, std::nullopt};
-  for (const auto& [index, value] : key.args) rule.args.push_back(ArgCondition{index, CompareOp::kEq, value, 0});
+  for (const auto& [index, value] : key.args)
+    rule.args.push_back(ArgCondition{index, CompareOp::kEq, value, 0});
   rule.comment = addition_comment(key, info);
   return rule;
 }
@@ -85,7 +90,8 @@ Rule addition_rule(const AdditionKey& key, const AdditionInfo& info) {
 void add_architecture(Profile& profile, Arch arch, std::vector<std::string>& notes) {
   const std::string scmp(scmp_arch_name(arch));
   if (!profile.architectures.empty() || profile.arch_map.empty()) {
-    if (std::find(profile.architectures.begin(), profile.architectures.end(), scmp) == profile.architectures.end()) {
+    if (std::find(profile.architectures.begin(), profile.architectures.end(), scmp) ==
+        profile.architectures.end()) {
       if (profile.architectures.empty()) profile.architectures.emplace_back(scmp_arch_name(Arch::kX86_64));
       profile.architectures.push_back(scmp);
     }
@@ -116,13 +122,15 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
   GeneratedProfile result;
   Profile& out = result.profile;
   const ResolvedProfile base_resolved = resolve(*request.base, context);
-  out = request.target == TargetRuntime::kContainerd ? flatten_profile(base_resolved, *request.base) : *request.base;
+  out = request.target == TargetRuntime::kContainerd ? flatten_profile(base_resolved, *request.base)
+                                                     : *request.base;
   out.name = request.name;
   out.source = "seccheck generate";
   out.warnings.clear();
   if (request.target == TargetRuntime::kContainerd)
     result.notes.push_back("containerd reads a Localhost profile as a flat runtime-spec object without "
-                           "includes/excludes: " + request.base->name + " was resolved for " + describe(context));
+                           "includes/excludes: " +
+                           request.base->name + " was resolved for " + describe(context));
 
   // The additions: one per (name, values of the arguments the base conditions on).
   std::map<AdditionKey, AdditionInfo> additions;
@@ -141,7 +149,8 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
     for (unsigned index : call.kept_args)
       if (narrow.count(index)) key.args.emplace_back(index, call.args[index]);
     if (!narrow.empty() && key.args.empty())
-      result.notes.push_back(key.name + ": the record kept none of the arguments the base conditions on; allowed "
+      result.notes.push_back(key.name +
+                             ": the record kept none of the arguments the base conditions on; allowed "
                              "unconditionally");
     AdditionInfo& info = additions[key];
     info.count += call.count;
@@ -149,11 +158,13 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
     info.arches.insert(call.arch);
     info.calls.push_back(&call);
   }
-  for (Arch arch : arches_needed) add_architecture(out, arch, result.notes);
+  for (Arch arch : arches_needed)
+    add_architecture(out, arch, result.notes);
 
   // Additions go first: among unconditional rules for one call libseccomp keeps the first added.
   std::vector<Rule> added;
-  for (const auto& [key, info] : additions) added.push_back(addition_rule(key, info));
+  for (const auto& [key, info] : additions)
+    added.push_back(addition_rule(key, info));
   result.additions = added.size();
   out.rules.insert(out.rules.begin(), added.begin(), added.end());
 
@@ -168,13 +179,16 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
         const ResolvedProfile resolved = resolve(out, context);
         int rule_index = verdict.rule_index;
         if (attempt >= 4 || rule_index < 0) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
+                                      verdict.reason);
           break;
         }
-        const std::size_t source = static_cast<std::size_t>(resolved.rules[static_cast<std::size_t>(rule_index)].source_index);
+        const std::size_t source =
+            static_cast<std::size_t>(resolved.rules[static_cast<std::size_t>(rule_index)].source_index);
         Rule blocking = out.rules[source];
         if (!names_syscall(blocking, key.name)) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
+                                      verdict.reason);
           break;
         }
         remove_name(out, source, key.name);
@@ -193,8 +207,8 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
           Rule catch_all = blocking;
           catch_all.names = {key.name};
           catch_all.args = {ArgCondition{0, CompareOp::kGe, 0, 0}};
-          catch_all.comment = "seccheck generate: " + action_text(blocking.action) + " for every other " + key.name +
-                              " call (was unconditional; the narrower allow above outranks it)";
+          catch_all.comment = "seccheck generate: " + action_text(blocking.action) + " for every other " +
+                              key.name + " call (was unconditional; the narrower allow above outranks it)";
           out.rules.insert(out.rules.begin() + static_cast<std::ptrdiff_t>(additions.size()), catch_all);
           note += "; kept as a catch-all for every other call";
         }
@@ -227,7 +241,8 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
     if (!call.executable.empty()) info.executables.insert(call.executable);
     info.arches.insert(call.arch);
   }
-  for (Arch arch : arches) out.architectures.emplace_back(scmp_arch_name(arch));
+  for (Arch arch : arches)
+    out.architectures.emplace_back(scmp_arch_name(arch));
 
   for (const auto& [name, info] : observed) {
     Rule rule = addition_rule(AdditionKey{name, {}}, info);
@@ -243,7 +258,8 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
   }
   if (!essentials.names.empty()) {
     std::sort(essentials.names.begin(), essentials.names.end());
-    essentials.comment = "seccheck generate --minimal: not seen in the run, but needed to start or end a process: " + why;
+    essentials.comment =
+        "seccheck generate --minimal: not seen in the run, but needed to start or end a process: " + why;
     out.rules.push_back(std::move(essentials));
     result.notes.push_back("added calls the run did not show but any process may need: " +
                            std::to_string(out.rules.back().names.size()));
@@ -289,7 +305,8 @@ Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original
     rule.names = resolved_rule.names;
     rule.action = resolved_rule.action;
     rule.args = resolved_rule.args;
-    if (resolved_rule.source_index >= 0 && static_cast<std::size_t>(resolved_rule.source_index) < original.rules.size())
+    if (resolved_rule.source_index >= 0 &&
+        static_cast<std::size_t>(resolved_rule.source_index) < original.rules.size())
       rule.comment = original.rules[static_cast<std::size_t>(resolved_rule.source_index)].comment;
     out.rules.push_back(std::move(rule));
   }
@@ -324,8 +341,10 @@ std::string kubernetes_name(const std::string& name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
     out += ok ? c : '-';
   }
-  while (!out.empty() && (out.front() == '-' || out.front() == '.')) out.erase(out.begin());
-  while (!out.empty() && (out.back() == '-' || out.back() == '.')) out.pop_back();
+  while (!out.empty() && (out.front() == '-' || out.front() == '.'))
+    out.erase(out.begin());
+  while (!out.empty() && (out.back() == '-' || out.back() == '.'))
+    out.pop_back();
   return out.empty() ? std::string("seccheck-profile") : out;
 }
 
@@ -361,7 +380,8 @@ std::string op_name_of(CompareOp op) {
 // A YAML comment line: the text on one line, no control characters.
 std::string yaml_comment(const std::string& indent, const std::string& text) {
   std::string clean;
-  for (char c : text) clean += (c == '\n' || c == '\r') ? ' ' : c;
+  for (char c : text)
+    clean += (c == '\n' || c == '\r') ? ' ' : c;
   return indent + "# " + clean + "\n";
 }
 
@@ -380,22 +400,27 @@ std::string profile_to_spo_yaml(const Profile& flat_profile, const std::string& 
   out << "  defaultAction: " << action_name_of(flat_profile.default_action.kind) << "\n";
   if (flat_profile.default_action.kind == ActionKind::kErrno &&
       flat_profile.default_action.value.value_or(kEperm) != kEperm)
-    out << yaml_comment("  ", "the default errno is EPERM here: the SeccompProfile CRD has no defaultErrnoRet");
+    out << yaml_comment("  ",
+                        "the default errno is EPERM here: the SeccompProfile CRD has no defaultErrnoRet");
   if (!flat_profile.architectures.empty()) {
     out << "  architectures:\n";
-    for (const std::string& arch : flat_profile.architectures) out << "  - " << arch << "\n";
+    for (const std::string& arch : flat_profile.architectures)
+      out << "  - " << arch << "\n";
   }
   if (!flat_profile.flags.empty()) {
     out << "  flags:\n";
-    for (const std::string& flag : flat_profile.flags) out << "  - " << flag << "\n";
+    for (const std::string& flag : flat_profile.flags)
+      out << "  - " << flag << "\n";
   }
   out << "  syscalls:\n";
   for (const Rule& rule : flat_profile.rules) {
     if (!rule.comment.empty()) out << yaml_comment("  ", rule.comment);
     out << "  - action: " << action_name_of(rule.action.kind) << "\n";
-    if (rule.action.kind == ActionKind::kErrno && rule.action.value) out << "    errnoRet: " << *rule.action.value << "\n";
+    if (rule.action.kind == ActionKind::kErrno && rule.action.value)
+      out << "    errnoRet: " << *rule.action.value << "\n";
     out << "    names:\n";
-    for (const std::string& syscall : rule.names) out << "    - " << syscall << "\n";
+    for (const std::string& syscall : rule.names)
+      out << "    - " << syscall << "\n";
     if (!rule.args.empty()) {
       out << "    args:\n";
       for (const ArgCondition& arg : rule.args) {
@@ -414,8 +439,8 @@ std::string pod_security_context_yaml(const std::string& name) {
   std::ostringstream out;
   out << "# Pod securityContext using the generated profile as a Localhost seccomp profile.\n";
   out << "# localhostProfile is relative to the kubelet's seccomp directory, <kubelet root>/seccomp:\n";
-  out << "# save the profile (seccheck generate --format oci --name " << kubernetes_name(name) << " -o " << file
-      << ")\n";
+  out << "# save the profile (seccheck generate --format oci --name " << kubernetes_name(name) << " -o "
+      << file << ")\n";
   out << "# on every node as /var/lib/kubelet/seccomp/profiles/" << file << " (the default kubelet root).\n";
   out << "securityContext:\n";
   out << "  seccompProfile:\n";

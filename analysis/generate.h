@@ -39,8 +39,8 @@ struct GenerateRequest {
 
 struct GeneratedProfile {
   Profile profile;
-  std::size_t additions = 0;         // rules added for observed calls
-  std::vector<std::string> notes;    // what was changed and why (one line each)
+  std::size_t additions = 0;            // rules added for observed calls
+  std::vector<std::string> notes;       // what was changed and why (one line each)
   std::vector<std::string> unresolved;  // observed calls the result still blocks (should be empty)
 };
 

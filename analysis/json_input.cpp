@@ -30,7 +30,8 @@ Result<nlohmann::json> parse_json_input(std::string_view text, const std::string
   } catch (const nlohmann::json::exception& e) {
     // Valid syntax the parser still refuses, e.g. a number too large for a double (found by fuzzing).
     std::string message = e.what();
-    if (auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
+    if (auto bracket = message.find("] "); bracket != std::string::npos)
+      message = message.substr(bracket + 2);
     return make_error(source + ": malformed JSON: " + message);
   }
 }

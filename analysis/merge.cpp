@@ -23,15 +23,25 @@ struct RuleShape {
 };
 
 RuleShape shape_of(const Rule& rule) {
-  RuleShape shape{{rule.names.begin(), rule.names.end()}, rule.action.kind, rule.action.value, rule.errno_name, {}, rule.includes.caps,
-                  rule.includes.arches, rule.excludes.caps, rule.excludes.arches, rule.includes.min_kernel,
+  RuleShape shape{{rule.names.begin(), rule.names.end()},
+                  rule.action.kind,
+                  rule.action.value,
+                  rule.errno_name,
+                  {},
+                  rule.includes.caps,
+                  rule.includes.arches,
+                  rule.excludes.caps,
+                  rule.excludes.arches,
+                  rule.includes.min_kernel,
                   rule.excludes.min_kernel};
   for (const ArgCondition& arg : rule.args)
     shape.args.emplace_back(arg.index, static_cast<int>(arg.op), arg.value, arg.value_two);
   return shape;
 }
 
-std::set<std::string> as_set(const std::vector<std::string>& items) { return {items.begin(), items.end()}; }
+std::set<std::string> as_set(const std::vector<std::string>& items) {
+  return {items.begin(), items.end()};
+}
 
 std::string default_text(const Profile& profile) {
   Action action = profile.default_action;
@@ -41,7 +51,8 @@ std::string default_text(const Profile& profile) {
 
 std::string arches_text(const std::vector<std::string>& arches) {
   std::string out;
-  for (const std::string& arch : as_set(arches)) out += (out.empty() ? "" : ",") + arch;
+  for (const std::string& arch : as_set(arches))
+    out += (out.empty() ? "" : ",") + arch;
   return out.empty() ? "archMap" : out;
 }
 
@@ -72,12 +83,14 @@ Result<RunRecord> merge_records(const std::vector<RunRecord>& records) {
       if (std::find(out.notices.begin(), out.notices.end(), notice) == out.notices.end())
         out.notices.push_back(notice);
   }
-  for (auto& [key, call] : calls) out.calls.push_back(std::move(call));
+  for (auto& [key, call] : calls)
+    out.calls.push_back(std::move(call));
   std::sort(out.calls.begin(), out.calls.end(), [](const RecordedCall& a, const RecordedCall& b) {
     return std::make_tuple(a.arch, a.nr, a.key()) < std::make_tuple(b.arch, b.nr, b.key());
   });
   if (records.size() > 1)
-    out.notices.push_back("merged from " + std::to_string(records.size()) + " records; command and exit status "
+    out.notices.push_back("merged from " + std::to_string(records.size()) +
+                          " records; command and exit status "
                           "are the first record's (exit status: the first non-zero)");
   return out;
 }
@@ -92,11 +105,13 @@ Result<Profile> merge_profiles(const std::vector<Profile>& profiles) {
   for (const Profile& profile : profiles) {
     if (default_text(profile) != default_text(first))
       return make_error("merge: " + profile.source + " has default action " + default_text(profile) + ", " +
-                        first.source + " has " + default_text(first) + "; merge only profiles with one default action");
+                        first.source + " has " + default_text(first) +
+                        "; merge only profiles with one default action");
     if (as_set(profile.architectures) != as_set(first.architectures) ||
         (profile.architectures.empty() && profile.arch_map.size() != first.arch_map.size()))
-      return make_error("merge: " + profile.source + " has architectures " + arches_text(profile.architectures) +
-                        ", " + first.source + " has " + arches_text(first.architectures) +
+      return make_error("merge: " + profile.source + " has architectures " +
+                        arches_text(profile.architectures) + ", " + first.source + " has " +
+                        arches_text(first.architectures) +
                         "; merge only profiles for the same architectures");
     for (const std::string& flag : profile.flags)
       if (std::find(out.flags.begin(), out.flags.end(), flag) == out.flags.end()) out.flags.push_back(flag);

@@ -1,7 +1,5 @@
 #include "analysis/profile_parser.h"
 
-#include "analysis/json_input.h"
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -11,8 +9,9 @@
 #include <sstream>
 #include <string>
 
-#include "core/errno_names.h"
+#include "analysis/json_input.h"
 #include "analysis/syscall_names.h"
+#include "core/errno_names.h"
 
 namespace seccheck::analysis {
 namespace {
@@ -25,10 +24,14 @@ struct NamedAction {
 };
 // SCMP_ACT_KILL is the old name of KILL_THREAD; it is written back as KILL_THREAD.
 constexpr NamedAction kActions[] = {
-    {"SCMP_ACT_KILL_PROCESS", ActionKind::kKillProcess}, {"SCMP_ACT_KILL_THREAD", ActionKind::kKillThread},
-    {"SCMP_ACT_KILL", ActionKind::kKillThread},          {"SCMP_ACT_TRAP", ActionKind::kTrap},
-    {"SCMP_ACT_ERRNO", ActionKind::kErrno},              {"SCMP_ACT_NOTIFY", ActionKind::kNotify},
-    {"SCMP_ACT_TRACE", ActionKind::kTrace},              {"SCMP_ACT_LOG", ActionKind::kLog},
+    {"SCMP_ACT_KILL_PROCESS", ActionKind::kKillProcess},
+    {"SCMP_ACT_KILL_THREAD", ActionKind::kKillThread},
+    {"SCMP_ACT_KILL", ActionKind::kKillThread},
+    {"SCMP_ACT_TRAP", ActionKind::kTrap},
+    {"SCMP_ACT_ERRNO", ActionKind::kErrno},
+    {"SCMP_ACT_NOTIFY", ActionKind::kNotify},
+    {"SCMP_ACT_TRACE", ActionKind::kTrace},
+    {"SCMP_ACT_LOG", ActionKind::kLog},
     {"SCMP_ACT_ALLOW", ActionKind::kAllow},
 };
 
@@ -37,36 +40,39 @@ struct NamedOp {
   CompareOp op;
 };
 constexpr NamedOp kOps[] = {
-    {"SCMP_CMP_NE", CompareOp::kNe}, {"SCMP_CMP_LT", CompareOp::kLt}, {"SCMP_CMP_LE", CompareOp::kLe},
-    {"SCMP_CMP_EQ", CompareOp::kEq}, {"SCMP_CMP_GE", CompareOp::kGe}, {"SCMP_CMP_GT", CompareOp::kGt},
+    {"SCMP_CMP_NE", CompareOp::kNe},
+    {"SCMP_CMP_LT", CompareOp::kLt},
+    {"SCMP_CMP_LE", CompareOp::kLe},
+    {"SCMP_CMP_EQ", CompareOp::kEq},
+    {"SCMP_CMP_GE", CompareOp::kGe},
+    {"SCMP_CMP_GT", CompareOp::kGt},
     {"SCMP_CMP_MASKED_EQ", CompareOp::kMaskedEq},
 };
 
 // Every SCMP_ARCH_* libseccomp 2.5 defines (the names OCI profiles use).
 constexpr std::string_view kScmpArches[] = {
-    "SCMP_ARCH_NATIVE",   "SCMP_ARCH_X86",       "SCMP_ARCH_X86_64",  "SCMP_ARCH_X32",
-    "SCMP_ARCH_ARM",      "SCMP_ARCH_AARCH64",   "SCMP_ARCH_MIPS",    "SCMP_ARCH_MIPS64",
-    "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",   "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-    "SCMP_ARCH_PPC",      "SCMP_ARCH_PPC64",     "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",
-    "SCMP_ARCH_S390X",    "SCMP_ARCH_PARISC",    "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
-    "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",   "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
+    "SCMP_ARCH_NATIVE",      "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",
+    "SCMP_ARCH_ARM",         "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",
+    "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+    "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",
+    "SCMP_ARCH_S390X",       "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",
+    "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_SH",       "SCMP_ARCH_SHEB",
 };
 
 // The arch names moby's loader compares includes/excludes.arches with.
 constexpr std::string_view kMobyArches[] = {
-    "amd64", "x86",    "x32",         "arm",         "arm64",   "mips",    "mipsel",  "mips64",
-    "mips64n32", "mipsel64", "mipsel64n32", "ppc",  "ppc64",   "ppc64le", "s390",    "s390x",
-    "riscv64",   "loongarch64", "parisc", "parisc64", "m68k", "sh", "sheb",
+    "amd64",     "x86",         "x32",         "arm",      "arm64", "mips",    "mipsel", "mips64",
+    "mips64n32", "mipsel64",    "mipsel64n32", "ppc",      "ppc64", "ppc64le", "s390",   "s390x",
+    "riscv64",   "loongarch64", "parisc",      "parisc64", "m68k",  "sh",      "sheb",
 };
 
 constexpr std::string_view kFlags[] = {
-    "SECCOMP_FILTER_FLAG_TSYNC",      "SECCOMP_FILTER_FLAG_LOG",
-    "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_NEW_LISTENER",
+    "SECCOMP_FILTER_FLAG_TSYNC",       "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",  "SECCOMP_FILTER_FLAG_NEW_LISTENER",
     "SECCOMP_FILTER_FLAG_TSYNC_ESRCH", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
 };
 
-template <typename Range>
-std::string one_of(const Range& range) {
+template <typename Range> std::string one_of(const Range& range) {
   std::string out;
   for (const auto& item : range) {
     std::string_view name;
@@ -106,12 +112,14 @@ class Parser {
   Profile parse(const json& document) {
     std::string root;
     const json* body = &document;
-    if (!document.is_object()) fail("", "expected a JSON object (a seccomp profile), got " + type_name(document));
+    if (!document.is_object())
+      fail("", "expected a JSON object (a seccomp profile), got " + type_name(document));
     // A Security Profiles Operator SeccompProfile object: the profile is its spec, which
     // uses the same field names as the OCI / Docker format.
     const bool spo_kind = document.contains("kind") && document["kind"] == "SeccompProfile";
-    const bool spo_api = document.contains("apiVersion") && document["apiVersion"].is_string() &&
-                         document["apiVersion"].get<std::string>().rfind("security-profiles-operator", 0) == 0;
+    const bool spo_api =
+        document.contains("apiVersion") && document["apiVersion"].is_string() &&
+        document["apiVersion"].get<std::string>().rfind("security-profiles-operator", 0) == 0;
     if (spo_kind || spo_api) {
       if (!document.contains("spec")) fail("spec", "a SeccompProfile object without a spec");
       body = &document["spec"];
@@ -176,8 +184,9 @@ class Parser {
   std::string parse_scmp_arch(const json& value, const std::string& path) {
     std::string name = get_string(value, path);
     if (std::find(std::begin(kScmpArches), std::end(kScmpArches), name) == std::end(kScmpArches))
-      fail(path, "unknown architecture \"" + name + "\" (expected SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, "
-                 "SCMP_ARCH_AARCH64, ... as libseccomp names them)");
+      fail(path, "unknown architecture \"" + name +
+                     "\" (expected SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, "
+                     "SCMP_ARCH_AARCH64, ... as libseccomp names them)");
     return name;
   }
   std::uint32_t parse_errno_name(const json& value, const std::string& path) {
@@ -195,7 +204,8 @@ class Parser {
       for (std::size_t i = 0; i < filter.caps.size(); ++i) {
         std::string& cap = filter.caps[i];
         std::string upper;
-        for (char c : cap) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (char c : cap)
+          upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         if (upper.rfind("CAP_", 0) != 0 || upper.size() <= 4)
           fail(path + ".caps[" + std::to_string(i) + "]",
                "\"" + cap + "\" is not a capability name (expected CAP_SYS_ADMIN style)");
@@ -212,14 +222,18 @@ class Parser {
     }
     if (const json* kernel = field(object, "minKernel")) {
       filter.min_kernel = get_string(*kernel, path + ".minKernel");
-      bool valid = !filter.min_kernel.empty() && std::isdigit(static_cast<unsigned char>(filter.min_kernel[0]));
+      bool valid =
+          !filter.min_kernel.empty() && std::isdigit(static_cast<unsigned char>(filter.min_kernel[0]));
       int dots = 0;
       for (char c : filter.min_kernel) {
-        if (c == '.') ++dots;
-        else if (!std::isdigit(static_cast<unsigned char>(c))) valid = false;
+        if (c == '.')
+          ++dots;
+        else if (!std::isdigit(static_cast<unsigned char>(c)))
+          valid = false;
       }
       if (!valid || dots < 1 || dots > 2 || filter.min_kernel.back() == '.')
-        fail(path + ".minKernel", "\"" + filter.min_kernel + "\" is not a kernel version (expected \"4.8\" style)");
+        fail(path + ".minKernel",
+             "\"" + filter.min_kernel + "\" is not a kernel version (expected \"4.8\" style)");
     }
     return filter;
   }
@@ -237,7 +251,8 @@ class Parser {
     const json* op = field(object, "op");
     if (!op) fail(path + ".op", "missing (expected one of " + one_of(kOps) + ")");
     std::string op_name = get_string(*op, path + ".op");
-    auto it = std::find_if(std::begin(kOps), std::end(kOps), [&](const NamedOp& o) { return o.name == op_name; });
+    auto it =
+        std::find_if(std::begin(kOps), std::end(kOps), [&](const NamedOp& o) { return o.name == op_name; });
     if (it == std::end(kOps))
       fail(path + ".op", "unknown comparison \"" + op_name + "\" (expected one of " + one_of(kOps) + ")");
     arg.op = it->op;
@@ -250,14 +265,12 @@ class Parser {
     rule.source_index = index;
     const json* names = field(object, "names");
     const json* name = field(object, "name");
-    if (names && name && !names->empty())
-      fail(path, "both \"name\" and \"names\" are given (use either)");
+    if (names && name && !names->empty()) fail(path, "both \"name\" and \"names\" are given (use either)");
     if (names) rule.names = get_strings(*names, path + ".names");
     if (name) rule.names.push_back(get_string(*name, path + ".name"));
     if (rule.names.empty()) warn(path + ": rule names no syscall");
     for (const std::string& syscall : rule.names) {
-      if (!is_known_profile_syscall(syscall))
-        warn("unknown syscall \"" + syscall + "\" (runtimes skip it)");
+      if (!is_known_profile_syscall(syscall)) warn("unknown syscall \"" + syscall + "\" (runtimes skip it)");
     }
     const json* action = field(object, "action");
     if (!action) fail(path + ".action", "missing (expected one of " + one_of(kActions) + ")");
@@ -275,9 +288,12 @@ class Parser {
       for (std::size_t i = 0; i < args->size(); ++i)
         rule.args.push_back(parse_arg((*args)[i], path + ".args[" + std::to_string(i) + "]"));
     }
-    if (const json* includes = field(object, "includes")) rule.includes = parse_filter(*includes, path + ".includes");
-    if (const json* excludes = field(object, "excludes")) rule.excludes = parse_filter(*excludes, path + ".excludes");
-    if (const json* comment = field(object, "comment")) rule.comment = get_string(*comment, path + ".comment");
+    if (const json* includes = field(object, "includes"))
+      rule.includes = parse_filter(*includes, path + ".includes");
+    if (const json* excludes = field(object, "excludes"))
+      rule.excludes = parse_filter(*excludes, path + ".excludes");
+    if (const json* comment = field(object, "comment"))
+      rule.comment = get_string(*comment, path + ".comment");
     return rule;
   }
 
@@ -312,7 +328,8 @@ class Parser {
         if (!arch) fail(entry_path + ".architecture", "missing (expected an SCMP_ARCH_* name)");
         mapped.architecture = parse_scmp_arch(*arch, entry_path + ".architecture");
         if (const json* subs = field(entry, "subArchitectures")) {
-          if (!subs->is_array()) fail(entry_path + ".subArchitectures", "expected an array of strings, got " + type_name(*subs));
+          if (!subs->is_array())
+            fail(entry_path + ".subArchitectures", "expected an array of strings, got " + type_name(*subs));
           for (std::size_t j = 0; j < subs->size(); ++j)
             mapped.sub_architectures.push_back(
                 parse_scmp_arch((*subs)[j], entry_path + ".subArchitectures[" + std::to_string(j) + "]"));
@@ -339,7 +356,8 @@ class Parser {
       const std::string path = join(root, "syscalls");
       if (!syscalls->is_array()) fail(path, "expected an array of rules, got " + type_name(*syscalls));
       for (std::size_t i = 0; i < syscalls->size(); ++i)
-        profile.rules.push_back(parse_rule((*syscalls)[i], path + "[" + std::to_string(i) + "]", static_cast<int>(i)));
+        profile.rules.push_back(
+            parse_rule((*syscalls)[i], path + "[" + std::to_string(i) + "]", static_cast<int>(i)));
     }
     profile.warnings = warnings;
     return profile;
@@ -348,7 +366,6 @@ class Parser {
   const std::string& source_;
   std::set<std::string> warned_;
 };
-
 
 std::string action_name(ActionKind kind) {
   for (const NamedAction& action : kActions) {

@@ -1,9 +1,9 @@
 #include "analysis/resolve.h"
 
+#include <algorithm>
+
 #include "analysis/catalog.h"
 #include "core/syscall_table.h"
-
-#include <algorithm>
 
 namespace seccheck::analysis {
 namespace {
@@ -14,17 +14,17 @@ constexpr std::uint32_t kEperm = 1;
 // SCMP_ARCH_X86_64 (seccomp_syscall_resolve_name_arch() returned __NR_SCMP_ERROR; run on
 // this machine's 2.5.4 against the table). Calls up to futex_requeue (Linux 6.7) are known.
 const std::vector<std::string_view> kUnknownTo25 = {
-    "uretprobe", "uprobe", "statmount",      "listmount",    "lsm_get_self_attr", "lsm_set_self_attr",
-    "lsm_list_modules", "mseal",          "setxattrat",   "getxattrat",        "listxattrat",
-    "removexattrat",    "open_tree_attr", "file_getattr", "file_setattr",
+    "uretprobe",         "uprobe",           "statmount",      "listmount",    "lsm_get_self_attr",
+    "lsm_set_self_attr", "lsm_list_modules", "mseal",          "setxattrat",   "getxattrat",
+    "listxattrat",       "removexattrat",    "open_tree_attr", "file_getattr", "file_setattr",
 };
 
 // moby's name for the host arch in includes/excludes.arches (its goToNative table).
 std::string_view moby_arch(Arch arch) {
   switch (arch) {
-  case Arch::kX86_64: return "amd64";
-  case Arch::kI386: return "x86";
-  case Arch::kX32: return "x32";
+    case Arch::kX86_64: return "amd64";
+    case Arch::kI386: return "x86";
+    case Arch::kX32: return "x32";
   }
   return "amd64";
 }
@@ -52,7 +52,7 @@ bool permissive(ActionKind kind) {
   return kind == ActionKind::kAllow || kind == ActionKind::kLog || kind == ActionKind::kTrace;
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string_view>& names_unknown_to_libseccomp_2_5() {
   return kUnknownTo25;
@@ -192,4 +192,4 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
   return out;
 }
 
-} // namespace seccheck::analysis
+}  // namespace seccheck::analysis

@@ -30,21 +30,21 @@
 //     stub (seccheck's model), so with --runtime crun those calls get the default action.
 #pragma once
 
-#include "analysis/context.h"
-#include "analysis/profile.h"
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "analysis/context.h"
+#include "analysis/profile.h"
 
 namespace seccheck::analysis {
 
 struct ResolvedRule {
   std::vector<std::string> names;
-  Action action; // errno always filled in for kErrno
+  Action action;  // errno always filled in for kErrno
   std::vector<ArgCondition> args;
-  int source_index = -1; // index in Profile::rules
-  std::string condition; // why it applies, for reasons: "if no CAP_SYS_ADMIN", "" when unconditional
+  int source_index = -1;  // index in Profile::rules
+  std::string condition;  // why it applies, for reasons: "if no CAP_SYS_ADMIN", "" when unconditional
 };
 
 // runc's -ENOSYS stub for one ABI: calls numbered above `above` get ENOSYS (38) before the
@@ -52,16 +52,16 @@ struct ResolvedRule {
 struct EnosysStub {
   Arch arch = Arch::kX86_64;
   int above = 0;
-  std::string newest; // the call numbered `above`, for messages
+  std::string newest;  // the call numbered `above`, for messages
 };
 
 struct ResolvedProfile {
-  std::string name;                // Profile::name
-  Action default_action;           // errno filled in
-  std::vector<Arch> architectures; // the ABIs the filter accepts; others get bad-arch (KILL)
-  std::vector<ResolvedRule> rules; // file order
+  std::string name;                 // Profile::name
+  Action default_action;            // errno filled in
+  std::vector<Arch> architectures;  // the ABIs the filter accepts; others get bad-arch (KILL)
+  std::vector<ResolvedRule> rules;  // file order
   Context context;
-  std::vector<std::string> notes; // runtime effects taken, for -v and explain
+  std::vector<std::string> notes;  // runtime effects taken, for -v and explain
   // Empty when the runtime adds no stub (crun, permissive default, default errno ENOSYS).
   std::vector<EnosysStub> enosys_stubs;
 };
@@ -81,4 +81,4 @@ bool libseccomp_knows(std::string_view name, const KernelVersion& version);
 // the linked libseccomp by tests when it is 2.5.x).
 const std::vector<std::string_view>& names_unknown_to_libseccomp_2_5();
 
-} // namespace seccheck::analysis
+}  // namespace seccheck::analysis

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "analysis/json_input.h"
 #include "core/syscall_table.h"
@@ -26,7 +25,8 @@ const std::vector<unsigned> kNoIndices;
 
 std::string RecordedCall::key() const {
   std::string key = std::string(arch_name(arch)) + "/" + syscall_display_name(arch, nr);
-  for (unsigned index : kept_args) key += "/arg" + std::to_string(index) + "=" + hex(args[index]);
+  for (unsigned index : kept_args)
+    key += "/arg" + std::to_string(index) + "=" + hex(args[index]);
   return key;
 }
 
@@ -80,7 +80,8 @@ std::pair<RecordedCall*, bool> CallAggregator::add(const SyscallEvent& event) {
     call.nr = event.nr;
     call.args = event.args;
     if (event.arch == Arch::kI386)
-      for (auto& a : call.args) a &= 0xffffffffu;
+      for (auto& a : call.args)
+        a &= 0xffffffffu;
     call.kept_args = indices;
     call.first_pid = event.pid;
     found = calls_.emplace(std::move(key), std::move(call)).first;
@@ -94,7 +95,8 @@ std::pair<RecordedCall*, bool> CallAggregator::add(const SyscallEvent& event) {
 std::vector<RecordedCall> CallAggregator::take_calls() {
   std::vector<RecordedCall> result;
   result.reserve(calls_.size());
-  for (auto& [key, call] : calls_) result.push_back(std::move(call));
+  for (auto& [key, call] : calls_)
+    result.push_back(std::move(call));
   calls_.clear();
   distinct_per_syscall_.clear();
   return result;
@@ -120,7 +122,8 @@ std::string run_record_to_json(const RunRecord& record) {
     entry["nr"] = call.nr;
     entry["name"] = syscall_display_name(call.arch, call.nr);
     ordered_json args = ordered_json::array();
-    for (std::uint64_t value : call.args) args.push_back(hex(value));
+    for (std::uint64_t value : call.args)
+      args.push_back(hex(value));
     entry["args"] = args;
     entry["kept_args"] = call.kept_args;
     entry["count"] = call.count;
@@ -129,7 +132,9 @@ std::string run_record_to_json(const RunRecord& record) {
     entry["command_line"] = call.command_line;
     ordered_json stack = ordered_json::array();
     for (const StackFrame& frame : call.stack) {
-      stack.push_back({{"pc", hex(frame.pc)}, {"binary", frame.binary}, {"function", frame.function},
+      stack.push_back({{"pc", hex(frame.pc)},
+                       {"binary", frame.binary},
+                       {"function", frame.function},
                        {"offset", frame.offset}});
     }
     entry["stack"] = stack;
@@ -215,18 +220,21 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
   RunRecord record;
   const auto& version = root["seccheck_record"];
   if (!version.is_number_integer() || version.get<int>() != kRunRecordVersion)
-    return make_error(source + ": seccheck_record: version " + version.dump() + " is not supported (expected " +
-                      std::to_string(kRunRecordVersion) + ")");
+    return make_error(source + ": seccheck_record: version " + version.dump() +
+                      " is not supported (expected " + std::to_string(kRunRecordVersion) + ")");
   record.command = reader.strings(reader.field(root, "command", ""), "command");
-  if (auto* v = reader.field(root, "exit_status", "")) record.exit_status = static_cast<int>(reader.number(*v, "exit_status"));
-  if (auto* v = reader.field(root, "interrupted", "", false)) record.interrupted = v->is_boolean() && v->get<bool>();
+  if (auto* v = reader.field(root, "exit_status", ""))
+    record.exit_status = static_cast<int>(reader.number(*v, "exit_status"));
+  if (auto* v = reader.field(root, "interrupted", "", false))
+    record.interrupted = v->is_boolean() && v->get<bool>();
   if (auto* v = reader.field(root, "complete", "")) record.complete = v->is_boolean() && v->get<bool>();
   record.started_at = reader.string(reader.field(root, "started_at", "", false), "started_at");
   if (auto* v = reader.field(root, "duration_seconds", "", false); v && v->is_number())
     record.duration_seconds = v->get<double>();
   record.kernel = reader.string(reader.field(root, "kernel", "", false), "kernel");
   if (auto* v = reader.field(root, "processes", "", false)) record.processes = reader.number(*v, "processes");
-  if (auto* v = reader.field(root, "calls_seen", "", false)) record.calls_seen = reader.number(*v, "calls_seen");
+  if (auto* v = reader.field(root, "calls_seen", "", false))
+    record.calls_seen = reader.number(*v, "calls_seen");
   record.notices = reader.strings(reader.field(root, "notices", "", false), "notices");
   const nlohmann::json* calls = reader.field(root, "calls", "");
   if (calls && !calls->is_array()) reader.fail("calls", "expected an array");
@@ -241,36 +249,46 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
       RecordedCall call;
       std::string arch_text = reader.string(reader.field(entry, "arch", path), path + "arch");
       auto arch = parse_arch(arch_text);
-      if (!arch && reader.error.empty()) reader.fail(path + "arch", "unknown arch \"" + arch_text + "\" (expected x86_64, i386 or x32)");
+      if (!arch && reader.error.empty())
+        reader.fail(path + "arch", "unknown arch \"" + arch_text + "\" (expected x86_64, i386 or x32)");
       call.arch = arch.value_or(Arch::kX86_64);
-      if (auto* v = reader.field(entry, "nr", path)) call.nr = static_cast<int>(reader.number(*v, path + "nr"));
+      if (auto* v = reader.field(entry, "nr", path))
+        call.nr = static_cast<int>(reader.number(*v, path + "nr"));
       if (auto* v = reader.field(entry, "args", path)) {
         if (!v->is_array() || v->size() != 6) {
           reader.fail(path + "args", "expected an array of 6 numbers");
         } else {
-          for (unsigned a = 0; a < 6; ++a) call.args[a] = reader.number((*v)[a], path + "args[" + std::to_string(a) + "]");
+          for (unsigned a = 0; a < 6; ++a)
+            call.args[a] = reader.number((*v)[a], path + "args[" + std::to_string(a) + "]");
         }
       }
       if (auto* v = reader.field(entry, "kept_args", path, false)) {
         if (!v->is_array()) reader.fail(path + "kept_args", "expected an array of argument indices");
         for (const auto& index : *v) {
           std::uint64_t value = reader.number(index, path + "kept_args");
-          if (value > 5) reader.fail(path + "kept_args", "argument index " + std::to_string(value) + " is over 5");
+          if (value > 5)
+            reader.fail(path + "kept_args", "argument index " + std::to_string(value) + " is over 5");
           call.kept_args.push_back(static_cast<unsigned>(value));
         }
       }
       if (auto* v = reader.field(entry, "count", path)) call.count = reader.number(*v, path + "count");
-      if (auto* v = reader.field(entry, "first_pid", path, false)) call.first_pid = static_cast<pid_t>(reader.number(*v, path + "first_pid"));
+      if (auto* v = reader.field(entry, "first_pid", path, false))
+        call.first_pid = static_cast<pid_t>(reader.number(*v, path + "first_pid"));
       call.executable = reader.string(reader.field(entry, "executable", path, false), path + "executable");
-      call.command_line = reader.strings(reader.field(entry, "command_line", path, false), path + "command_line");
+      call.command_line =
+          reader.strings(reader.field(entry, "command_line", path, false), path + "command_line");
       if (auto* v = reader.field(entry, "stack", path, false); v && v->is_array()) {
         for (const auto& frame_json : *v) {
           if (!frame_json.is_object()) continue;
           StackFrame frame;
-          if (auto it = frame_json.find("pc"); it != frame_json.end()) frame.pc = reader.number(*it, path + "stack.pc");
-          if (auto it = frame_json.find("binary"); it != frame_json.end() && it->is_string()) frame.binary = *it;
-          if (auto it = frame_json.find("function"); it != frame_json.end() && it->is_string()) frame.function = *it;
-          if (auto it = frame_json.find("offset"); it != frame_json.end()) frame.offset = reader.number(*it, path + "stack.offset");
+          if (auto it = frame_json.find("pc"); it != frame_json.end())
+            frame.pc = reader.number(*it, path + "stack.pc");
+          if (auto it = frame_json.find("binary"); it != frame_json.end() && it->is_string())
+            frame.binary = *it;
+          if (auto it = frame_json.find("function"); it != frame_json.end() && it->is_string())
+            frame.function = *it;
+          if (auto it = frame_json.find("offset"); it != frame_json.end())
+            frame.offset = reader.number(*it, path + "stack.offset");
           call.stack.push_back(std::move(frame));
         }
       }

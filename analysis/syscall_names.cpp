@@ -12,23 +12,50 @@ namespace {
 // syscall tables). Profiles written for every host name them; on x86 they simply never occur.
 constexpr std::string_view kForeignArchSyscalls[] = {
     // arm
-    "arm_fadvise64_64", "arm_sync_file_range", "breakpoint", "cacheflush", "set_tls", "usr26", "usr32",
+    "arm_fadvise64_64",
+    "arm_sync_file_range",
+    "breakpoint",
+    "cacheflush",
+    "set_tls",
+    "usr26",
+    "usr32",
     "sync_file_range2",
     // arm, parisc, ia64, alpha and others: the old socket calls
-    "recv", "send",
+    "recv",
+    "send",
     // mips
-    "cachectl", "sysmips", "syscall",
+    "cachectl",
+    "sysmips",
+    "syscall",
     // powerpc
-    "multiplexer", "pciconfig_iobase", "pciconfig_read", "pciconfig_write", "rtas", "spu_create", "spu_run",
-    "subpage_prot", "swapcontext", "switch_endian", "sys_debug_setcontext",
+    "multiplexer",
+    "pciconfig_iobase",
+    "pciconfig_read",
+    "pciconfig_write",
+    "rtas",
+    "spu_create",
+    "spu_run",
+    "subpage_prot",
+    "swapcontext",
+    "switch_endian",
+    "sys_debug_setcontext",
     // s390
-    "s390_guarded_storage", "s390_pci_mmio_read", "s390_pci_mmio_write", "s390_runtime_instr", "s390_sthyi",
+    "s390_guarded_storage",
+    "s390_pci_mmio_read",
+    "s390_pci_mmio_write",
+    "s390_runtime_instr",
+    "s390_sthyi",
     // riscv
-    "riscv_flush_icache", "riscv_hwprobe",
+    "riscv_flush_icache",
+    "riscv_hwprobe",
     // m68k
-    "atomic_barrier", "atomic_cmpxchg_32",
+    "atomic_barrier",
+    "atomic_cmpxchg_32",
     // sparc
-    "kern_features", "memory_ordering", "perfctr", "utrap_install",
+    "kern_features",
+    "memory_ordering",
+    "perfctr",
+    "utrap_install",
     // the short-lived timerfd() of 2.6.22, still in libseccomp's tables
     "timerfd",
 };

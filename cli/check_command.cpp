@@ -62,11 +62,13 @@ int run_check(CheckOptions& options) {
   if (record_all) {
     to_compile.push_back(&everything);
   } else {
-    for (const analysis::ResolvedProfile& profile : selected.resolved) to_compile.push_back(&profile);
+    for (const analysis::ResolvedProfile& profile : selected.resolved)
+      to_compile.push_back(&profile);
     if (enforced) to_compile.push_back(enforced);
   }
   for (std::size_t i = 0; i < to_compile.size(); ++i)
-    run_options.filters.push_back(compile_trace_filter(*to_compile[i], static_cast<std::uint16_t>(i), verbose));
+    run_options.filters.push_back(
+        compile_trace_filter(*to_compile[i], static_cast<std::uint16_t>(i), verbose));
 
   analysis::ArgRelevance relevance = argument_relevance(selected.profiles);
   run_options.relevance = &relevance;
@@ -77,10 +79,12 @@ int run_check(CheckOptions& options) {
   WorkloadRun run = run_workload(run_options);
   analysis::CheckReport report = report_for_run(options.command, context, run, selected.resolved);
   if (!options.report.quiet)
-    for (const std::string& notice : report.notices) std::cerr << "seccheck: note: " << notice << "\n";
+    for (const std::string& notice : report.notices)
+      std::cerr << "seccheck: note: " << notice << "\n";
 
   if (record_all)
-    write_text_file(options.record_path, analysis::run_record_to_json(full_record(options.command, run)), "record");
+    write_text_file(options.record_path, analysis::run_record_to_json(full_record(options.command, run)),
+                    "record");
   return emit_report(report, options.report);
 }
 
@@ -96,8 +100,9 @@ Command register_check_command(CLI::App& app) {
   add_context_options(sub, options->context);
   sub->add_option("--enforce", options->enforce,
                   "Make calls this profile blocks fail with its action and errno, as the runtime would");
-  sub->add_option("--record", options->record_path,
-                  "Save the run as a JSON record for `seccheck diff` (stops every call, not only flagged ones)");
+  sub->add_option(
+      "--record", options->record_path,
+      "Save the run as a JSON record for `seccheck diff` (stops every call, not only flagged ones)");
   sub->add_option("--stack", options->stack_frames, "Call-site frames to show per finding (0: none)")
       ->check(CLI::Range(0, 64))
       ->default_str("5");

@@ -1,7 +1,5 @@
 #include "cli/check_support.h"
 
-#include "analysis/check_findings.h"
-
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -14,6 +12,7 @@
 #include <optional>
 
 #include "analysis/catalog.h"
+#include "analysis/check_findings.h"
 #include "analysis/compile.h"
 #include "analysis/evaluate.h"
 #include "analysis/profile.h"
@@ -36,7 +35,8 @@ class ProgressLine {
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     std::fprintf(stderr, "\r\033[Kseccheck: %llu processes, %llu calls stopped, %zu distinct",
-                 static_cast<unsigned long long>(processes), static_cast<unsigned long long>(calls), distinct);
+                 static_cast<unsigned long long>(processes), static_cast<unsigned long long>(calls),
+                 distinct);
     shown_ = true;
   }
   void clear() {
@@ -56,7 +56,8 @@ class CallRecorder : public tracer::TraceObserver {
                int stack_frames, ProgressLine& progress)
       : aggregator_(relevance), enforced_(enforced), stack_frames_(stack_frames), progress_(progress) {}
 
-  tracer::SeccompDecision on_syscall_entry(const SyscallEvent& event, tracer::StoppedTracee& tracee) override {
+  tracer::SeccompDecision on_syscall_entry(const SyscallEvent& event,
+                                           tracer::StoppedTracee& tracee) override {
     auto [call, is_new] = aggregator_.add(event);
     if (is_new) {
       ++distinct_;
@@ -92,7 +93,8 @@ class CallRecorder : public tracer::TraceObserver {
     switch (action.kind) {
       case ActionKind::kAllow:
       case ActionKind::kLog: return tracer::SeccompDecision::proceed();
-      case ActionKind::kErrno: return tracer::SeccompDecision::fail(static_cast<int>(action.value.value_or(1)));
+      case ActionKind::kErrno:
+        return tracer::SeccompDecision::fail(static_cast<int>(action.value.value_or(1)));
       // Without a tracer or a listener attached, the kernel fails these calls with ENOSYS.
       case ActionKind::kTrace:
       case ActionKind::kNotify: return tracer::SeccompDecision::fail(38);
@@ -137,7 +139,8 @@ void add_report_options(CLI::App* sub, ReportOptions& options) {
   sub->add_flag("--fail-on-workload-error", options.fail_on_workload_error,
                 "Exit 1 also when the workload itself exits non-zero");
   sub->add_flag("-q,--quiet", options.quiet, "No progress line and no notes on standard error");
-  sub->add_flag("-v,--verbose", options.verbosity, "Explain what seccheck does (filters, profiles, fallbacks)");
+  sub->add_flag("-v,--verbose", options.verbosity,
+                "Explain what seccheck does (filters, profiles, fallbacks)");
 }
 
 SelectedProfiles select_profiles(const std::vector<std::string>& specs, const analysis::Context& context,
@@ -148,7 +151,8 @@ SelectedProfiles select_profiles(const std::vector<std::string>& specs, const an
     auto loaded = analysis::load_profiles(name);
     if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
     for (analysis::Profile& profile : *loaded) {
-      for (const std::string& warning : profile.warnings) std::cerr << "seccheck: warning: " << warning << "\n";
+      for (const std::string& warning : profile.warnings)
+        std::cerr << "seccheck: warning: " << warning << "\n";
       selected.profiles.push_back(std::move(profile));
     }
   }
@@ -156,8 +160,10 @@ SelectedProfiles select_profiles(const std::vector<std::string>& specs, const an
     selected.resolved.push_back(analysis::resolve(profile, context));
     if (verbose) {
       const analysis::ResolvedProfile& resolved = selected.resolved.back();
-      std::cerr << "seccheck: " << resolved.name << ": " << resolved.rules.size() << " rules after resolution\n";
-      for (const std::string& note : resolved.notes) std::cerr << "seccheck:   " << note << "\n";
+      std::cerr << "seccheck: " << resolved.name << ": " << resolved.rules.size()
+                << " rules after resolution\n";
+      for (const std::string& note : resolved.notes)
+        std::cerr << "seccheck:   " << note << "\n";
     }
   }
   return selected;
@@ -168,9 +174,11 @@ analysis::ArgRelevance argument_relevance(const std::vector<analysis::Profile>& 
   for (const analysis::CatalogEntry& entry : analysis::catalog_entries()) {
     auto profiles = analysis::catalog_profiles(entry.name);
     if (!profiles) continue;
-    for (const analysis::Profile& profile : *profiles) relevance.add_profile(profile);
+    for (const analysis::Profile& profile : *profiles)
+      relevance.add_profile(profile);
   }
-  for (const analysis::Profile& profile : selected) relevance.add_profile(profile);
+  for (const analysis::Profile& profile : selected)
+    relevance.add_profile(profile);
   return relevance;
 }
 
@@ -194,7 +202,8 @@ int emit_report(analysis::CheckReport& report, const ReportOptions& options) {
   if (!format) throw UserError(ExitCode::kUsage, "--format " + options.format + ": unknown format");
   report::RenderOptions render_options;
   if (options.output_path.empty()) {
-    render_options.color = *format == report::Format::kText && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    render_options.color =
+        *format == report::Format::kText && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
     report::make_renderer(*format, render_options)->render(report, std::cout);
     std::cout.flush();
   } else {
@@ -224,8 +233,8 @@ WorkloadRun run_workload(const WorkloadRunOptions& options) {
   if (!summary) {
     // The workload never ran: a command that cannot be started is an input error, ptrace
     // trouble is seccheck's.
-    bool input_error = launch_error == tracer::LaunchError::kNotFound ||
-                       launch_error == tracer::LaunchError::kNotExecutable;
+    bool input_error =
+        launch_error == tracer::LaunchError::kNotFound || launch_error == tracer::LaunchError::kNotExecutable;
     throw UserError(input_error ? ExitCode::kUsage : ExitCode::kToolFailure, summary.error().message);
   }
   run.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -238,11 +247,14 @@ WorkloadRun run_workload(const WorkloadRunOptions& options) {
 
 BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose) {
   static const std::optional<analysis::FilterCache> cache = analysis::FilterCache::for_user();
-  auto program = analysis::compile(profile, analysis::CompileMode::kBlockingToTrace, tag, cache ? &*cache : nullptr);
+  auto program =
+      analysis::compile(profile, analysis::CompileMode::kBlockingToTrace, tag, cache ? &*cache : nullptr);
   if (!program) throw UserError(ExitCode::kToolFailure, program.error().message);
   if (verbose)
-    std::cerr << "seccheck: filter for " << profile.name << ": " << program->instructions.size() << " BPF instructions"
-              << (program->from_cache ? " (from " + cache->directory().string() + ")" : std::string()) << "\n";
+    std::cerr << "seccheck: filter for " << profile.name << ": " << program->instructions.size()
+              << " BPF instructions"
+              << (program->from_cache ? " (from " + cache->directory().string() + ")" : std::string())
+              << "\n";
   return std::move(*program);
 }
 
@@ -277,8 +289,8 @@ void write_text_file(const std::string& path, const std::string& text, const std
   if (std::fclose(out) != 0 || !written) throw UserError(ExitCode::kToolFailure, path + ": write failed");
 }
 
-analysis::CheckReport report_for_run(const std::vector<std::string>& command, const analysis::Context& context,
-                                     const WorkloadRun& run,
+analysis::CheckReport report_for_run(const std::vector<std::string>& command,
+                                     const analysis::Context& context, const WorkloadRun& run,
                                      const std::vector<analysis::ResolvedProfile>& profiles) {
   analysis::CheckReport report;
   report.tool_version = SECCHECK_VERSION;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -69,8 +68,8 @@ struct WorkloadRun {
 WorkloadRun run_workload(const WorkloadRunOptions& options);
 
 // The report of a run: the run's facts plus the findings against `profiles`.
-analysis::CheckReport report_for_run(const std::vector<std::string>& command, const analysis::Context& context,
-                                     const WorkloadRun& run,
+analysis::CheckReport report_for_run(const std::vector<std::string>& command,
+                                     const analysis::Context& context, const WorkloadRun& run,
                                      const std::vector<analysis::ResolvedProfile>& profiles);
 
 // Compiles `profile` with blocking actions rewritten to TRACE(tag); kToolFailure on error.

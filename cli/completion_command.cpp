@@ -129,7 +129,8 @@ std::vector<std::string> choices_of(const std::string& type_name) {
 ValueSpec classify_value(const CLI::Option& opt, const std::vector<std::string>& command_path) {
   ValueSpec spec;
   const std::string type_name = opt.get_type_name();
-  spec.label = opt.get_option_text().empty() ? type_name.substr(0, type_name.find(':')) : opt.get_option_text();
+  spec.label =
+      opt.get_option_text().empty() ? type_name.substr(0, type_name.find(':')) : opt.get_option_text();
   spec.choices = choices_of(type_name);
   if (!spec.choices.empty()) {
     spec.kind = ValueKind::kChoices;
@@ -141,7 +142,8 @@ ValueSpec classify_value(const CLI::Option& opt, const std::vector<std::string>&
   const bool in_profiles = !command_path.empty() && command_path.front() == "profiles";
   if (has_any(words, {"cap", "caps", "capability", "capabilities"})) {
     spec.kind = ValueKind::kCapability;
-  } else if (has_any(words, {"profile", "profiles", "base", "enforce"}) || (in_profiles && opt.get_positional())) {
+  } else if (has_any(words, {"profile", "profiles", "base", "enforce"}) ||
+             (in_profiles && opt.get_positional())) {
     spec.kind = ValueKind::kProfile;
   } else if (has_any(words, {"syscall", "syscalls"})) {
     spec.kind = ValueKind::kSyscall;
@@ -163,12 +165,15 @@ void collect_options(const CLI::App& app, std::vector<const CLI::Option*>& out) 
     if (opt->get_group().empty()) continue;
     out.push_back(opt);
   }
-  for (const CLI::App* group : app.get_subcommands([](const CLI::App* sub) { return sub->get_name().empty(); })) {
+  for (const CLI::App* group :
+       app.get_subcommands([](const CLI::App* sub) { return sub->get_name().empty(); })) {
     collect_options(*group, out);
   }
 }
 
-bool is_hidden(const CLI::App& sub) { return sub.get_group().empty(); }
+bool is_hidden(const CLI::App& sub) {
+  return sub.get_group().empty();
+}
 
 CommandSpec describe(const CLI::App& app, std::vector<std::string> path) {
   CommandSpec spec;
@@ -180,7 +185,8 @@ CommandSpec describe(const CLI::App& app, std::vector<std::string> path) {
     std::string footer = app.get_footer();
     const std::size_t at = footer.find("Example:");
     if (at != std::string::npos) footer.erase(at);
-    while (!footer.empty() && std::isspace(static_cast<unsigned char>(footer.back()))) footer.pop_back();
+    while (!footer.empty() && std::isspace(static_cast<unsigned char>(footer.back())))
+      footer.pop_back();
     spec.footer_prose = footer;
   }
   std::vector<const CLI::Option*> options;
@@ -197,11 +203,14 @@ CommandSpec describe(const CLI::App& app, std::vector<std::string> path) {
       continue;
     }
     OptionSpec o;
-    for (const std::string& s : opt->get_snames()) o.names.push_back("-" + s);
-    for (const std::string& l : opt->get_lnames()) o.names.push_back("--" + l);
+    for (const std::string& s : opt->get_snames())
+      o.names.push_back("-" + s);
+    for (const std::string& l : opt->get_lnames())
+      o.names.push_back("--" + l);
     // Flags expect no value (their type size is still 1 in CLI11 2.1).
     o.takes_value = opt->get_expected_max() > 0;
-    o.repeatable = opt->get_expected_max() > 1 || opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
+    o.repeatable =
+        opt->get_expected_max() > 1 || opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll;
     if (o.takes_value) o.value = classify_value(*opt, path);
     o.description = opt->get_description();
     o.default_value = opt->get_default_str();
@@ -248,14 +257,15 @@ std::string bash_key(const CommandSpec& spec) {
 void emit_bash_tables(const CommandSpec& spec, std::ostream& out) {
   const std::string key = shell_quote(bash_key(spec));
   std::vector<std::string> subs;
-  for (const CommandSpec& sub : spec.subcommands) subs.push_back(sub.path.back());
+  for (const CommandSpec& sub : spec.subcommands)
+    subs.push_back(sub.path.back());
   std::vector<std::string> names;
   for (const OptionSpec& opt : spec.options) {
     for (const std::string& name : opt.names) {
       names.push_back(name);
       if (opt.takes_value) {
-        out << "_seccheck_value[" << shell_quote(bash_key(spec) + " " + name) << "]="
-            << shell_quote(value_code(opt.value)) << "\n";
+        out << "_seccheck_value[" << shell_quote(bash_key(spec) + " " + name)
+            << "]=" << shell_quote(value_code(opt.value)) << "\n";
       }
     }
   }
@@ -267,7 +277,8 @@ void emit_bash_tables(const CommandSpec& spec, std::ostream& out) {
   out << "_seccheck_opts[" << key << "]=" << shell_quote(join(names, " ")) << "\n";
   // Positional kinds are separated by '|' since choices contain spaces.
   out << "_seccheck_pos[" << key << "]=" << shell_quote(join(positionals, "|")) << "\n";
-  for (const CommandSpec& sub : spec.subcommands) emit_bash_tables(sub, out);
+  for (const CommandSpec& sub : spec.subcommands)
+    emit_bash_tables(sub, out);
 }
 
 // The fixed part of the script: it reads the tables emitted above.
@@ -431,7 +442,8 @@ std::string roff_literal(const std::string& text) {
 // Help texts are usually terse fragments; the man page adds what follows them, so end each
 // with a full stop.
 std::string sentence(std::string text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.pop_back();
   if (text.empty()) return "(undocumented)";
   const char last = text.back();
   if (last != '.' && last != '!' && last != '?' && last != ':') text += '.';
@@ -440,13 +452,15 @@ std::string sentence(std::string text) {
 
 std::string usage_line(const CommandSpec& spec) {
   std::string line = "\\fBseccheck";
-  for (const std::string& part : spec.path) line += " " + roff_literal(part);
+  for (const std::string& part : spec.path)
+    line += " " + roff_literal(part);
   line += "\\fR";
   if (!spec.options.empty()) line += " [\\fIOPTIONS\\fR]";
   if (!spec.subcommands.empty()) line += " \\fISUBCOMMAND\\fR";
   for (const PositionalSpec& pos : spec.positionals) {
-    std::string name = pos.value.kind == ValueKind::kCommand ? "\\-\\- CMD [ARG...]" : "\\fI" + roff_literal(pos.name) +
-                                                                                           "\\fR" + (pos.many ? "..." : "");
+    std::string name = pos.value.kind == ValueKind::kCommand
+                           ? "\\-\\- CMD [ARG...]"
+                           : "\\fI" + roff_literal(pos.name) + "\\fR" + (pos.many ? "..." : "");
     line += " " + (pos.required ? name : "[" + name + "]");
   }
   return line;
@@ -465,7 +479,8 @@ void emit_man_command(const CommandSpec& spec, std::ostream& out) {
     if (opt.is_help) continue;
     out << ".TP\n";
     std::vector<std::string> names;
-    for (const std::string& name : opt.names) names.push_back("\\fB" + roff_literal(name) + "\\fR");
+    for (const std::string& name : opt.names)
+      names.push_back("\\fB" + roff_literal(name) + "\\fR");
     out << join(names, ", ");
     if (opt.takes_value) out << " \\fI" << roff_literal(opt.value.label) << "\\fR";
     out << "\n" << roff_text(sentence(opt.description));
@@ -476,7 +491,8 @@ void emit_man_command(const CommandSpec& spec, std::ostream& out) {
   for (const std::string& example : spec.examples) {
     out << ".PP\nExample:\n.PP\n.RS 4\n.EX\n" << roff_literal(example) << "\n.EE\n.RE\n";
   }
-  for (const CommandSpec& sub : spec.subcommands) emit_man_command(sub, out);
+  for (const CommandSpec& sub : spec.subcommands)
+    emit_man_command(sub, out);
 }
 
 // The generated part of seccheck(1): the program's own options, then one subsection per
@@ -486,19 +502,22 @@ void emit_man(const CommandSpec& root, std::ostream& out) {
   out << ".SH OPTIONS\n";
   for (const OptionSpec& opt : root.options) {
     std::vector<std::string> names;
-    for (const std::string& name : opt.names) names.push_back("\\fB" + roff_literal(name) + "\\fR");
+    for (const std::string& name : opt.names)
+      names.push_back("\\fB" + roff_literal(name) + "\\fR");
     out << ".TP\n" << join(names, ", ") << "\n" << roff_text(sentence(opt.description));
     if (opt.is_help) out << " Every command accepts it.";
     out << "\n";
   }
   out << ".SH COMMANDS\n";
-  for (const CommandSpec& sub : root.subcommands) emit_man_command(sub, out);
+  for (const CommandSpec& sub : root.subcommands)
+    emit_man_command(sub, out);
 }
 
 // SYNOPSIS: one .SY block per runnable command (leaves of the tree), then --version.
 void emit_man_synopsis_command(const CommandSpec& spec, std::ostream& out) {
   if (!spec.subcommands.empty()) {
-    for (const CommandSpec& sub : spec.subcommands) emit_man_synopsis_command(sub, out);
+    for (const CommandSpec& sub : spec.subcommands)
+      emit_man_synopsis_command(sub, out);
     return;
   }
   out << ".SY seccheck\n.B " << roff_literal(join(spec.path, " ")) << "\n";
@@ -519,7 +538,8 @@ void emit_man_synopsis_command(const CommandSpec& spec, std::ostream& out) {
 }
 
 void emit_man_synopsis(const CommandSpec& root, std::ostream& out) {
-  for (const CommandSpec& sub : root.subcommands) emit_man_synopsis_command(sub, out);
+  for (const CommandSpec& sub : root.subcommands)
+    emit_man_synopsis_command(sub, out);
   out << ".SY seccheck\n.B \\-\\-version\n.YS\n";
 }
 
@@ -529,7 +549,8 @@ void emit_man_synopsis(const CommandSpec& root, std::ostream& out) {
 // would bury the useful names under hundreds of tags, so only entry names keep three parts.
 void print_profile_names(std::ostream& out) {
   std::set<std::string> entry_names;
-  for (const analysis::CatalogEntry& entry : analysis::catalog_entries()) entry_names.insert(entry.name);
+  for (const analysis::CatalogEntry& entry : analysis::catalog_entries())
+    entry_names.insert(entry.name);
   for (const std::string& name : analysis::catalog_names()) {
     const std::size_t at = name.find('@');
     const std::string version = at == std::string::npos ? "" : name.substr(at + 1);
@@ -545,13 +566,15 @@ void print_capability_names(std::ostream& out) {
 }
 
 void print_syscall_names(std::ostream& out) {
-  for (const SyscallEntry& entry : syscall_table()) out << entry.name << "\n";
+  for (const SyscallEntry& entry : syscall_table())
+    out << entry.name << "\n";
 }
 
 }  // namespace
 
 Command register_completion_command(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("completion", "Print the bash completion script or the man page's options");
+  CLI::App* sub =
+      app.add_subcommand("completion", "Print the bash completion script or the man page's options");
   // Hidden: a build and completion-time helper, not something users run.
   sub->group("");
   static std::string mode;
@@ -577,7 +600,8 @@ Command register_completion_command(CLI::App& app) {
               print_capability_names(std::cout);
               return 0;
             }
-            if (mode.empty()) throw UserError(ExitCode::kUsage, "completion: name what to print: bash, man or man-synopsis");
+            if (mode.empty())
+              throw UserError(ExitCode::kUsage, "completion: name what to print: bash, man or man-synopsis");
             const CommandSpec spec = describe(*root, {});
             if (mode == "bash") {
               emit_bash(spec, std::cout);

@@ -1,8 +1,8 @@
 #include "cli/context_options.h"
 
-#include "core/error.h"
-
 #include <algorithm>
+
+#include "core/error.h"
 
 namespace seccheck::cli {
 namespace {
@@ -36,7 +36,7 @@ bool has_all(const std::vector<std::string>& caps) {
   return std::find(caps.begin(), caps.end(), "ALL") != caps.end();
 }
 
-} // namespace
+}  // namespace
 
 void add_context_options(CLI::App* sub, ContextOptions& options) {
   const std::string group = "Context (what the node's runtime decides)";
@@ -102,4 +102,4 @@ analysis::Context make_context(const ContextOptions& options) {
   return context;
 }
 
-} // namespace seccheck::cli
+}  // namespace seccheck::cli

@@ -10,11 +10,11 @@
 //                         call; 2.5 = Debian 12's 2.5.4, which cannot name statmount, mseal, ...)
 #pragma once
 
-#include "analysis/context.h"
-
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
+
+#include "analysis/context.h"
 
 namespace seccheck::cli {
 
@@ -35,4 +35,4 @@ void add_context_options(CLI::App* sub, ContextOptions& options);
 // starts from none plus --cap-add; otherwise default minus drops plus adds.
 analysis::Context make_context(const ContextOptions& options);
 
-} // namespace seccheck::cli
+}  // namespace seccheck::cli

@@ -39,8 +39,9 @@ int run_diff(const DiffOptions& options) {
   report.processes = record->processes;
   report.notices = record->notices;
   if (!record->complete)
-    report.notices.push_back("the record holds only the calls its own check flagged; calls every profile of that "
-                             "check allowed are not in it");
+    report.notices.push_back(
+        "the record holds only the calls its own check flagged; calls every profile of that "
+        "check allowed are not in it");
   report.findings = analysis::build_findings(record->calls, selected.resolved);
   for (const analysis::ResolvedProfile& profile : selected.resolved)
     report.profiles.push_back({profile.name, analysis::action_text(profile.default_action)});
@@ -51,7 +52,8 @@ int run_diff(const DiffOptions& options) {
 
 Command register_diff_command(CLI::App& app) {
   auto options = std::make_shared<DiffOptions>();
-  CLI::App* sub = app.add_subcommand("diff", "Re-check a saved run (check --record) against other profiles, offline");
+  CLI::App* sub =
+      app.add_subcommand("diff", "Re-check a saved run (check --record) against other profiles, offline");
   sub->add_option("record", options->record_path, "A record written by `seccheck check --record FILE`")
       ->required();
   sub->add_option("--profile", options->profiles,

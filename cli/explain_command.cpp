@@ -36,12 +36,14 @@ struct ExplainOptions {
 };
 
 std::uint64_t parse_number(const std::string& text, const std::string& what) {
-  if (text.empty() || text[0] == '-') throw UserError(ExitCode::kUsage, what + ": expected a non-negative number");
+  if (text.empty() || text[0] == '-')
+    throw UserError(ExitCode::kUsage, what + ": expected a non-negative number");
   errno = 0;
   char* end = nullptr;
   unsigned long long value = std::strtoull(text.c_str(), &end, 0);
   if (errno != 0 || end == text.c_str() || *end != '\0')
-    throw UserError(ExitCode::kUsage, what + ": \"" + text + "\" is not a number (decimal, 0x hex or 0 octal)");
+    throw UserError(ExitCode::kUsage,
+                    what + ": \"" + text + "\" is not a number (decimal, 0x hex or 0 octal)");
   return value;
 }
 
@@ -71,7 +73,8 @@ int resolve_syscall(const std::string& text, Arch arch) {
 }
 
 std::string verdict_word(const analysis::Verdict& verdict) {
-  if (!verdict.blocked()) return verdict.action.kind == analysis::ActionKind::kLog ? "allowed (logged)" : "allowed";
+  if (!verdict.blocked())
+    return verdict.action.kind == analysis::ActionKind::kLog ? "allowed (logged)" : "allowed";
   return "BLOCKED: " + analysis::action_text(verdict.action);
 }
 
@@ -90,7 +93,8 @@ int run_explain(const ExplainOptions& options) {
   for (const std::string& requested_name : requested) {
     auto loaded = analysis::load_profiles(requested_name);
     if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
-    for (analysis::Profile& profile : *loaded) profiles.push_back(std::move(profile));
+    for (analysis::Profile& profile : *loaded)
+      profiles.push_back(std::move(profile));
   }
 
   std::string call = name;
@@ -98,7 +102,8 @@ int run_explain(const ExplainOptions& options) {
   for (int i = 0; i < 6; ++i) {
     if (!given[i]) continue;
     char value[32];
-    std::snprintf(value, sizeof value, args[i] < 4096 ? "%llu" : "%#llx", static_cast<unsigned long long>(args[i]));
+    std::snprintf(value, sizeof value, args[i] < 4096 ? "%llu" : "%#llx",
+                  static_cast<unsigned long long>(args[i]));
     call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + value;
     any_arg = true;
   }
@@ -144,7 +149,8 @@ int run_explain(const ExplainOptions& options) {
     }
     if (!header) std::cout << "  no rule names " << name << "\n";
     std::cout << "  default action: " << analysis::action_text(resolved.default_action) << "\n";
-    for (const std::string& note : resolved.notes) std::cout << "  note: " << note << "\n";
+    for (const std::string& note : resolved.notes)
+      std::cout << "  note: " << note << "\n";
   }
   return static_cast<int>(blocked ? ExitCode::kWouldBlock : ExitCode::kOk);
 }
@@ -154,12 +160,15 @@ int run_explain(const ExplainOptions& options) {
 Command register_explain_command(CLI::App& app) {
   auto options = std::make_shared<ExplainOptions>();
   CLI::App* sub = app.add_subcommand(
-      "explain", "Is a syscall allowed under each profile, and under which conditions (exit 0 allowed, 1 blocked)");
+      "explain",
+      "Is a syscall allowed under each profile, and under which conditions (exit 0 allowed, 1 blocked)");
   sub->add_option("SYSCALL", options->syscall, "syscall name (or number on --arch)")->required();
-  sub->add_option("--profile,-p", options->profiles,
-                  "catalog name (docker, docker@24.0, containerd, crio, podman, runtime-default) or profile file; "
-                  "repeatable (default: runtime-default)");
-  sub->add_option("--arg", options->arg_values, "argument value N=VALUE (N 0..5; VALUE decimal or 0x hex); repeatable");
+  sub->add_option(
+      "--profile,-p", options->profiles,
+      "catalog name (docker, docker@24.0, containerd, crio, podman, runtime-default) or profile file; "
+      "repeatable (default: runtime-default)");
+  sub->add_option("--arg", options->arg_values,
+                  "argument value N=VALUE (N 0..5; VALUE decimal or 0x hex); repeatable");
   sub->add_option("--arch", options->arch, "ABI of the call: x86_64, i386 or x32 (default x86_64)");
   add_context_options(sub, options->context);
   set_example(sub, "seccheck explain clone --arg 0=0x10000000 --profile docker@24.0");

@@ -65,7 +65,8 @@ int run_generate(const GenerateOptions& options) {
   if (!options.minimal) {
     base = select_profiles({options.base}, context, verbose);
     if (base.profiles.size() != 1)
-      throw UserError(ExitCode::kUsage, "--base " + options.base + ": names " + std::to_string(base.profiles.size()) +
+      throw UserError(ExitCode::kUsage, "--base " + options.base + ": names " +
+                                            std::to_string(base.profiles.size()) +
                                             " profiles; name exactly one (e.g. docker, crio, containerd)");
   }
   const analysis::Profile* base_profile = options.minimal ? nullptr : &base.profiles.front();
@@ -83,8 +84,9 @@ int run_generate(const GenerateOptions& options) {
       auto loaded = analysis::load_run_record(path);
       if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
       if (!loaded->complete && options.minimal)
-        throw UserError(ExitCode::kUsage, path + ": holds only the calls its check flagged; --minimal needs a complete "
-                                                 "record (seccheck check --record FILE -- CMD)");
+        throw UserError(ExitCode::kUsage,
+                        path + ": holds only the calls its check flagged; --minimal needs a complete "
+                               "record (seccheck check --record FILE -- CMD)");
       records.push_back(std::move(*loaded));
     }
     auto merged = analysis::merge_records(records);
@@ -100,7 +102,8 @@ int run_generate(const GenerateOptions& options) {
     run_options.progress = !options.quiet && isatty(STDERR_FILENO);
     WorkloadRun run = run_workload(run_options);
     if (!options.quiet) {
-      for (const std::string& notice : run.notices) std::cerr << "seccheck: note: " << notice << "\n";
+      for (const std::string& notice : run.notices)
+        std::cerr << "seccheck: note: " << notice << "\n";
       if (run.summary.exit_status != 0)
         std::cerr << "seccheck: note: the workload exited with status " << run.summary.exit_status
                   << "; the profile covers the calls it made until then\n";
@@ -120,7 +123,8 @@ int run_generate(const GenerateOptions& options) {
   if (!options.quiet) {
     std::cerr << "seccheck: " << request.name << ": " << generated->additions << " rules added"
               << (base_profile ? " to " + base_profile->name : std::string(" (minimal allow-list)")) << "\n";
-    for (const std::string& note : generated->notes) std::cerr << "seccheck: note: " << note << "\n";
+    for (const std::string& note : generated->notes)
+      std::cerr << "seccheck: note: " << note << "\n";
   }
   for (const std::string& call : generated->unresolved)
     std::cerr << "seccheck: the generated profile still blocks " << call << "\n";
@@ -130,8 +134,8 @@ int run_generate(const GenerateOptions& options) {
     text = analysis::profile_to_json(generated->profile) + "\n";
   } else if (options.format == "spo") {
     analysis::Context target_context = analysis::context_for_target(context, target);
-    analysis::Profile flat = analysis::flatten_profile(analysis::resolve(generated->profile, target_context),
-                                                       generated->profile);
+    analysis::Profile flat =
+        analysis::flatten_profile(analysis::resolve(generated->profile, target_context), generated->profile);
     text = analysis::profile_to_spo_yaml(flat, request.name);
   } else {
     text = analysis::pod_security_context_yaml(request.name);
@@ -150,23 +154,27 @@ int run_generate(const GenerateOptions& options) {
 Command register_generate_command(CLI::App& app) {
   auto options = std::make_shared<GenerateOptions>();
   CLI::App* sub = app.add_subcommand(
-      "generate", "Write a seccomp profile for a workload: a base profile plus what a run needed, or a minimal one");
-  sub->add_option("--from", options->from, "Records saved by `seccheck check --record FILE` (several are merged)");
+      "generate",
+      "Write a seccomp profile for a workload: a base profile plus what a run needed, or a minimal one");
+  sub->add_option("--from", options->from,
+                  "Records saved by `seccheck check --record FILE` (several are merged)");
   sub->add_option("--base", options->base,
                   "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file")
       ->default_str("docker");
   sub->add_flag("--minimal", options->minimal,
                 "Allow only the observed calls (default action ERRNO/EPERM) plus what any process needs");
-  sub->add_option("--for", options->target,
-                  "Runtime that reads the profile: docker, crio (keep includes/excludes) or containerd (flat, "
-                  "resolved for the context options). Default: the base's runtime")
+  sub->add_option(
+         "--for", options->target,
+         "Runtime that reads the profile: docker, crio (keep includes/excludes) or containerd (flat, "
+         "resolved for the context options). Default: the base's runtime")
       ->check(CLI::IsMember({"docker", "containerd", "crio", "cri-o", "podman"}));
   sub->add_option("--format", options->format,
                   "oci (OCI/Docker JSON), spo (Security Profiles Operator SeccompProfile YAML) or pod (Pod "
                   "securityContext snippet referencing it as Localhost profiles/NAME.json)")
       ->check(CLI::IsMember({"oci", "spo", "pod"}))
       ->default_str("oci");
-  sub->add_option("--name", options->name, "Profile name (SPO object, pod snippet). Default: the command's name");
+  sub->add_option("--name", options->name,
+                  "Profile name (SPO object, pod snippet). Default: the command's name");
   sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output");
   add_context_options(sub, options->context);
   sub->add_flag("-q,--quiet", options->quiet, "No notes on standard error");

@@ -21,20 +21,17 @@ std::string version_text() {
 
 int main(int argc, char** argv) {
   using namespace seccheck;
-  CLI::App app{"seccheck: which syscalls of a workload would a container runtime's default seccomp profile block?",
-               "seccheck"};
+  CLI::App app{
+      "seccheck: which syscalls of a workload would a container runtime's default seccomp profile block?",
+      "seccheck"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
 
   std::vector<cli::Command> commands = {
-      cli::register_check_command(app),
-      cli::register_diff_command(app),
-      cli::register_generate_command(app),
-      cli::register_verify_command(app),
-      cli::register_merge_command(app),
-      cli::register_trace_command(app),
-      cli::register_profiles_command(app),
-      cli::register_explain_command(app),
+      cli::register_check_command(app),      cli::register_diff_command(app),
+      cli::register_generate_command(app),   cli::register_verify_command(app),
+      cli::register_merge_command(app),      cli::register_trace_command(app),
+      cli::register_profiles_command(app),   cli::register_explain_command(app),
       cli::register_completion_command(app),
   };
 

@@ -31,18 +31,21 @@ std::string read_input(const std::string& path) {
 }
 
 // Records say so in their first key; everything else is read as a profile.
-bool is_record(const std::string& text) { return text.find("\"seccheck_record\"") != std::string::npos; }
+bool is_record(const std::string& text) {
+  return text.find("\"seccheck_record\"") != std::string::npos;
+}
 
 int run_merge(const MergeOptions& options) {
   std::vector<std::string> texts;
-  for (const std::string& path : options.inputs) texts.push_back(read_input(path));
+  for (const std::string& path : options.inputs)
+    texts.push_back(read_input(path));
   bool records = is_record(texts.front());
   for (std::size_t i = 1; i < texts.size(); ++i)
     if (is_record(texts[i]) != records)
-      throw UserError(ExitCode::kUsage, "merge: " + options.inputs[i] + " is a " +
-                                            (records ? "profile" : "record") + " but " + options.inputs.front() +
-                                            " is a " + (records ? "record" : "profile") +
-                                            "; merge records with records and profiles with profiles");
+      throw UserError(ExitCode::kUsage,
+                      "merge: " + options.inputs[i] + " is a " + (records ? "profile" : "record") + " but " +
+                          options.inputs.front() + " is a " + (records ? "record" : "profile") +
+                          "; merge records with records and profiles with profiles");
   std::string merged_text;
   if (records) {
     std::vector<analysis::RunRecord> loaded;

@@ -4,17 +4,6 @@
 // after resolution, or the default action), the way the reference README's tables do; the
 // same rules in another order compare equal. `--raw` compares the files as written: rules
 // added and removed, with their conditions, grouped like "+ ALLOW if CAP_SYS_ADMIN: clone3".
-#include "analysis/catalog.h"
-#include "core/errno_names.h"
-#include "analysis/evaluate.h"
-#include "analysis/profile_parser.h"
-#include "analysis/resolve.h"
-#include "cli/commands.h"
-#include "cli/context_options.h"
-#include "cli/help_example.h"
-#include "core/error.h"
-#include "core/syscall_table.h"
-
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -24,6 +13,17 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "analysis/catalog.h"
+#include "analysis/evaluate.h"
+#include "analysis/profile_parser.h"
+#include "analysis/resolve.h"
+#include "cli/commands.h"
+#include "cli/context_options.h"
+#include "cli/help_example.h"
+#include "core/errno_names.h"
+#include "core/error.h"
+#include "core/syscall_table.h"
 
 namespace seccheck::cli {
 namespace {
@@ -48,14 +48,14 @@ std::vector<analysis::Profile> load_or_fail(const std::string& name) {
 
 std::string short_action_text(const Action& action) {
   switch (action.kind) {
-  case ActionKind::kAllow: return "allow";
-  case ActionKind::kErrno: return action.value ? errno_name(*action.value) : "ERRNO";
-  case ActionKind::kKillProcess: return "KILL_PROCESS";
-  case ActionKind::kKillThread: return "KILL_THREAD";
-  case ActionKind::kTrap: return "TRAP";
-  case ActionKind::kNotify: return "NOTIFY";
-  case ActionKind::kTrace: return "TRACE";
-  case ActionKind::kLog: return "LOG";
+    case ActionKind::kAllow: return "allow";
+    case ActionKind::kErrno: return action.value ? errno_name(*action.value) : "ERRNO";
+    case ActionKind::kKillProcess: return "KILL_PROCESS";
+    case ActionKind::kKillThread: return "KILL_THREAD";
+    case ActionKind::kTrap: return "TRAP";
+    case ActionKind::kNotify: return "NOTIFY";
+    case ActionKind::kTrace: return "TRACE";
+    case ActionKind::kLog: return "LOG";
   }
   return "?";
 }
@@ -250,7 +250,7 @@ std::string effective(const analysis::ResolvedProfile& profile, Arch arch, const
 }
 
 struct RawItem {
-  std::string group; // "ALLOW [arg0!=40] if CAP_SYS_ADMIN"
+  std::string group;  // "ALLOW [arg0!=40] if CAP_SYS_ADMIN"
   std::string name;
   auto operator<=>(const RawItem&) const = default;
 };
@@ -367,7 +367,7 @@ int run_diff(const ProfilesOptions& options) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
 Command register_profiles_command(CLI::App& app) {
   auto options = std::make_shared<ProfilesOptions>();
@@ -403,4 +403,4 @@ Command register_profiles_command(CLI::App& app) {
           }};
 }
 
-} // namespace seccheck::cli
+}  // namespace seccheck::cli

@@ -46,13 +46,16 @@ std::string json_escape(std::string_view text) {
   out += '"';
   for (char ch : text) {
     const unsigned char c = static_cast<unsigned char>(ch);
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
+    if (c == '"')
+      out += "\\\"";
+    else if (c == '\\')
+      out += "\\\\";
     else if (c < 0x20 || c == 0x7f) {
       char buffer[8];
       std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
       out += buffer;
-    } else out += ch;
+    } else
+      out += ch;
   }
   out += '"';
   return out;
@@ -63,7 +66,8 @@ std::optional<std::vector<std::string>> parse_trace_set(const std::vector<std::s
   if (expressions.empty()) return std::nullopt;
   std::vector<std::string> names;
   for (std::string expression : expressions) {
-    if (expression.rfind("trace=", 0) == 0) expression = expression.substr(6);
+    if (expression.rfind("trace=", 0) == 0)
+      expression = expression.substr(6);
     else if (expression.find('=') != std::string::npos)
       throw UserError(ExitCode::kTraceFailure, "-e " + expression + ": only trace=NAME,... is supported");
     size_t start = 0;
@@ -76,7 +80,8 @@ std::optional<std::vector<std::string>> parse_trace_set(const std::vector<std::s
       if (name == "all") return std::nullopt;
       if (!is_known_syscall(name))
         throw UserError(ExitCode::kTraceFailure,
-                        "-e trace=" + name + ": unknown syscall name (names as in `man 2 syscalls`, e.g. openat)");
+                        "-e trace=" + name +
+                            ": unknown syscall name (names as in `man 2 syscalls`, e.g. openat)");
       names.push_back(name);
     }
   }
@@ -97,7 +102,8 @@ class TraceWriter final : public tracer::TraceObserver {
   TraceWriter(const TraceOptions& options, FILE* out, bool return_values)
       : options_(options), out_(out), return_values_(return_values) {}
 
-  tracer::SeccompDecision on_syscall_entry(const SyscallEvent& event, tracer::StoppedTracee& tracee) override {
+  tracer::SeccompDecision on_syscall_entry(const SyscallEvent& event,
+                                           tracer::StoppedTracee& tracee) override {
     if (options_.summary) {
       count(event, tracee);
       return tracer::SeccompDecision::proceed();
@@ -131,8 +137,10 @@ class TraceWriter final : public tracer::TraceObserver {
     // execve from a non-leader thread: the thread now has the leader's id; drop its old entry.
     if (syscall_name(event.arch, event.nr).value_or("") == "execve") {
       for (auto p = pending_.begin(); p != pending_.end();) {
-        if (p->second.event.pid == event.pid && p->second.event.nr == event.nr) p = pending_.erase(p);
-        else ++p;
+        if (p->second.event.pid == event.pid && p->second.event.nr == event.nr)
+          p = pending_.erase(p);
+        else
+          ++p;
       }
     }
     write_line(event, text, event.return_value);
@@ -160,8 +168,8 @@ class TraceWriter final : public tracer::TraceObserver {
     if (WIFEXITED(status))
       std::fprintf(out_, "%s+++ exited with %d +++\n", prefix.c_str(), WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-      std::fprintf(out_, "%s+++ killed by %s%s +++\n", prefix.c_str(), signal_string(WTERMSIG(status)).c_str(),
-                   WCOREDUMP(status) ? " (core dumped)" : "");
+      std::fprintf(out_, "%s+++ killed by %s%s +++\n", prefix.c_str(),
+                   signal_string(WTERMSIG(status)).c_str(), WCOREDUMP(status) ? " (core dumped)" : "");
   }
 
   void on_notice(std::string_view message) override {
@@ -169,7 +177,8 @@ class TraceWriter final : public tracer::TraceObserver {
   }
 
   void finish() {
-    for (auto& [tid, pending] : pending_) write_line(pending.event, pending.text, std::nullopt);
+    for (auto& [tid, pending] : pending_)
+      write_line(pending.event, pending.text, std::nullopt);
     pending_.clear();
     if (options_.summary) write_summary();
     std::fflush(out_);
@@ -183,9 +192,7 @@ class TraceWriter final : public tracer::TraceObserver {
   struct Key {
     Arch arch;
     int nr;
-    bool operator<(const Key& other) const {
-      return arch != other.arch ? arch < other.arch : nr < other.nr;
-    }
+    bool operator<(const Key& other) const { return arch != other.arch ? arch < other.arch : nr < other.nr; }
   };
 
   bool multi() const { return processes_seen_ > 1 || threads_seen_ > 1; }
@@ -207,13 +214,16 @@ class TraceWriter final : public tracer::TraceObserver {
     const std::string name = syscall_display_name(event.arch, event.nr);
     if (options_.json) {
       std::string line = "{\"pid\":" + std::to_string(event.pid) + ",\"tid\":" + std::to_string(event.tid) +
-                         ",\"arch\":\"" + std::string(arch_name(event.arch)) + "\",\"nr\":" +
-                         std::to_string(event.nr) + ",\"name\":" + json_escape(name) + ",\"args\":[";
-      for (size_t i = 0; i < 6; ++i) line += (i ? "," : "") + std::to_string(event.args[i]);
+                         ",\"arch\":\"" + std::string(arch_name(event.arch)) +
+                         "\",\"nr\":" + std::to_string(event.nr) + ",\"name\":" + json_escape(name) +
+                         ",\"args\":[";
+      for (size_t i = 0; i < 6; ++i)
+        line += (i ? "," : "") + std::to_string(event.args[i]);
       line += "],\"text\":" + json_escape(text);
       if (ret) {
         line += ",\"ret\":" + std::to_string(*ret);
-        if (*ret < 0 && *ret >= -4095) line += ",\"errno\":" + json_escape(errno_name(static_cast<std::uint32_t>(-*ret)));
+        if (*ret < 0 && *ret >= -4095)
+          line += ",\"errno\":" + json_escape(errno_name(static_cast<std::uint32_t>(-*ret)));
       }
       line += ",\"timestamp_ns\":" + std::to_string(event.timestamp_ns);
       auto exe = exe_.find(event.pid);
@@ -224,7 +234,8 @@ class TraceWriter final : public tracer::TraceObserver {
     std::string line;
     if (multi()) line = "[pid " + std::to_string(event.tid) + "] ";
     if (event.arch != Arch::kX86_64) line += "[" + std::string(arch_name(event.arch)) + "] ";
-    line += name + "(" + text + ") = " + (ret ? format_return(event.arch, event.nr, *ret) : std::string("?")) + "\n";
+    line += name + "(" + text +
+            ") = " + (ret ? format_return(event.arch, event.nr, *ret) : std::string("?")) + "\n";
     std::fputs(line.c_str(), out_);
   }
 
@@ -241,14 +252,18 @@ class TraceWriter final : public tracer::TraceObserver {
     }
     if (!value) return;
     auto it = stats.values.find(*value);
-    if (it != stats.values.end()) ++it->second;
-    else if (stats.values.size() < kMaxDistinctValues) stats.values.emplace(*value, 1);
-    else ++stats.other_values;
+    if (it != stats.values.end())
+      ++it->second;
+    else if (stats.values.size() < kMaxDistinctValues)
+      stats.values.emplace(*value, 1);
+    else
+      ++stats.other_values;
   }
 
   void write_summary() {
     std::vector<std::pair<Key, const CallStats*>> rows;
-    for (const auto& [key, stats] : stats_) rows.emplace_back(key, &stats);
+    for (const auto& [key, stats] : stats_)
+      rows.emplace_back(key, &stats);
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
       if (a.second->count != b.second->count) return a.second->count > b.second->count;
       return syscall_display_name(a.first.arch, a.first.nr) < syscall_display_name(b.first.arch, b.first.nr);
@@ -256,8 +271,9 @@ class TraceWriter final : public tracer::TraceObserver {
     const bool errors = return_values_;
     std::fprintf(out_, "%10s %8s %-7s %-24s %s\n", "calls", errors ? "errors" : "", "arch", "syscall",
                  "argument values");
-    std::fprintf(out_, "%.10s %.8s %.7s %.24s %.15s\n", "------------------------", "------------------------",
-                 "------------------------", "------------------------", "------------------------");
+    std::fprintf(out_, "%.10s %.8s %.7s %.24s %.15s\n", "------------------------",
+                 "------------------------", "------------------------", "------------------------",
+                 "------------------------");
     std::uint64_t total = 0, total_errors = 0;
     for (const auto& [key, stats] : rows) {
       total += stats->count;
@@ -301,10 +317,13 @@ int run_trace(const TraceOptions& options) {
   if (options.pid != 0 && !options.command.empty())
     throw UserError(ExitCode::kTraceFailure, "give either -p PID or a command after --, not both");
   if (options.pid == 0 && options.command.empty())
-    throw UserError(ExitCode::kTraceFailure, "no command: use `seccheck trace [options] -- CMD ARGS...` or -p PID");
-  if (options.pid < 0) throw UserError(ExitCode::kTraceFailure, "-p " + std::to_string(options.pid) + ": not a pid");
+    throw UserError(ExitCode::kTraceFailure,
+                    "no command: use `seccheck trace [options] -- CMD ARGS...` or -p PID");
+  if (options.pid < 0)
+    throw UserError(ExitCode::kTraceFailure, "-p " + std::to_string(options.pid) + ": not a pid");
   if (options.errors && !options.summary)
-    throw UserError(ExitCode::kTraceFailure, "--errors goes with -c (text and --json output show return values)");
+    throw UserError(ExitCode::kTraceFailure,
+                    "--errors goes with -c (text and --json output show return values)");
   const auto trace_set = parse_trace_set(options.expressions);
 
   FILE* out = stderr;
@@ -312,7 +331,8 @@ int run_trace(const TraceOptions& options) {
   if (!options.output.empty()) {
     file.reset(std::fopen(options.output.c_str(), "we"));
     if (!file)
-      throw UserError(ExitCode::kTraceFailure, "-o " + options.output + ": cannot open for writing: " + std::strerror(errno));
+      throw UserError(ExitCode::kTraceFailure,
+                      "-o " + options.output + ": cannot open for writing: " + std::strerror(errno));
     out = file.get();
     std::setvbuf(out, nullptr, _IOFBF, 1 << 16);  // full buffering; flushed at the end
   } else {
@@ -332,9 +352,11 @@ int run_trace(const TraceOptions& options) {
     launch.pin_to_one_cpu = options.pin_cpu;
     if (options.no_seccomp || !tracer::seccomp_filters_available()) {
       if (!options.no_seccomp)
-        writer.on_notice("warning: seccomp filters are unavailable on this kernel; falling back to PTRACE_SYSCALL");
+        writer.on_notice(
+            "warning: seccomp filters are unavailable on this kernel; falling back to PTRACE_SYSCALL");
       if (trace_set)
-        writer.on_notice("warning: without a seccomp filter every call stops; -e trace= only filters the output");
+        writer.on_notice(
+            "warning: without a seccomp filter every call stops; -e trace= only filters the output");
     } else {
       auto filter = trace_set ? tracer::build_trace_set_filter(*trace_set) : tracer::build_trace_all_filter();
       if (!filter) throw UserError(ExitCode::kTraceFailure, filter.error().message);
@@ -355,25 +377,31 @@ Command register_trace_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "trace",
       "Run a command under ptrace and print its system calls strace-style (-f is implied).\n"
-      "A seccomp filter installed before execve stops only the calls asked for with -e trace=, so other calls run at "
+      "A seccomp filter installed before execve stops only the calls asked for with -e trace=, so other "
+      "calls run at "
       "native speed. With -p PID no filter can be added to the running process: every call is stepped with "
-      "PTRACE_SYSCALL (two stops per call). Exit status: the workload's; 125 seccheck failed, 126 not executable, "
+      "PTRACE_SYSCALL (two stops per call). Exit status: the workload's; 125 seccheck failed, 126 not "
+      "executable, "
       "127 not found. SIGINT/SIGTERM kill a launched workload (detach from -p) and exit 130/143.");
   sub->add_option("-o,--output", options->output, "Write the trace to FILE instead of stderr");
   sub->add_flag("--json", options->json, "One JSON object per call (fields documented in README)");
-  sub->add_flag("-c,--summary", options->summary,
-                "Count calls per (arch, syscall) with the argument values profiles care about; one stop per call");
+  sub->add_flag(
+      "-c,--summary", options->summary,
+      "Count calls per (arch, syscall) with the argument values profiles care about; one stop per call");
   sub->add_flag("--errors", options->errors, "With -c: also stop at syscall exit to count errors");
   sub->add_flag("--entry-only", options->entry_only,
                 "Text/JSON: one stop per call, no return values (lines end in `= ?`)");
   sub->add_option("-e,--expr", options->expressions,
                   "trace=NAME,...: only these calls stop the workload (default: all)");
-  sub->add_option("-p,--pid", options->pid, "Attach to a running process and all its threads (PTRACE_SYSCALL stepping)");
+  sub->add_option("-p,--pid", options->pid,
+                  "Attach to a running process and all its threads (PTRACE_SYSCALL stepping)");
   sub->add_flag("--pin-cpu", options->pin_cpu, "Pin seccheck and the workload to one CPU (steadier timings)");
-  sub->add_option("-s,--string-limit", options->string_limit, "Print at most N bytes of each string (default 64)")
+  sub->add_option("-s,--string-limit", options->string_limit,
+                  "Print at most N bytes of each string (default 64)")
       ->check(CLI::Range(1, 1 << 20));
-  sub->add_flag("--no-seccomp", options->no_seccomp,
-                "Install no seccomp filter; step every call with PTRACE_SYSCALL (as strace without --seccomp-bpf)");
+  sub->add_flag(
+      "--no-seccomp", options->no_seccomp,
+      "Install no seccomp filter; step every call with PTRACE_SYSCALL (as strace without --seccomp-bpf)");
   sub->add_option("command", options->command, "The command and its arguments, after --");
   set_example(sub, "seccheck trace -c -- ls -l /");
   return {sub, [options]() -> int { return run_trace(*options); }};

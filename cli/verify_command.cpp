@@ -46,7 +46,8 @@ int plain_exit_status(const std::vector<std::string>& command) {
   for (int fd : {0, 1, 2})
     posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
   std::vector<char*> argv;
-  for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : command)
+    argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -55,7 +56,8 @@ int plain_exit_status(const std::vector<std::string>& command) {
     throw UserError(ExitCode::kUsage, command.front() + ": cannot run the workload: " + std::strerror(rc));
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw UserError(ExitCode::kToolFailure, "waitpid: " + std::string(std::strerror(errno)));
+    if (errno != EINTR)
+      throw UserError(ExitCode::kToolFailure, "waitpid: " + std::string(std::strerror(errno)));
   }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
@@ -63,7 +65,8 @@ int plain_exit_status(const std::vector<std::string>& command) {
 
 int run_verify(VerifyOptions& options) {
   if (options.command.empty())
-    throw UserError(ExitCode::kUsage, "no command to run; usage: seccheck verify --profile FILE -- CMD [ARGS...]");
+    throw UserError(ExitCode::kUsage,
+                    "no command to run; usage: seccheck verify --profile FILE -- CMD [ARGS...]");
   bool verbose = options.report.verbosity > 0;
   analysis::Context context = make_context(options.context);
   SelectedProfiles selected = select_profiles({options.profile}, context, verbose);
@@ -88,15 +91,18 @@ int run_verify(VerifyOptions& options) {
   analysis::CheckReport report = report_for_run(options.command, context, run, selected.resolved);
   bool status_matched = run.summary.exit_status == reference_status;
   report.notices.push_back(
-      status_matched ? "verify: the workload exited with status " + std::to_string(reference_status) +
-                           " under the profile, as it does without it"
-                     : "verify: the workload exited with status " + std::to_string(run.summary.exit_status) +
-                           " under the profile, but with " + std::to_string(reference_status) + " without it");
+      status_matched
+          ? "verify: the workload exited with status " + std::to_string(reference_status) +
+                " under the profile, as it does without it"
+          : "verify: the workload exited with status " + std::to_string(run.summary.exit_status) +
+                " under the profile, but with " + std::to_string(reference_status) + " without it");
   if (!options.report.quiet)
-    for (const std::string& notice : report.notices) std::cerr << "seccheck: note: " << notice << "\n";
+    for (const std::string& notice : report.notices)
+      std::cerr << "seccheck: note: " << notice << "\n";
 
   int gate = emit_report(report, options.report);
-  if (gate == static_cast<int>(ExitCode::kOk) && !status_matched) return static_cast<int>(ExitCode::kWouldBlock);
+  if (gate == static_cast<int>(ExitCode::kOk) && !status_matched)
+    return static_cast<int>(ExitCode::kWouldBlock);
   return gate;
 }
 
@@ -105,8 +111,10 @@ int run_verify(VerifyOptions& options) {
 Command register_verify_command(CLI::App& app) {
   auto options = std::make_shared<VerifyOptions>();
   CLI::App* sub = app.add_subcommand(
-      "verify", "Run a workload under a profile for real: report denied calls and whether it exited as without it");
-  sub->add_option("--profile", options->profile, "The profile to enforce: a file or a catalog name (docker, crio)")
+      "verify",
+      "Run a workload under a profile for real: report denied calls and whether it exited as without it");
+  sub->add_option("--profile", options->profile,
+                  "The profile to enforce: a file or a catalog name (docker, crio)")
       ->required();
   add_context_options(sub, options->context);
   sub->add_option("--stack", options->stack_frames, "Call-site frames to show per denied call (0: none)")

@@ -18,7 +18,8 @@ std::string_view arch_name(Arch arch) {
 
 std::optional<Arch> parse_arch(std::string_view text) {
   std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (char& c : lower)
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   if (lower == "x86_64" || lower == "amd64" || lower == "scmp_arch_x86_64") return Arch::kX86_64;
   if (lower == "i386" || lower == "x86" || lower == "386" || lower == "i686" || lower == "scmp_arch_x86")
     return Arch::kI386;

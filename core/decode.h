@@ -27,7 +27,7 @@ struct FlagName {
 std::span<const FlagName> clone_flag_names();
 std::span<const FlagName> address_family_names();
 std::span<const FlagName> socket_type_names();
-std::span<const FlagName> personality_names();      // the PER_* base personalities (value & 0xff)
+std::span<const FlagName> personality_names();       // the PER_* base personalities (value & 0xff)
 std::span<const FlagName> personality_flag_names();  // ADDR_NO_RANDOMIZE, ...
 std::span<const FlagName> open_flag_names();         // without the access mode
 std::span<const FlagName> prctl_option_names();
@@ -48,8 +48,8 @@ std::string socket_type_string(std::uint64_t type);       // SOCK_STREAM|SOCK_CL
 std::string personality_string(std::uint64_t persona);    // PER_LINUX32|ADDR_NO_RANDOMIZE, 0xffffffff
 std::string prctl_option_string(std::uint64_t option);
 std::string ioctl_request_string(std::uint64_t request);
-std::string open_flags_string(std::uint64_t flags);       // O_RDONLY|O_CLOEXEC
-std::string signal_string(std::uint64_t sig);             // SIGCHLD, SIGRT_3, or the number
+std::string open_flags_string(std::uint64_t flags);  // O_RDONLY|O_CLOEXEC
+std::string signal_string(std::uint64_t sig);        // SIGCHLD, SIGRT_3, or the number
 
 // Quoted and escaped: "abc\n\x1b[..." ; `truncated` appends ... after the closing quote.
 std::string escape_string(std::string_view bytes, bool truncated = false);

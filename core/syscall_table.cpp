@@ -46,7 +46,9 @@ int syscall_number_on(const SyscallEntry& entry, Arch arch) {
   return -1;
 }
 
-std::span<const SyscallEntry> syscall_table() { return kTable; }
+std::span<const SyscallEntry> syscall_table() {
+  return kTable;
+}
 
 std::optional<std::string_view> syscall_name(Arch arch, int nr) {
   const ArchIndex& index = index_for(arch);

@@ -16,7 +16,7 @@ struct SyscallEntry {
   std::string_view name;
   int x86_64;  // -1 when the arch lacks the call
   int i386;
-  int x32;     // without __X32_SYSCALL_BIT
+  int x32;  // without __X32_SYSCALL_BIT
 };
 
 // The row's number on `arch`, -1 when the arch lacks the call.

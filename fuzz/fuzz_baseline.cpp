@@ -1,12 +1,12 @@
 // libFuzzer target: --baseline FILE (a previous JSON report). Besides "no crash": errors are
 // one non-empty line.
-#include "report/baseline.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "report/baseline.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -3,8 +3,6 @@
 // every string read returns. The output must stay safe on a terminal and in JSON, whatever the
 // tracee's memory holds: no control byte (ESC, CR, NUL...), no C1 control (U+009B is CSI to
 // some terminals), no bidi control and no invalid UTF-8.
-#include "core/decode.h"
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/decode.h"
 
 namespace {
 
@@ -65,7 +65,7 @@ template <typename T> T take(const std::uint8_t*& data, std::size_t& size) {
   return value;
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace seccheck;
@@ -79,11 +79,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     arg = (raw & 0x80000000u) ? (std::uint64_t{raw} << 32 | raw) : raw;
   }
   const auto ret = static_cast<std::int64_t>(take<std::int32_t>(data, size));
-  const std::string memory(reinterpret_cast<const char*>(data), size); // what the tracee's memory holds
+  const std::string memory(reinterpret_cast<const char*>(data), size);  // what the tracee's memory holds
   const std::size_t max_string = 1 + selector % 80;
   MemoryReader reader = [&memory, &args](std::uint64_t address,
                                          std::size_t max_bytes) -> std::optional<std::string> {
-    if (address == args[5]) return std::nullopt; // an unreadable pointer
+    if (address == args[5]) return std::nullopt;  // an unreadable pointer
     std::string s = memory.substr(0, memory.find('\0'));
     if (s.size() > max_bytes) s.resize(max_bytes);
     return s;

@@ -1,17 +1,17 @@
 // libFuzzer target: seccomp profile JSON (--profile FILE) through the parser, resolution and
 // evaluation. Properties checked besides "no crash, no sanitizer report": an error is one
 // non-empty line, and a parsed profile survives profile_to_json -> parse_profile unchanged.
-#include "analysis/context.h"
-#include "analysis/evaluate.h"
-#include "analysis/profile_parser.h"
-#include "analysis/resolve.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+
+#include "analysis/context.h"
+#include "analysis/evaluate.h"
+#include "analysis/profile_parser.h"
+#include "analysis/resolve.h"
 
 namespace {
 
@@ -20,7 +20,7 @@ namespace {
   std::abort();
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace seccheck;

@@ -1,13 +1,13 @@
 // libFuzzer target: saved run records (`check --record FILE`, read back by `diff FILE`).
 // Besides "no crash": errors are one non-empty line, and an accepted record round-trips
 // through run_record_to_json unchanged.
-#include "analysis/run_record.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "analysis/run_record.h"
 
 namespace {
 
@@ -16,7 +16,7 @@ namespace {
   std::abort();
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace seccheck::analysis;

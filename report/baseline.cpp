@@ -43,7 +43,8 @@ Result<std::set<std::string>> parse_baseline_keys(const std::string& text, const
   for (std::size_t i = 0; i < findings->size(); ++i) {
     const nlohmann::json& finding = (*findings)[i];
     auto key = finding.is_object() ? finding.find("key") : finding.end();
-    if (!finding.is_object() || key == finding.end() || !key->is_string() || key->get_ref<const std::string&>().empty()) {
+    if (!finding.is_object() || key == finding.end() || !key->is_string() ||
+        key->get_ref<const std::string&>().empty()) {
       return make_error(origin + ": findings[" + std::to_string(i) + "] has no \"key\" string" + hint);
     }
     keys.insert(key->get<std::string>());
@@ -52,7 +53,8 @@ Result<std::set<std::string>> parse_baseline_keys(const std::string& text, const
 }
 
 void apply_baseline(analysis::CheckReport& report, const std::set<std::string>& keys) {
-  for (auto& finding : report.findings) finding.known = keys.count(finding.key) > 0;
+  for (auto& finding : report.findings)
+    finding.known = keys.count(finding.key) > 0;
 }
 
 }  // namespace seccheck::report

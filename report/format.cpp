@@ -1,11 +1,10 @@
 #include "report/format.h"
 
-#include "analysis/evaluate.h"
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
 
+#include "analysis/evaluate.h"
 #include "core/errno_names.h"
 #include "core/text_escape.h"
 
@@ -50,7 +49,9 @@ std::string action_label(const analysis::Action& action) {
   return analysis::action_text(action);
 }
 
-std::string verdict_label(const analysis::Verdict& verdict) { return action_label(verdict.action); }
+std::string verdict_label(const analysis::Verdict& verdict) {
+  return action_label(verdict.action);
+}
 
 std::string sanitize_utf8(std::string_view text) {
   std::string out;
@@ -66,7 +67,6 @@ std::string sanitize_utf8(std::string_view text) {
   }
   return out;
 }
-
 
 std::string xml_escape(std::string_view text, bool attribute) {
   std::string out;
@@ -112,7 +112,16 @@ std::string markdown_escape(std::string_view text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '|': case '`': case '*': case '_': case '[': case ']': case '~': case '\\': case '#': case '!':
+      case '|':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '~':
+      case '\\':
+      case '#':
+      case '!':
         out += '\\';
         out += c;
         break;
@@ -158,7 +167,9 @@ std::string frame_function(const StackFrame& frame) {
   return frame.function + "+" + hex(frame.offset);
 }
 
-std::string frame_binary(const StackFrame& frame) { return frame.binary.empty() ? "?" : frame.binary; }
+std::string frame_binary(const StackFrame& frame) {
+  return frame.binary.empty() ? "?" : frame.binary;
+}
 
 std::string workload_status_text(const analysis::CheckReport& report) {
   std::string text = "exit status " + std::to_string(report.workload_exit_status);
@@ -169,7 +180,8 @@ std::string workload_status_text(const analysis::CheckReport& report) {
 Summary summarize(const analysis::CheckReport& report) {
   Summary summary;
   summary.findings = report.findings.size();
-  for (const auto& profile : report.profiles) summary.per_profile.push_back({profile.name, 0, 0});
+  for (const auto& profile : report.profiles)
+    summary.per_profile.push_back({profile.name, 0, 0});
   for (const auto& finding : report.findings) {
     summary.calls += finding.count;
     if (finding.known) {

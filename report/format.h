@@ -59,7 +59,7 @@ struct Summary {
   std::size_t new_findings = 0;
   std::size_t known = 0;
   std::size_t new_blocking = 0;
-  std::uint64_t calls = 0;  // sum of the findings' counts
+  std::uint64_t calls = 0;                // sum of the findings' counts
   std::vector<ProfileCount> per_profile;  // in CheckReport::profiles order
   bool gate_failed = false;
 };

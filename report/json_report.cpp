@@ -1,10 +1,9 @@
 #include "report/json_report.h"
 
-#include "analysis/json_input.h"
-
 #include <cerrno>
 #include <cstdlib>
 
+#include "analysis/json_input.h"
 #include "core/errno_names.h"
 #include "report/format.h"
 #include "report/renderer.h"
@@ -39,14 +38,16 @@ OJson finding_to_json(const analysis::Finding& f) {
   out["nr"] = f.nr;
   out["pattern"] = f.pattern;
   OJson args = OJson::array();
-  for (std::uint64_t arg : f.args) args.push_back(hex(arg));
+  for (std::uint64_t arg : f.args)
+    args.push_back(hex(arg));
   out["args"] = std::move(args);
   out["pattern_args"] = f.pattern_args;
   out["count"] = f.count;
   out["known"] = f.known;
   out["blocked_by_any"] = f.blocked_by_any();
   OJson verdicts = OJson::array();
-  for (const auto& pv : f.verdicts) verdicts.push_back(verdict_to_json(pv));
+  for (const auto& pv : f.verdicts)
+    verdicts.push_back(verdict_to_json(pv));
   out["verdicts"] = std::move(verdicts);
   out["first_pid"] = f.first_pid;
   out["executable"] = f.executable;
@@ -140,7 +141,8 @@ class Reader {
   std::string error_;
 };
 
-void read_verdict(Reader& r, const nlohmann::json& j, const std::string& where, analysis::ProfileVerdict& pv) {
+void read_verdict(Reader& r, const nlohmann::json& j, const std::string& where,
+                  analysis::ProfileVerdict& pv) {
   r.get(j, where, "profile", pv.profile);
   std::string action;
   r.get(j, where, "action", action);
@@ -177,7 +179,8 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
     if (!args->is_array() || args->size() != 6) {
       r.fail(where + ".args", "expected 6 hex strings");
     } else {
-      for (std::size_t i = 0; i < 6; ++i) f.args[i] = r.hex_value((*args)[i], where + ".args[" + std::to_string(i) + "]");
+      for (std::size_t i = 0; i < 6; ++i)
+        f.args[i] = r.hex_value((*args)[i], where + ".args[" + std::to_string(i) + "]");
     }
   }
   r.get(j, where, "pattern_args", f.pattern_args);
@@ -205,7 +208,8 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
         std::string at = where + ".stack[" + std::to_string(i) + "]";
         const nlohmann::json& frame_json = (*stack)[i];
         StackFrame frame;
-        if (const nlohmann::json* pc = r.member(frame_json, at, "pc")) frame.pc = r.hex_value(*pc, at + ".pc");
+        if (const nlohmann::json* pc = r.member(frame_json, at, "pc"))
+          frame.pc = r.hex_value(*pc, at + ".pc");
         r.get(frame_json, at, "binary", frame.binary);
         r.get(frame_json, at, "function", frame.function);
         r.get(frame_json, at, "offset", frame.offset);
@@ -234,7 +238,8 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   out["calls_stopped"] = report.calls_stopped;
   out["processes"] = report.processes;
   OJson profiles = OJson::array();
-  for (const auto& p : report.profiles) profiles.push_back({{"name", p.name}, {"default_action", p.default_action}});
+  for (const auto& p : report.profiles)
+    profiles.push_back({{"name", p.name}, {"default_action", p.default_action}});
   out["profiles"] = std::move(profiles);
   out["notices"] = report.notices;
   OJson per_profile = OJson::array();
@@ -250,7 +255,8 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
                     {"gate", summary.gate_failed ? "fail" : "pass"},
                     {"gate_text", gate_text(report, summary)}};
   OJson findings = OJson::array();
-  for (const auto& f : report.findings) findings.push_back(finding_to_json(f));
+  for (const auto& f : report.findings)
+    findings.push_back(finding_to_json(f));
   out["findings"] = std::move(findings);
   return out;
 }
@@ -266,10 +272,12 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
   r.get(json, "report", "schema_version", version);
   if (r.failed()) return make_error(r.error() + " (not a seccheck JSON report?)");
   if (version != kReportSchemaVersion) {
-    return make_error(origin + ": report schema_version " + std::to_string(version) + ", this seccheck reads " +
-                      std::to_string(kReportSchemaVersion) + "; write the report again with this version");
+    return make_error(origin + ": report schema_version " + std::to_string(version) +
+                      ", this seccheck reads " + std::to_string(kReportSchemaVersion) +
+                      "; write the report again with this version");
   }
-  if (const nlohmann::json* tool = r.member(json, "report", "tool")) r.get(*tool, "tool", "version", report.tool_version);
+  if (const nlohmann::json* tool = r.member(json, "report", "tool"))
+    r.get(*tool, "tool", "version", report.tool_version);
   r.get(json, "report", "command", report.command);
   r.get(json, "report", "context", report.context);
   r.get(json, "report", "started_at", report.started_at);

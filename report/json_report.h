@@ -4,9 +4,8 @@
 // JSON numbers cannot carry exactly (syscall arguments, program counters) are hex strings.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "analysis/findings.h"
 #include "core/result.h"

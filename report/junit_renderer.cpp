@@ -14,8 +14,12 @@
 namespace seccheck::report {
 namespace {
 
-std::string attr(std::string_view text) { return xml_escape(text, true); }
-std::string text_node(std::string_view text) { return xml_escape(text, false); }
+std::string attr(std::string_view text) {
+  return xml_escape(text, true);
+}
+std::string text_node(std::string_view text) {
+  return xml_escape(text, false);
+}
 
 std::string host_name() {
   char buf[HOST_NAME_MAX + 1] = {};
@@ -30,14 +34,16 @@ std::string token_or(const std::string& text, const char* fallback) {
 }
 
 std::string finding_details(const analysis::Finding& f, const analysis::Verdict& v, int max_frames) {
-  std::string text = (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.arch)) + "] -> " +
-                     verdict_label(v) + "\n";
+  std::string text = (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.arch)) +
+                     "] -> " + verdict_label(v) + "\n";
   if (!v.reason.empty()) text += "reason: " + v.reason + "\n";
   text += "calls: " + std::to_string(f.count) + "\n";
-  text += "first: pid " + std::to_string(f.first_pid) + " " + f.executable + " " + shell_join(f.command_line) + "\n";
+  text += "first: pid " + std::to_string(f.first_pid) + " " + f.executable + " " +
+          shell_join(f.command_line) + "\n";
   std::size_t frames = std::min(f.stack.size(), static_cast<std::size_t>(std::max(max_frames, 0)));
   for (std::size_t i = 0; i < frames; ++i) {
-    text += "  #" + std::to_string(i) + " " + frame_function(f.stack[i]) + " " + frame_binary(f.stack[i]) + "\n";
+    text +=
+        "  #" + std::to_string(i) + " " + frame_function(f.stack[i]) + " " + frame_binary(f.stack[i]) + "\n";
   }
   text += "key: " + f.key + "\n";
   return text;
@@ -51,7 +57,8 @@ class JunitRenderer : public Renderer {
     std::string timestamp = timestamp_seconds(report.started_at).value_or("1970-01-01T00:00:00");
     std::string host = host_name();
     char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.3f", report.duration_seconds >= 0 ? report.duration_seconds : 0.0);
+    std::snprintf(seconds, sizeof seconds, "%.3f",
+                  report.duration_seconds >= 0 ? report.duration_seconds : 0.0);
 
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
     int id = 0;
@@ -67,7 +74,8 @@ class JunitRenderer : public Renderer {
         const analysis::Verdict* v = find_verdict(f, profile.name);
         if (v == nullptr) continue;
         ++tests;
-        std::string name = (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.arch)) + "]";
+        std::string name =
+            (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.arch)) + "]";
         cases += "    <testcase name=\"" + attr(name) + "\" classname=\"" + attr(classname) + "\" time=\"0\"";
         if (!v->blocked()) {
           cases += "/>\n";
@@ -77,23 +85,25 @@ class JunitRenderer : public Renderer {
         std::string details = finding_details(f, *v, options_.max_stack_frames);
         if (f.known) {
           ++skipped;
-          cases += ">\n      <skipped message=\"" + attr("known from the baseline: " + verdict_label(*v)) + "\">" +
-                   text_node(details) + "</skipped>\n    </testcase>\n";
+          cases += ">\n      <skipped message=\"" + attr("known from the baseline: " + verdict_label(*v)) +
+                   "\">" + text_node(details) + "</skipped>\n    </testcase>\n";
         } else {
           ++failures;
-          cases += ">\n      <failure message=\"" + attr("would be blocked: " + verdict_label(*v)) + "\" type=\"" +
-                   attr(verdict_label(*v)) + "\">" + text_node(details) + "</failure>\n    </testcase>\n";
+          cases += ">\n      <failure message=\"" + attr("would be blocked: " + verdict_label(*v)) +
+                   "\" type=\"" + attr(verdict_label(*v)) + "\">" + text_node(details) +
+                   "</failure>\n    </testcase>\n";
         }
       }
       if (blocked == 0) {
         ++tests;
-        cases += "    <testcase name=\"" + attr("no call of the workload would be blocked") + "\" classname=\"" +
-                 attr(classname) + "\" time=\"0\"/>\n";
+        cases += "    <testcase name=\"" + attr("no call of the workload would be blocked") +
+                 "\" classname=\"" + attr(classname) + "\" time=\"0\"/>\n";
       }
 
-      out << "  <testsuite package=\"seccheck\" id=\"" << id++ << "\" name=\"" << attr(suite) << "\" timestamp=\""
-          << timestamp << "\" hostname=\"" << attr(host) << "\" tests=\"" << tests << "\" failures=\"" << failures
-          << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\"" << seconds << "\">\n";
+      out << "  <testsuite package=\"seccheck\" id=\"" << id++ << "\" name=\"" << attr(suite)
+          << "\" timestamp=\"" << timestamp << "\" hostname=\"" << attr(host) << "\" tests=\"" << tests
+          << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\""
+          << seconds << "\">\n";
       out << "    <properties>\n";
       auto property = [&](const char* name, const std::string& value) {
         out << "      <property name=\"" << name << "\" value=\"" << attr(value) << "\"/>\n";
@@ -107,7 +117,8 @@ class JunitRenderer : public Renderer {
       property("seccheck_version", report.tool_version);
       out << "    </properties>\n" << cases;
       out << "    <system-out>";
-      for (const auto& notice : report.notices) out << text_node("notice: " + notice + "\n");
+      for (const auto& notice : report.notices)
+        out << text_node("notice: " + notice + "\n");
       out << "</system-out>\n    <system-err></system-err>\n  </testsuite>\n";
     }
     out << "</testsuites>\n";

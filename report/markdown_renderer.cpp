@@ -22,7 +22,8 @@ class MarkdownRenderer : public Renderer {
         << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
         << summary.new_findings << " new, " << summary.known << " known)\n\n";
     if (!report.context.empty()) out << "Context: `" << code_span(report.context) << "`\n\n";
-    for (const auto& notice : report.notices) out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
+    for (const auto& notice : report.notices)
+      out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
 
     if (report.findings.empty()) {
       out << "No call was flagged: no checked profile would block anything this run made.\n";
@@ -30,13 +31,15 @@ class MarkdownRenderer : public Renderer {
     }
 
     out << "| Syscall | Arch | Count |";
-    for (const auto& p : report.profiles) out << ' ' << markdown_escape(p.name) << " |";
+    for (const auto& p : report.profiles)
+      out << ' ' << markdown_escape(p.name) << " |";
     out << " Status |\n|---|---|---:|";
-    for (std::size_t i = 0; i < report.profiles.size(); ++i) out << "---|";
+    for (std::size_t i = 0; i < report.profiles.size(); ++i)
+      out << "---|";
     out << "---|\n";
     for (const auto& f : report.findings) {
-      out << "| " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " | " << arch_name(f.arch) << " | "
-          << f.count << " |";
+      out << "| " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " | " << arch_name(f.arch)
+          << " | " << f.count << " |";
       for (const auto& p : report.profiles) {
         const analysis::Verdict* v = find_verdict(f, p.name);
         if (v == nullptr) {
@@ -51,15 +54,16 @@ class MarkdownRenderer : public Renderer {
     out << "\n**Per profile:** ";
     for (std::size_t i = 0; i < summary.per_profile.size(); ++i) {
       const auto& c = summary.per_profile[i];
-      out << (i > 0 ? ", " : "") << markdown_escape(c.profile) << " blocks " << c.blocked << " (" << c.new_blocked
-          << " new)";
+      out << (i > 0 ? ", " : "") << markdown_escape(c.profile) << " blocks " << c.blocked << " ("
+          << c.new_blocked << " new)";
     }
     out << "\n\n<details><summary>Details: reasons, first process, call sites</summary>\n\n";
     for (const auto& f : report.findings) {
-      out << "#### " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " (" << arch_name(f.arch) << ")"
-          << (f.known ? " — known" : "") << "\n\n";
+      out << "#### " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " ("
+          << arch_name(f.arch) << ")" << (f.known ? " — known" : "") << "\n\n";
       for (const auto& pv : f.verdicts) {
-        out << "- " << markdown_escape(pv.profile) << ": **" << markdown_escape(verdict_label(pv.verdict)) << "**";
+        out << "- " << markdown_escape(pv.profile) << ": **" << markdown_escape(verdict_label(pv.verdict))
+            << "**";
         if (pv.verdict.bad_arch) out << " (arch not in profile)";
         if (!pv.verdict.reason.empty()) out << " — " << markdown_escape(pv.verdict.reason);
         out << '\n';
@@ -68,7 +72,8 @@ class MarkdownRenderer : public Renderer {
       if (!f.executable.empty()) out << ", " << markdown_escape(f.executable);
       if (!f.command_line.empty()) out << ", `" << code_span(shell_join(f.command_line)) << '`';
       out << '\n';
-      std::size_t frames = std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+      std::size_t frames =
+          std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
       if (frames > 0) out << "- call site:\n";
       for (std::size_t i = 0; i < frames; ++i) {
         out << "  " << i + 1 << ". " << markdown_escape(frame_function(f.stack[i])) << " in "

@@ -34,7 +34,8 @@ std::string_view format_name(Format format) {
 
 std::vector<std::string> format_names() {
   std::vector<std::string> names;
-  for (const auto& entry : kFormats) names.emplace_back(entry.first);
+  for (const auto& entry : kFormats)
+    names.emplace_back(entry.first);
   return names;
 }
 

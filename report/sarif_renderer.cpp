@@ -18,8 +18,8 @@ std::string path_uri(const std::string& path) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = path.starts_with("/") ? "file://" : "";
   for (unsigned char c : path) {
-    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                 c == '_' || c == '~' || c == '/';
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                 c == '.' || c == '_' || c == '~' || c == '/';
     if (plain) {
       out += static_cast<char>(c);
     } else {
@@ -77,34 +77,38 @@ class SarifRenderer : public Renderer {
       OJson rule;
       rule["id"] = f.syscall;
       rule["name"] = "BlockedSyscall/" + f.syscall;
-      rule["shortDescription"] = {{"text", "The " + f.syscall + " system call would be blocked by a checked seccomp profile"}};
+      rule["shortDescription"] = {
+          {"text", "The " + f.syscall + " system call would be blocked by a checked seccomp profile"}};
       rule["fullDescription"] = {
-          {"text", "A container runtime's default seccomp profile (RuntimeDefault) would deny or kill this call of " +
-                       f.syscall + ". Under that runtime the workload sees the action instead of the call's result."}};
+          {"text",
+           "A container runtime's default seccomp profile (RuntimeDefault) would deny or kill this call of " +
+               f.syscall +
+               ". Under that runtime the workload sees the action instead of the call's result."}};
       rule["defaultConfiguration"] = {{"level", "error"}};
       rule["properties"] = {{"tags", {"seccomp", "security", "container"}}};
       rules.push_back(std::move(rule));
     }
 
     OJson results = OJson::array();
-    for (const auto& f : report.findings) results.push_back(result(f, rule_index.at(f.syscall)));
+    for (const auto& f : report.findings)
+      results.push_back(result(f, rule_index.at(f.syscall)));
 
     Summary summary = summarize(report);
     OJson invocation;
     invocation["executionSuccessful"] = true;
     if (auto start = timestamp_seconds(report.started_at)) invocation["startTimeUtc"] = *start + "Z";
     OJson notifications = OJson::array();
-    for (const auto& notice : report.notices) notifications.push_back({{"level", "note"}, {"message", {{"text", notice}}}});
+    for (const auto& notice : report.notices)
+      notifications.push_back({{"level", "note"}, {"message", {{"text", notice}}}});
     if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
-    invocation["properties"] = {{"workloadCommand", report.command},
-                                {"workloadExitStatus", report.workload_exit_status},
-                                {"interrupted", report.interrupted},
-                                {"processes", report.processes},
-                                {"callsStopped", report.calls_stopped},
-                                {"durationSeconds", report.duration_seconds}};
+    invocation["properties"] = {
+        {"workloadCommand", report.command},    {"workloadExitStatus", report.workload_exit_status},
+        {"interrupted", report.interrupted},    {"processes", report.processes},
+        {"callsStopped", report.calls_stopped}, {"durationSeconds", report.duration_seconds}};
 
     OJson profiles = OJson::array();
-    for (const auto& p : report.profiles) profiles.push_back({{"name", p.name}, {"defaultAction", p.default_action}});
+    for (const auto& p : report.profiles)
+      profiles.push_back({{"name", p.name}, {"defaultAction", p.default_action}});
 
     OJson run;
     run["tool"] = {{"driver",
@@ -119,7 +123,8 @@ class SarifRenderer : public Renderer {
                          {"gateText", gate_text(report, summary)}};
 
     OJson log;
-    log["$schema"] = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+    log["$schema"] =
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
     log["version"] = "2.1.0";
     log["runs"] = OJson::array({std::move(run)});
     out << log.dump(2, ' ', false, OJson::error_handler_t::replace) << '\n';
@@ -133,13 +138,15 @@ class SarifRenderer : public Renderer {
     r["level"] = (!f.known && f.blocked_by_any()) ? "error" : "note";
     r["message"] = {{"text", result_message(f)}};
 
-    std::size_t frames = std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+    std::size_t frames =
+        std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
     OJson location;
     if (!f.executable.empty()) {
       location["physicalLocation"] = {{"artifactLocation", {{"uri", path_uri(f.executable)}}}};
     }
     OJson logical = OJson::array();
-    for (std::size_t i = 0; i < frames; ++i) logical.push_back(logical_location(f.stack[i]));
+    for (std::size_t i = 0; i < frames; ++i)
+      logical.push_back(logical_location(f.stack[i]));
     if (!logical.empty()) location["logicalLocations"] = std::move(logical);
     if (!location.empty()) r["locations"] = OJson::array({std::move(location)});
 
@@ -155,8 +162,9 @@ class SarifRenderer : public Renderer {
         if (!frame.binary.empty()) sf["module"] = frame.binary;
         stack_frames.push_back(std::move(sf));
       }
-      r["stacks"] = OJson::array(
-          {{{"message", {{"text", "call site of the first call (innermost frame first)"}}}, {"frames", std::move(stack_frames)}}});
+      r["stacks"] =
+          OJson::array({{{"message", {{"text", "call site of the first call (innermost frame first)"}}},
+                         {"frames", std::move(stack_frames)}}});
     }
 
     r["partialFingerprints"] = {{"seccheckFindingKey/v1", f.key}};
@@ -170,7 +178,8 @@ class SarifRenderer : public Renderer {
                           {"reason", pv.verdict.reason}});
     }
     OJson args = OJson::array();
-    for (std::uint64_t arg : f.args) args.push_back(hex(arg));
+    for (std::uint64_t arg : f.args)
+      args.push_back(hex(arg));
     r["properties"] = {{"key", f.key},
                        {"syscall", f.syscall},
                        {"arch", std::string(arch_name(f.arch))},

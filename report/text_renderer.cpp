@@ -16,7 +16,8 @@ class TextRenderer : public Renderer {
   void render(const analysis::CheckReport& report, std::ostream& out) const override {
     Summary summary = summarize(report);
     std::size_t width = 0;
-    for (const auto& p : report.profiles) width = std::max(width, escape_terminal(p.name).size());
+    for (const auto& p : report.profiles)
+      width = std::max(width, escape_terminal(p.name).size());
 
     out << paint(kBold, "seccheck check") << ": " << escape_terminal(shell_join(report.command)) << '\n';
     out << "  profiles: ";
@@ -35,16 +36,19 @@ class TextRenderer : public Renderer {
     std::snprintf(seconds, sizeof seconds, ", %.2f s", report.duration_seconds);
     out << seconds << '\n';
     if (!report.started_at.empty()) out << "  started:  " << escape_terminal(report.started_at) << '\n';
-    for (const auto& notice : report.notices) out << "  " << paint(kYellow, "notice:") << " " << escape_terminal(notice) << '\n';
+    for (const auto& notice : report.notices)
+      out << "  " << paint(kYellow, "notice:") << " " << escape_terminal(notice) << '\n';
     out << '\n';
 
     if (report.findings.empty()) {
       out << "No call was flagged: no checked profile would block anything this run made.\n\n";
     }
-    for (const auto& finding : report.findings) render_finding(finding, report, width, out);
+    for (const auto& finding : report.findings)
+      render_finding(finding, report, width, out);
 
-    out << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " (" << summary.new_findings
-        << " new, " << summary.known << " known), " << summary.calls << " call" << (summary.calls == 1 ? "" : "s");
+    out << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
+        << summary.new_findings << " new, " << summary.known << " known), " << summary.calls << " call"
+        << (summary.calls == 1 ? "" : "s");
     for (const auto& count : summary.per_profile) {
       out << "; " << escape_terminal(count.profile) << " blocks " << count.blocked;
     }
@@ -67,7 +71,8 @@ class TextRenderer : public Renderer {
 
   void render_finding(const analysis::Finding& f, const analysis::CheckReport& report, std::size_t width,
                       std::ostream& out) const {
-    std::string marker = f.known ? paint(kYellow, "[known]") : (f.blocked_by_any() ? paint(kRed, "[new]") : "[new]");
+    std::string marker =
+        f.known ? paint(kYellow, "[known]") : (f.blocked_by_any() ? paint(kRed, "[new]") : "[new]");
     out << marker << ' ' << paint(kBold, escape_terminal(f.pattern.empty() ? f.syscall : f.pattern)) << "  "
         << arch_name(f.arch) << "  " << f.count << (f.count == 1 ? " call" : " calls") << '\n';
     // One row per profile, in the report's profile order; a verdict for a profile the header
@@ -89,18 +94,20 @@ class TextRenderer : public Renderer {
       if (!pv->verdict.reason.empty()) extra += "  " + escape_terminal(pv->verdict.reason);
       out << "    " << name << std::string(width > name.size() ? width - name.size() : 0, ' ') << "  "
           << paint(pv->verdict.blocked() ? kRed : kGreen, label);
-      if (!extra.empty()) out << std::string(label.size() < kLabelWidth ? kLabelWidth - label.size() : 0, ' ') << extra;
+      if (!extra.empty())
+        out << std::string(label.size() < kLabelWidth ? kLabelWidth - label.size() : 0, ' ') << extra;
       out << '\n';
     }
     out << "    first:  pid " << f.first_pid;
     if (!f.executable.empty()) out << "  " << escape_terminal(f.executable);
     if (!f.command_line.empty()) out << "  " << escape_terminal(shell_join(f.command_line));
     out << '\n';
-    std::size_t shown = std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+    std::size_t shown =
+        std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
     for (std::size_t i = 0; i < shown; ++i) {
       out << (i == 0 ? "    stack:  " : "            ") << '#' << i << ' '
-          << escape_terminal(frame_function(f.stack[i])) << "  " << paint(kDim, escape_terminal(frame_binary(f.stack[i])))
-          << '\n';
+          << escape_terminal(frame_function(f.stack[i])) << "  "
+          << paint(kDim, escape_terminal(frame_binary(f.stack[i]))) << '\n';
     }
     if (f.stack.size() > shown) out << "            ... " << f.stack.size() - shown << " more frames\n";
     if (f.stack.empty()) out << "    stack:  (not unwound)\n";

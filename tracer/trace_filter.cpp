@@ -27,7 +27,8 @@ Result<Ctx> new_context(std::uint32_t default_action) {
   for (Arch arch : {Arch::kI386, Arch::kX32}) {
     int rc = seccomp_arch_add(ctx.get(), libseccomp_arch_token(arch));
     if (rc != 0 && rc != -EEXIST)
-      return make_error("libseccomp: cannot add arch " + std::string(arch_name(arch)) + ": " + std::strerror(-rc));
+      return make_error("libseccomp: cannot add arch " + std::string(arch_name(arch)) + ": " +
+                        std::strerror(-rc));
   }
   // Filters are loaded by the tracer's child with seccomp(2) directly; no_new_privs is set
   // there only when needed, so libseccomp must not insist on it.
@@ -44,10 +45,12 @@ Result<BpfProgram> export_program(void* ctx, std::string description) {
   std::string bytes;
   char buffer[4096];
   ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) bytes.append(buffer, static_cast<size_t>(n));
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0)
+    bytes.append(buffer, static_cast<size_t>(n));
   close(fds[0]);
   if (rc != 0) return make_error(std::string("libseccomp: export failed: ") + std::strerror(-rc));
-  if (bytes.size() % sizeof(sock_filter) != 0) return make_error("libseccomp: exported program has a partial instruction");
+  if (bytes.size() % sizeof(sock_filter) != 0)
+    return make_error("libseccomp: exported program has a partial instruction");
   BpfProgram program;
   program.instructions.resize(bytes.size() / sizeof(sock_filter));
   std::memcpy(program.instructions.data(), bytes.data(), bytes.size());
@@ -106,9 +109,11 @@ Result<std::vector<BpfProgram>> build_trace_all_filter(std::uint16_t tag) {
   return programs;
 }
 
-Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::string>& names, std::uint16_t tag) {
+Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::string>& names,
+                                                       std::uint16_t tag) {
   std::string description = "trace:";
-  for (const std::string& name : names) description += " " + name;
+  for (const std::string& name : names)
+    description += " " + name;
   return build_set(names, tag, description);
 }
 
@@ -123,7 +128,8 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
   const std::uint32_t trace = SCMP_ACT_TRACE(kNoticeTraceTag);
   int rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(seccomp), 0);
   if (rc == 0) rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(clone3), 0);
-  if (rc == 0) rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, kPrSetSeccomp));
+  if (rc == 0)
+    rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, kPrSetSeccomp));
   if (rc == 0)
     rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(clone), 1,
                           SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneUntraced, kCloneUntraced));

@@ -20,7 +20,8 @@ namespace seccheck::tracer {
 Result<std::vector<BpfProgram>> build_trace_all_filter(std::uint16_t tag = 0);
 // TRACE(tag) for the named calls on every arch that has them, ALLOW otherwise. Names must be
 // known to core/syscall_table.h; an unknown name is an error naming it.
-Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::string>& names, std::uint16_t tag = 0);
+Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::string>& names,
+                                                       std::uint16_t tag = 0);
 // The tracer's notice filter: TRACE(kNoticeTraceTag) for seccomp, prctl, clone, clone3.
 Result<std::vector<BpfProgram>> build_notice_filter();
 

@@ -33,7 +33,9 @@ namespace {
 
 volatile sig_atomic_t g_interrupt_signal = 0;
 
-extern "C" void record_interrupt(int sig) { g_interrupt_signal = sig; }
+extern "C" void record_interrupt(int sig) {
+  g_interrupt_signal = sig;
+}
 
 // SIGINT/SIGTERM end the run cleanly: the handler only records the signal; no SA_RESTART, so
 // waitpid returns EINTR and the loop acts on it.
@@ -114,10 +116,12 @@ std::uint64_t status_mask(pid_t tid, const char* field) {
 std::string ptrace_denied_reason(pid_t target, bool attaching) {
   std::string reason;
   std::string scope = read_text("/proc/sys/kernel/yama/ptrace_scope");
-  while (!scope.empty() && (scope.back() == '\n' || scope.back() == ' ')) scope.pop_back();
+  while (!scope.empty() && (scope.back() == '\n' || scope.back() == ' '))
+    scope.pop_back();
   if (attaching && target > 0) {
     long tracer = status_field(target, "TracerPid");
-    if (tracer > 0) return "process " + std::to_string(target) + " is already traced by pid " + std::to_string(tracer);
+    if (tracer > 0)
+      return "process " + std::to_string(target) + " is already traced by pid " + std::to_string(tracer);
   }
   if (!scope.empty() && scope != "0") {
     reason = "Yama ptrace_scope is " + scope + " (/proc/sys/kernel/yama/ptrace_scope)";
@@ -125,8 +129,10 @@ std::string ptrace_denied_reason(pid_t target, bool attaching) {
     if (attaching) return reason + ": attach needs CAP_SYS_PTRACE (run as root) or ptrace_scope 0";
     return reason + " or seccheck lacks CAP_SYS_PTRACE";
   }
-  if (attaching) return "seccheck lacks CAP_SYS_PTRACE for a process of another user, or the process is already traced";
-  return "ptrace is not permitted here (no CAP_SYS_PTRACE in this container, or a seccomp policy forbids ptrace)";
+  if (attaching)
+    return "seccheck lacks CAP_SYS_PTRACE for a process of another user, or the process is already traced";
+  return "ptrace is not permitted here (no CAP_SYS_PTRACE in this container, or a seccomp policy forbids "
+         "ptrace)";
 }
 
 bool executable_file(const std::string& path, bool& exists) {
@@ -336,7 +342,8 @@ void Session::interrupt() {
   }
   // A launched workload is killed (documented): PTRACE_O_EXITKILL would do it anyway when
   // seccheck exits, this way the exit statuses are collected first.
-  for (auto& [pid, process] : processes_) kill(pid, SIGKILL);
+  for (auto& [pid, process] : processes_)
+    kill(pid, SIGKILL);
   if (root_ > 0) kill(root_, SIGKILL);
 }
 
@@ -392,9 +399,7 @@ void Session::handle(pid_t tid, int status) {
       resume(tid, 0);
       return;
     }
-    case StopKind::kExec:
-      handle_exec(tid);
-      return;
+    case StopKind::kExec: handle_exec(tid); return;
     case StopKind::kGroupStop:
       if (thread.detaching) {
         detach(tid, 0);
@@ -403,16 +408,13 @@ void Session::handle(pid_t tid, int status) {
       // PTRACE_LISTEN keeps the tracee in its group stop yet lets the next signal or SIGCONT wake it.
       if (ptrace(PTRACE_LISTEN, tid, nullptr, nullptr) != 0 && errno != ESRCH) resume(tid, 0);
       return;
-    case StopKind::kSignal:
-      resume(tid, WSTOPSIG(status));
-      return;
-    default:
-      resume(tid, 0);
-      return;
+    case StopKind::kSignal: resume(tid, WSTOPSIG(status)); return;
+    default: resume(tid, 0); return;
   }
 }
 
-void Session::handle_entry(pid_t tid, ThreadState& thread, const __ptrace_syscall_info& info, bool seccomp_stop) {
+void Session::handle_entry(pid_t tid, ThreadState& thread, const __ptrace_syscall_info& info,
+                           bool seccomp_stop) {
   const std::uint64_t raw_nr = seccomp_stop ? info.seccomp.nr : info.entry.nr;
   const std::uint64_t* args = seccomp_stop ? info.seccomp.args : info.entry.args;
   SyscallEvent event;
@@ -421,7 +423,8 @@ void Session::handle_entry(pid_t tid, ThreadState& thread, const __ptrace_syscal
   event.arch = arch_from_audit(info.arch, raw_nr).value_or(Arch::kX86_64);
   event.nr = static_cast<int>(raw_nr & ~static_cast<std::uint64_t>(kX32SyscallBit));
   if (raw_nr > 0xffffffffull) event.nr = -1;
-  for (int i = 0; i < 6; ++i) event.args[static_cast<size_t>(i)] = args[i];
+  for (int i = 0; i < 6; ++i)
+    event.args[static_cast<size_t>(i)] = args[i];
   event.instruction_pointer = info.instruction_pointer;
   event.stack_pointer = info.stack_pointer;
   event.seccomp_data = seccomp_stop ? info.seccomp.ret_data : 0;
@@ -481,8 +484,10 @@ void Session::apply(pid_t tid, ThreadState& thread, const SeccompDecision& decis
     // As SECCOMP_RET_KILL_PROCESS: the whole process dies by SIGSYS. If the workload catches,
     // ignores or blocks SIGSYS, that cannot be forced from outside, so SIGKILL it instead.
     const std::uint64_t bit = 1ull << (decision.kill_signal - 1);
-    const bool handled = (status_mask(tid, "SigCgt") | status_mask(tid, "SigIgn") | status_mask(tid, "SigBlk")) & bit;
-    if (handled || syscall(SYS_tgkill, thread.tgid, tid, decision.kill_signal) != 0) kill(thread.tgid, SIGKILL);
+    const bool handled =
+        (status_mask(tid, "SigCgt") | status_mask(tid, "SigIgn") | status_mask(tid, "SigBlk")) & bit;
+    if (handled || syscall(SYS_tgkill, thread.tgid, tid, decision.kill_signal) != 0)
+      kill(thread.tgid, SIGKILL);
   }
 }
 
@@ -506,7 +511,9 @@ void Session::check_notices(const SyscallEvent& event, Tracee& tracee) {
       std::uint64_t value = 0;
       std::memcpy(&value, flags->data(), 8);
       if (value & kCloneUntraced)
-        observer_.on_notice(where + " calls clone3 with CLONE_UNTRACED: the new task is not traced and its calls are not recorded");
+        observer_.on_notice(
+            where +
+            " calls clone3 with CLONE_UNTRACED: the new task is not traced and its calls are not recorded");
     }
   }
 }
@@ -597,9 +604,12 @@ struct ChildFailure {
 
 }  // namespace
 
-bool seccomp_filters_available() { return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0; }
+bool seccomp_filters_available() {
+  return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
+}
 
-Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& observer, LaunchError* error_kind) {
+Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& observer,
+                                 LaunchError* error_kind) {
   LaunchError ignored_kind = LaunchError::kNone;
   LaunchError& kind = error_kind != nullptr ? *error_kind : ignored_kind;
   kind = LaunchError::kNone;
@@ -620,13 +630,16 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
     }
     filters = std::move(*notice);
   }
-  for (const BpfProgram& program : options.filters) filters.push_back(program);
+  for (const BpfProgram& program : options.filters)
+    filters.push_back(program);
   if (!use_seccomp)
-    observer.on_notice("no seccomp filter: every call is stepped with PTRACE_SYSCALL (two stops per call, slower)");
+    observer.on_notice(
+        "no seccomp filter: every call is stepped with PTRACE_SYSCALL (two stops per call, slower)");
   const bool root = geteuid() == 0;
   if (use_seccomp && !root)
-    observer.on_notice("not root: setting no_new_privs so the seccomp filter can load; setuid and setgid programs "
-                       "inside the workload run without their extra privileges");
+    observer.on_notice(
+        "not root: setting no_new_privs so the seccomp filter can load; setuid and setgid programs "
+        "inside the workload run without their extra privileges");
 
   if (options.pin_to_one_cpu) {
     int cpu = sched_getcpu();
@@ -642,7 +655,8 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
     return make_error(std::string("pipe: ") + std::strerror(errno));
   }
   std::vector<char*> argv;
-  for (const std::string& arg : options.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+  for (const std::string& arg : options.argv)
+    argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
 
   pid_t child = fork();
@@ -702,8 +716,10 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
       kind = LaunchError::kOther;
       if (failure.stage == 1)
         return make_error(std::string("cannot load the seccomp filter in the child: ") +
-                          std::strerror(failure.error_number) + " (seccomp filters unavailable? try without filters)");
-      return make_error(std::string("prctl(PR_SET_NO_NEW_PRIVS) failed: ") + std::strerror(failure.error_number));
+                          std::strerror(failure.error_number) +
+                          " (seccomp filters unavailable? try without filters)");
+      return make_error(std::string("prctl(PR_SET_NO_NEW_PRIVS) failed: ") +
+                        std::strerror(failure.error_number));
     }
     if (summary.interrupted) return summary;
     kind = LaunchError::kOther;
@@ -712,7 +728,8 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
   return summary;
 }
 
-Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver& observer, LaunchError* error_kind) {
+Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver& observer,
+                                    LaunchError* error_kind) {
   LaunchError ignored_kind = LaunchError::kNone;
   LaunchError& kind = error_kind != nullptr ? *error_kind : ignored_kind;
   kind = LaunchError::kNone;
@@ -745,9 +762,10 @@ Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver
         closedir(dir);
         kind = LaunchError::kPtrace;
         // Let go of the threads seized so far before reporting.
-        for (auto& [other, ok] : seized) ptrace(PTRACE_DETACH, other, nullptr, nullptr);
-        return make_error("cannot attach to pid " + std::to_string(pid) + " (PTRACE_SEIZE: " + std::strerror(saved) +
-                          "): " + ptrace_denied_reason(pid, true));
+        for (auto& [other, ok] : seized)
+          ptrace(PTRACE_DETACH, other, nullptr, nullptr);
+        return make_error("cannot attach to pid " + std::to_string(pid) + " (PTRACE_SEIZE: " +
+                          std::strerror(saved) + "): " + ptrace_denied_reason(pid, true));
       }
       session.add_thread(tid, pid);
       ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);

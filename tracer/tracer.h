@@ -40,8 +40,8 @@ class StoppedTracee {
 struct SeccompDecision {
   enum class Kind { kContinue, kFailWithErrno, kKillProcess };
   Kind kind = Kind::kContinue;
-  int error_number = 0;     // for kFailWithErrno: the call returns -error_number, not run
-  int kill_signal = 31;     // for kKillProcess: SIGSYS, as SCMP_ACT_KILL_PROCESS does
+  int error_number = 0;  // for kFailWithErrno: the call returns -error_number, not run
+  int kill_signal = 31;  // for kKillProcess: SIGSYS, as SCMP_ACT_KILL_PROCESS does
 
   static SeccompDecision proceed() { return {}; }
   static SeccompDecision fail(int error_number) { return {Kind::kFailWithErrno, error_number, 31}; }
@@ -51,8 +51,8 @@ struct SeccompDecision {
 struct ProcessInfo {
   pid_t pid = 0;
   pid_t parent = 0;
-  std::string executable;          // /proc/PID/exe at the last execve
-  std::vector<std::string> argv;   // /proc/PID/cmdline at the last execve
+  std::string executable;         // /proc/PID/exe at the last execve
+  std::vector<std::string> argv;  // /proc/PID/cmdline at the last execve
 };
 
 class TraceObserver {

@@ -36,12 +36,14 @@ std::vector<Mapping> read_maps(pid_t pid) {
     char perms[8] = {};
     unsigned long long start = 0, end = 0, offset = 0;
     int path_at = 0;
-    if (std::sscanf(line.c_str(), "%llx-%llx %7s %llx %*s %*s %n", &start, &end, perms, &offset, &path_at) < 4)
+    if (std::sscanf(line.c_str(), "%llx-%llx %7s %llx %*s %*s %n", &start, &end, perms, &offset, &path_at) <
+        4)
       continue;
     m.start = start;
     m.end = end;
     m.file_offset = offset;
-    if (path_at > 0 && static_cast<size_t>(path_at) < line.size()) m.path = line.substr(static_cast<size_t>(path_at));
+    if (path_at > 0 && static_cast<size_t>(path_at) < line.size())
+      m.path = line.substr(static_cast<size_t>(path_at));
     maps.push_back(std::move(m));
   }
   return maps;
@@ -67,7 +69,9 @@ Unwinder::Space& Unwinder::space_for(pid_t pid) {
   return *spaces_.emplace(pid, std::move(space)).first->second;
 }
 
-void Unwinder::flush(pid_t pid) { spaces_.erase(pid); }
+void Unwinder::flush(pid_t pid) {
+  spaces_.erase(pid);
+}
 
 std::vector<StackFrame> Unwinder::stack(pid_t pid, pid_t tid, int max_frames) {
   std::vector<StackFrame> frames;

@@ -5,19 +5,19 @@
 namespace seccheck::tracer {
 
 enum class StopKind {
-  kExited,       // WIFEXITED
-  kKilled,       // WIFSIGNALED
-  kSeccomp,      // PTRACE_EVENT_SECCOMP: a filter answered SECCOMP_RET_TRACE
-  kSyscall,      // SIGTRAP|0x80 (PTRACE_O_TRACESYSGOOD): syscall entry or exit stop
-  kFork,         // PTRACE_EVENT_FORK
-  kVfork,        // PTRACE_EVENT_VFORK
-  kClone,        // PTRACE_EVENT_CLONE
-  kExec,         // PTRACE_EVENT_EXEC
-  kVforkDone,    // PTRACE_EVENT_VFORK_DONE
-  kExitEvent,    // PTRACE_EVENT_EXIT
-  kGroupStop,    // PTRACE_EVENT_STOP with a stopping signal: resume with PTRACE_LISTEN
-  kTrapStop,     // PTRACE_EVENT_STOP with SIGTRAP: a new tracee's first stop, PTRACE_INTERRUPT, listen wake-up
-  kSignal,       // signal-delivery stop: re-inject the signal
+  kExited,     // WIFEXITED
+  kKilled,     // WIFSIGNALED
+  kSeccomp,    // PTRACE_EVENT_SECCOMP: a filter answered SECCOMP_RET_TRACE
+  kSyscall,    // SIGTRAP|0x80 (PTRACE_O_TRACESYSGOOD): syscall entry or exit stop
+  kFork,       // PTRACE_EVENT_FORK
+  kVfork,      // PTRACE_EVENT_VFORK
+  kClone,      // PTRACE_EVENT_CLONE
+  kExec,       // PTRACE_EVENT_EXEC
+  kVforkDone,  // PTRACE_EVENT_VFORK_DONE
+  kExitEvent,  // PTRACE_EVENT_EXIT
+  kGroupStop,  // PTRACE_EVENT_STOP with a stopping signal: resume with PTRACE_LISTEN
+  kTrapStop,   // PTRACE_EVENT_STOP with SIGTRAP: a new tracee's first stop, PTRACE_INTERRUPT, listen wake-up
+  kSignal,     // signal-delivery stop: re-inject the signal
   kUnknown,
 };
 

@@ -1,11 +1,10 @@
 // Table-driven evaluator tests: {profile, arch, syscall, args} -> {action, errno, rule}.
 // kernel_differential_test.cpp runs the same rows against the kernel.
-#include "analysis/evaluate.h"
-
 #include <gtest/gtest.h>
 
 #include <optional>
 
+#include "analysis/evaluate.h"
 #include "core/syscall_table.h"
 #include "tests/analysis/evaluate_cases.h"
 #include "tests/analysis/test_profiles.h"
@@ -50,9 +49,10 @@ TEST(Evaluate, ReasonsNameTheRuleAndConditions) {
   v = evaluate(profile, Arch::kX86_64, *syscall_number(Arch::kX86_64, "socket"), {2});
   EXPECT_EQ(v.reason, "socket(arg0=2) is allowed by syscalls[1] [arg0 != 40] (ops.json)");
   v = evaluate(profile, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
-  EXPECT_EQ(v.reason,
-            "setns is allowed by syscalls[9]; libseccomp keeps the unconditional syscalls[9] over syscalls[10] "
-            "(ERRNO(EACCES)) (ops.json)");
+  EXPECT_EQ(
+      v.reason,
+      "setns is allowed by syscalls[9]; libseccomp keeps the unconditional syscalls[9] over syscalls[10] "
+      "(ERRNO(EACCES)) (ops.json)");
 }
 
 TEST(Evaluate, ReasonNamesTheCapabilityADroppedRuleNeeds) {
@@ -64,11 +64,14 @@ TEST(Evaluate, ReasonNamesTheCapabilityADroppedRuleNeeds) {
   ResolvedProfile resolved = test::resolve_plain(original);
   resolved.rules.erase(resolved.rules.begin());  // as resolve() does without CAP_SYS_ADMIN
   resolved.rules[0].condition = "if no CAP_SYS_ADMIN";
-  Verdict v = evaluate(resolved, original, Arch::kX86_64, *syscall_number(Arch::kX86_64, "clone"), {0x10000011});
+  Verdict v =
+      evaluate(resolved, original, Arch::kX86_64, *syscall_number(Arch::kX86_64, "clone"), {0x10000011});
   EXPECT_TRUE(v.blocked());
-  EXPECT_EQ(v.reason,
-            "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN; clone with CLONE_NEWUSER matches none of its rules "
-            "(allowed only when arg0 & 0x7e020000 == 0 if no CAP_SYS_ADMIN): default action ERRNO(EPERM) (docker@24.0)");
+  EXPECT_EQ(
+      v.reason,
+      "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN; clone with CLONE_NEWUSER matches none of its rules "
+      "(allowed only when arg0 & 0x7e020000 == 0 if no CAP_SYS_ADMIN): default action ERRNO(EPERM) "
+      "(docker@24.0)");
 }
 
 TEST(Evaluate, EffectiveRulesSkipDefaultActionAndSplitRepeatedArguments) {
@@ -87,7 +90,8 @@ TEST(Evaluate, ActionAndConditionText) {
   EXPECT_EQ(action_text(Action{ActionKind::kTrace, 7u}), "TRACE(7)");
   EXPECT_EQ(action_text(Action{ActionKind::kKillThread, std::nullopt}), "KILL_THREAD");
   EXPECT_EQ(arg_condition_text(ArgCondition{1, CompareOp::kLe, 0xffffffff, 0}), "arg1 <= 0xffffffff");
-  EXPECT_EQ(arg_condition_text(ArgCondition{0, CompareOp::kMaskedEq, 0x7e020000, 0}), "arg0 & 0x7e020000 == 0");
+  EXPECT_EQ(arg_condition_text(ArgCondition{0, CompareOp::kMaskedEq, 0x7e020000, 0}),
+            "arg0 & 0x7e020000 == 0");
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 // The filter cache returns libseccomp's program only for exactly the input it was built from,
 // and a damaged, foreign or unwritable cache changes nothing but the time taken.
-#include "analysis/filter_cache.h"
-
 #include <gtest/gtest.h>
 #include <linux/seccomp.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 
 #include "analysis/catalog.h"
 #include "analysis/compile.h"
+#include "analysis/filter_cache.h"
 #include "analysis/resolve.h"
 
 namespace seccheck::analysis {
@@ -29,7 +28,8 @@ fs::path fresh_directory(const std::string& name) {
 std::vector<fs::path> entries(const fs::path& dir) {
   std::vector<fs::path> out;
   if (!fs::exists(dir)) return out;
-  for (const auto& entry : fs::directory_iterator(dir)) out.push_back(entry.path());
+  for (const auto& entry : fs::directory_iterator(dir))
+    out.push_back(entry.path());
   return out;
 }
 
@@ -41,7 +41,8 @@ ResolvedProfile docker_profile() {
 
 bool same_program(const BpfProgram& a, const BpfProgram& b) {
   return a.instructions.size() == b.instructions.size() &&
-         std::memcmp(a.instructions.data(), b.instructions.data(), a.instructions.size() * sizeof(sock_filter)) == 0;
+         std::memcmp(a.instructions.data(), b.instructions.data(),
+                     a.instructions.size() * sizeof(sock_filter)) == 0;
 }
 
 TEST(FilterCache, SecondCompileComesFromTheCacheAndEqualsAFreshBuild) {

@@ -1,6 +1,6 @@
-#include "analysis/json_input.h"
-
 #include <gtest/gtest.h>
+
+#include "analysis/json_input.h"
 
 namespace seccheck::analysis {
 namespace {

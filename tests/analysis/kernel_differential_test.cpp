@@ -39,7 +39,8 @@ ResolvedProfile with_distinct_errnos(ResolvedProfile profile) {
     auto [it, inserted] = codes.emplace(value, 200 + static_cast<std::uint32_t>(codes.size()));
     return it->second;
   };
-  if (profile.default_action.kind == ActionKind::kErrno) profile.default_action.value = code(*profile.default_action.value);
+  if (profile.default_action.kind == ActionKind::kErrno)
+    profile.default_action.value = code(*profile.default_action.value);
   for (ResolvedRule& rule : profile.rules)
     if (rule.action.kind == ActionKind::kErrno) rule.action.value = code(*rule.action.value);
   return profile;
@@ -54,7 +55,8 @@ struct Call {
 std::string call_text(const Call& call) {
   std::ostringstream out;
   out << arch_name(call.arch) << " " << syscall_display_name(call.arch, call.nr) << "(" << std::hex;
-  for (int i = 0; i < 6; ++i) out << (i ? ", 0x" : "0x") << call.args[i];
+  for (int i = 0; i < 6; ++i)
+    out << (i ? ", 0x" : "0x") << call.args[i];
   out << ")";
   return out.str();
 }
@@ -79,7 +81,8 @@ std::set<std::uint64_t> boundary_values(const ArgCondition& c) {
 std::vector<Call> argument_corpus(const ResolvedProfile& profile, Arch arch) {
   std::vector<Call> calls;
   std::set<std::string> names;
-  for (const ResolvedRule& rule : profile.rules) names.insert(rule.names.begin(), rule.names.end());
+  for (const ResolvedRule& rule : profile.rules)
+    names.insert(rule.names.begin(), rule.names.end());
   for (const std::string& name : names) {
     auto nr = syscall_number(arch, name);
     if (!nr || name == "seccomp") continue;
@@ -94,7 +97,8 @@ std::vector<Call> argument_corpus(const ResolvedProfile& profile, Arch arch) {
       // The rule's own conditions together: datum of each, then each one moved off by one.
       if (rule.args.size() > 1) {
         std::array<std::uint64_t, 6> base{};
-        for (const ArgCondition& c : rule.args) base[c.index] = c.op == CompareOp::kMaskedEq ? c.value_two : c.value;
+        for (const ArgCondition& c : rule.args)
+          base[c.index] = c.op == CompareOp::kMaskedEq ? c.value_two : c.value;
         calls.push_back({arch, *nr, base});
         for (const ArgCondition& c : rule.args) {
           for (std::uint64_t v : boundary_values(c)) {
@@ -129,7 +133,9 @@ std::vector<Call> number_corpus(Arch arch, int step) {
 // The kernel runs no seccomp filter for x86_64 uretprobe (335) and uprobe (336): they are only
 // valid from the kernel's own trampolines (seccomp passes them through since Linux 6.1x), so
 // the filter under test cannot decide them. seccheck's evaluator does not model that.
-bool kernel_skips_seccomp(Arch arch, int nr) { return arch == Arch::kX86_64 && (nr == 335 || nr == 336); }
+bool kernel_skips_seccomp(Arch arch, int nr) {
+  return arch == Arch::kX86_64 && (nr == 335 || nr == 336);
+}
 
 struct Tally {
   int calls = 0;
@@ -184,7 +190,8 @@ TEST_P(KernelTable, KernelAgreesWithTheTable) {
   const test::EvalCase& c = GetParam();
   if (c.arch == Arch::kI386) GTEST_SKIP() << "i386 calls cannot be issued on this kernel (no ia32 emulation)";
   if (!kernel_filters_work()) GTEST_SKIP() << "seccomp filters cannot be loaded here";
-  ResolvedProfile profile = with_distinct_errnos(test::resolve_plain(test::parse_or_die(c.profile, "ops.json")));
+  ResolvedProfile profile =
+      with_distinct_errnos(test::resolve_plain(test::parse_or_die(c.profile, "ops.json")));
   Result<BpfProgram> program = compile(profile, CompileMode::kAsIs);
   ASSERT_TRUE(program.ok()) << program.error().message;
   auto nr = syscall_number(c.arch, c.syscall);
@@ -192,8 +199,8 @@ TEST_P(KernelTable, KernelAgreesWithTheTable) {
   Verdict verdict = evaluate(profile, c.arch, *nr, c.args);
   Observation seen = run_under_filter(*program, true, c.arch, *nr, c.args);
   Observation expected = expected_with_backstop(verdict);
-  EXPECT_TRUE(same_observation(expected, seen))
-      << "kernel " << seen.describe() << ", evaluator " << expected.describe() << " (" << verdict.reason << ")";
+  EXPECT_TRUE(same_observation(expected, seen)) << "kernel " << seen.describe() << ", evaluator "
+                                                << expected.describe() << " (" << verdict.reason << ")";
   EXPECT_EQ(verdict.action.kind, c.kind);
 }
 
@@ -203,13 +210,15 @@ INSTANTIATE_TEST_SUITE_P(Ops, KernelTable, ::testing::ValuesIn(test::eval_cases(
 TEST(KernelDifferential, HandWrittenProfileBoundaries) {
   if (!kernel_filters_work()) GTEST_SKIP() << "seccomp filters cannot be loaded here";
   for (const char* text : {test::kOpsProfile, test::kNativeOnlyProfile}) {
-    ResolvedProfile profile = with_distinct_errnos(test::resolve_plain(test::parse_or_die(text, "test.json")));
+    ResolvedProfile profile =
+        with_distinct_errnos(test::resolve_plain(test::parse_or_die(text, "test.json")));
     Tally tally;
     for (Arch arch : {Arch::kX86_64, Arch::kX32}) {
       check_calls(profile, argument_corpus(profile, arch), tally, "test.json");
       check_calls(profile, number_corpus(arch, 1), tally, "test.json");
     }
-    EXPECT_EQ(tally.mismatches, 0) << tally.mismatches << " of " << tally.calls << " calls differ:" << tally.first_failures;
+    EXPECT_EQ(tally.mismatches, 0) << tally.mismatches << " of " << tally.calls
+                                   << " calls differ:" << tally.first_failures;
     EXPECT_GT(tally.calls, 500);
   }
 }
@@ -223,13 +232,15 @@ Context context_for(const std::set<std::string>& caps) {
 
 TEST(KernelDifferential, ReferenceProfiles) {
   const std::string shared = seccheck::testing::shared_dir();
-  if (shared.empty()) GTEST_SKIP() << "../shared/reference-profiles is absent; no reference profiles to check";
+  if (shared.empty())
+    GTEST_SKIP() << "../shared/reference-profiles is absent; no reference profiles to check";
   if (!kernel_filters_work()) GTEST_SKIP() << "seccomp filters cannot be loaded here";
   const std::set<std::string> all(all_capabilities().begin(), all_capabilities().end());
   // Every number on x86_64 for the newest profile of each runtime and Debian 12's; the
   // argument corpus (x86_64 and x32) for every file.
-  const std::set<std::string> full = {"docker-29.4.3.json", "containerd-2.3.4.json", "containers-common-0.67.0.json",
-                                      "containers-common-0.50.1.json", "docker-20.10.24-debian-bookworm.json"};
+  const std::set<std::string> full = {"docker-29.4.3.json", "containerd-2.3.4.json",
+                                      "containers-common-0.67.0.json", "containers-common-0.50.1.json",
+                                      "docker-20.10.24-debian-bookworm.json"};
   Tally tally;
   int profiles = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -238,15 +249,16 @@ TEST(KernelDifferential, ReferenceProfiles) {
     if (entry.path().extension() != ".json" || file == "index.json") continue;
     Result<Profile> profile = load_profile_file(entry.path().string());
     ASSERT_TRUE(profile.ok()) << profile.error().message;
-    std::vector<std::pair<std::string, Context>> contexts = {{"default caps", context_for(default_container_capabilities())},
-                                                             {"all caps", context_for(all)}};
+    std::vector<std::pair<std::string, Context>> contexts = {
+        {"default caps", context_for(default_container_capabilities())}, {"all caps", context_for(all)}};
     if (file.rfind("containers-common", 0) == 0)
       contexts.push_back({"podman caps", context_for(podman_default_capabilities())});
     for (const auto& [context_name, context] : contexts) {
       ResolvedProfile resolved = with_distinct_errnos(resolve(*profile, context));
       const std::string label = file + " (" + context_name + ")";
       ++profiles;
-      for (Arch arch : {Arch::kX86_64, Arch::kX32}) check_calls(resolved, argument_corpus(resolved, arch), tally, label);
+      for (Arch arch : {Arch::kX86_64, Arch::kX32})
+        check_calls(resolved, argument_corpus(resolved, arch), tally, label);
       if (full.count(file) && context_name == "default caps") {
         check_calls(resolved, number_corpus(Arch::kX86_64, 1), tally, label);
         check_calls(resolved, number_corpus(Arch::kX32, 1), tally, label);
@@ -254,9 +266,10 @@ TEST(KernelDifferential, ReferenceProfiles) {
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("[ differential ] %d resolved profiles, %d calls, %d mismatches, %.1f s\n", profiles, tally.calls,
-              tally.mismatches, seconds);
-  EXPECT_EQ(tally.mismatches, 0) << tally.mismatches << " of " << tally.calls << " calls differ:" << tally.first_failures;
+  std::printf("[ differential ] %d resolved profiles, %d calls, %d mismatches, %.1f s\n", profiles,
+              tally.calls, tally.mismatches, seconds);
+  EXPECT_EQ(tally.mismatches, 0) << tally.mismatches << " of " << tally.calls
+                                 << " calls differ:" << tally.first_failures;
   EXPECT_GE(profiles, 50);
 }
 
@@ -302,7 +315,8 @@ TEST(KernelDifferential, BlockingToTraceStopsEveryBlockedCall) {
       {"native-only", test::resolve_plain(test::parse_or_die(test::kNativeOnlyProfile, "native.json"))}};
   const std::string shared = seccheck::testing::shared_dir();
   if (!shared.empty()) {
-    for (const char* file : {"docker-29.4.3.json", "containers-common-0.67.0.json", "containerd-1.6.20.json"}) {
+    for (const char* file :
+         {"docker-29.4.3.json", "containers-common-0.67.0.json", "containerd-1.6.20.json"}) {
       Result<Profile> p = load_profile_file(shared + "/reference-profiles/" + file);
       ASSERT_TRUE(p.ok());
       profiles.emplace_back(file, resolve(*p, context_for(default_container_capabilities())));
@@ -314,8 +328,10 @@ TEST(KernelDifferential, BlockingToTraceStopsEveryBlockedCall) {
     Result<BpfProgram> program = compile(profile, CompileMode::kBlockingToTrace, 7);
     ASSERT_TRUE(program.ok()) << program.error().message;
     std::vector<Call> calls = argument_corpus(profile, Arch::kX86_64);
-    for (Call call : number_corpus(Arch::kX86_64, 1)) calls.push_back(call);
-    for (Call call : number_corpus(Arch::kX32, 1)) calls.push_back(call);
+    for (Call call : number_corpus(Arch::kX86_64, 1))
+      calls.push_back(call);
+    for (Call call : number_corpus(Arch::kX32, 1))
+      calls.push_back(call);
     std::vector<Call> blocked_calls;
     std::vector<seccheck::testing::KernelCall> kernel_calls;
     std::vector<std::string> reasons;

@@ -77,13 +77,15 @@ long load(const sock_filter* instructions, std::size_t count) {
   for (std::size_t i = first; i < calls.size(); ++i) {
     const KernelCall& call = calls[i];
     const long raw_nr = call.arch == Arch::kX32 ? (call.nr | static_cast<long>(kX32SyscallBit)) : call.nr;
-    long ret = syscall(raw_nr, call.args[0], call.args[1], call.args[2], call.args[3], call.args[4], call.args[5]);
+    long ret =
+        syscall(raw_nr, call.args[0], call.args[1], call.args[2], call.args[3], call.args[4], call.args[5]);
     shared->results[i].err = ret == -1 ? errno : 0;
     shared->results[i].ret = ret;
     shared->progress.store(static_cast<int>(i + 1));
   }
   shared->done.store(1);
-  for (;;) syscall(SYS_exit_group, 0);  // may be refused: the parent kills us
+  for (;;)
+    syscall(SYS_exit_group, 0);  // may be refused: the parent kills us
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ struct Observation {
   bool killed = false;   // terminated by SIGSYS (KILL_THREAD / KILL_PROCESS)
   bool trapped = false;  // SIGSYS delivered to the handler (TRAP)
   long ret = 0;
-  int err = 0;           // errno when ret == -1
+  int err = 0;  // errno when ret == -1
   bool timed_out = false;
   std::string setup_error;  // the child could not load the program
 

@@ -1,11 +1,10 @@
-#include "analysis/profile_parser.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <string>
 
+#include "analysis/profile_parser.h"
 #include "tests/support/run_process.h"
 
 namespace seccheck::analysis {
@@ -111,17 +110,19 @@ TEST(ProfileParser, ContainersCommonErrnoNamesOverrideNumbers) {
 }
 
 TEST(ProfileParser, SecurityProfilesOperatorSpec) {
-  Profile p = parse_ok(R"({"apiVersion": "security-profiles-operator.x-k8s.io/v1beta1", "kind": "SeccompProfile",
+  Profile p =
+      parse_ok(R"({"apiVersion": "security-profiles-operator.x-k8s.io/v1beta1", "kind": "SeccompProfile",
     "metadata": {"name": "demo"},
     "spec": {"defaultAction": "SCMP_ACT_LOG", "architectures": ["SCMP_ARCH_X86_64"],
              "syscalls": [{"action": "SCMP_ACT_ALLOW", "names": ["read"]}]}})");
   EXPECT_EQ(p.default_action.kind, ActionKind::kLog);
   EXPECT_EQ(p.architectures, std::vector<std::string>{"SCMP_ARCH_X86_64"});
   ASSERT_EQ(p.rules.size(), 1u);
-  EXPECT_EQ(parse_error(R"({"kind": "SeccompProfile", "spec": {"defaultAction": "SCMP_ACT_NOPE"}})"),
-            "p.json: spec.defaultAction: unknown action \"SCMP_ACT_NOPE\" (expected one of SCMP_ACT_KILL_PROCESS, "
-            "SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_NOTIFY, SCMP_ACT_TRACE, "
-            "SCMP_ACT_LOG, SCMP_ACT_ALLOW)");
+  EXPECT_EQ(
+      parse_error(R"({"kind": "SeccompProfile", "spec": {"defaultAction": "SCMP_ACT_NOPE"}})"),
+      "p.json: spec.defaultAction: unknown action \"SCMP_ACT_NOPE\" (expected one of SCMP_ACT_KILL_PROCESS, "
+      "SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_NOTIFY, SCMP_ACT_TRACE, "
+      "SCMP_ACT_LOG, SCMP_ACT_ALLOW)");
 }
 
 TEST(ProfileParser, UnknownSyscallIsOneWarningAndForeignArchCallsAreKnown) {
@@ -134,7 +135,8 @@ TEST(ProfileParser, UnknownSyscallIsOneWarningAndForeignArchCallsAreKnown) {
 
 TEST(ProfileParser, MalformedJsonGivesLineAndColumn) {
   EXPECT_EQ(parse_error("{\n  \"defaultAction\": \"SCMP_ACT_ERRNO\",\n  \"syscalls\": [ }\n"),
-            "p.json:3:17: malformed JSON: syntax error while parsing value - unexpected '}'; expected '[', '{', or a "
+            "p.json:3:17: malformed JSON: syntax error while parsing value - unexpected '}'; expected '[', "
+            "'{', or a "
             "literal");
   std::string message = parse_error("{\"defaultAction\": \"SCMP_ACT_ERRNO\"");
   EXPECT_EQ(message.rfind("p.json:1:35: malformed JSON: ", 0), 0u) << message;
@@ -150,15 +152,19 @@ struct BadInput {
 
 class ProfileParserErrors : public ::testing::TestWithParam<BadInput> {};
 
-TEST_P(ProfileParserErrors, NamesTheFieldPath) { EXPECT_EQ(parse_error(GetParam().json), GetParam().message); }
+TEST_P(ProfileParserErrors, NamesTheFieldPath) {
+  EXPECT_EQ(parse_error(GetParam().json), GetParam().message);
+}
 
 // One line per error, each naming the field path.
 const BadInput kBadInputs[] = {
     {"NotAnObject", R"([1])", "p.json: expected a JSON object (a seccomp profile), got an array"},
     {"MissingDefault", R"({"syscalls": []})",
-     "p.json: defaultAction: missing (expected one of SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL, "
+     "p.json: defaultAction: missing (expected one of SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, "
+     "SCMP_ACT_KILL, "
      "SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_NOTIFY, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_ALLOW)"},
-    {"DefaultWrongType", R"({"defaultAction": 1})", "p.json: defaultAction: expected a string, got an integer"},
+    {"DefaultWrongType", R"({"defaultAction": 1})",
+     "p.json: defaultAction: expected a string, got an integer"},
     {"UnknownRuleAction",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"},
         {"names": ["read"], "action": "SCMP_ACT_DENY"}]})",
@@ -167,16 +173,19 @@ const BadInput kBadInputs[] = {
      "SCMP_ACT_LOG, SCMP_ACT_ALLOW)"},
     {"MissingRuleAction", R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"]}]})",
      "p.json: syscalls[0].action: missing (expected one of SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, "
-     "SCMP_ACT_KILL, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_NOTIFY, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_ALLOW)"},
+     "SCMP_ACT_KILL, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_NOTIFY, SCMP_ACT_TRACE, SCMP_ACT_LOG, "
+     "SCMP_ACT_ALLOW)"},
     {"UnknownOp",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
         "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_FOO"}]}]})",
-     "p.json: syscalls[0].args[0].op: unknown comparison \"SCMP_CMP_FOO\" (expected one of SCMP_CMP_NE, SCMP_CMP_LT, "
+     "p.json: syscalls[0].args[0].op: unknown comparison \"SCMP_CMP_FOO\" (expected one of SCMP_CMP_NE, "
+     "SCMP_CMP_LT, "
      "SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ)"},
     {"MissingOp",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
         "args": [{"index": 0, "value": 1}]}]})",
-     "p.json: syscalls[0].args[0].op: missing (expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, "
+     "p.json: syscalls[0].args[0].op: missing (expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, "
+     "SCMP_CMP_EQ, "
      "SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ)"},
     {"ArgIndexOverFive",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
@@ -206,15 +215,18 @@ const BadInput kBadInputs[] = {
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
         "args": [3]}]})",
      "p.json: syscalls[0].args[0]: expected an object, got an integer"},
-    {"UnknownArchitecture", R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64", "x86"]})",
+    {"UnknownArchitecture",
+     R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64", "x86"]})",
      "p.json: architectures[1]: unknown architecture \"x86\" (expected SCMP_ARCH_X86_64, SCMP_ARCH_X86, "
      "SCMP_ARCH_X32, SCMP_ARCH_AARCH64, ... as libseccomp names them)"},
     {"UnknownArchMapSub",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "archMap": [{"architecture": "SCMP_ARCH_X86_64",
         "subArchitectures": ["SCMP_ARCH_I386"]}]})",
-     "p.json: archMap[0].subArchitectures[0]: unknown architecture \"SCMP_ARCH_I386\" (expected SCMP_ARCH_X86_64, "
+     "p.json: archMap[0].subArchitectures[0]: unknown architecture \"SCMP_ARCH_I386\" (expected "
+     "SCMP_ARCH_X86_64, "
      "SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_AARCH64, ... as libseccomp names them)"},
-    {"ArchMapMissingArchitecture", R"({"defaultAction": "SCMP_ACT_ERRNO", "archMap": [{"subArchitectures": []}]})",
+    {"ArchMapMissingArchitecture",
+     R"({"defaultAction": "SCMP_ACT_ERRNO", "archMap": [{"subArchitectures": []}]})",
      "p.json: archMap[0].architecture: missing (expected an SCMP_ARCH_* name)"},
     {"ArchitecturesAndArchMap",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
@@ -224,7 +236,8 @@ const BadInput kBadInputs[] = {
      "p.json: architectures: expected an array of strings, got a string"},
     {"SyscallsNotArray", R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": {}})",
      "p.json: syscalls: expected an array of rules, got an object"},
-    {"NamesNotStrings", R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", 3], "action": "SCMP_ACT_ALLOW"}]})",
+    {"NamesNotStrings",
+     R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", 3], "action": "SCMP_ACT_ALLOW"}]})",
      "p.json: syscalls[0].names[1]: expected a string, got an integer"},
     {"NameAndNames",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"name": "read", "names": ["write"], "action": "SCMP_ACT_ALLOW"}]})",
@@ -248,7 +261,8 @@ const BadInput kBadInputs[] = {
     {"BadCapability",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
         "includes": {"caps": ["SYS_ADMIN"]}}]})",
-     "p.json: syscalls[0].includes.caps[0]: \"SYS_ADMIN\" is not a capability name (expected CAP_SYS_ADMIN style)"},
+     "p.json: syscalls[0].includes.caps[0]: \"SYS_ADMIN\" is not a capability name (expected CAP_SYS_ADMIN "
+     "style)"},
     {"CapsNotArray",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
         "excludes": {"caps": "CAP_SYS_ADMIN"}}]})",
@@ -266,7 +280,8 @@ const BadInput kBadInputs[] = {
     {"CommentWrongType",
      R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "comment": 1}]})",
      "p.json: syscalls[0].comment: expected a string, got an integer"},
-    {"SpoWithoutSpec", R"({"kind": "SeccompProfile"})", "p.json: spec: a SeccompProfile object without a spec"},
+    {"SpoWithoutSpec", R"({"kind": "SeccompProfile"})",
+     "p.json: spec: a SeccompProfile object without a spec"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, ProfileParserErrors, ::testing::ValuesIn(kBadInputs),

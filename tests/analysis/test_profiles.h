@@ -69,7 +69,8 @@ inline ResolvedProfile resolve_plain(const Profile& profile) {
   ResolvedProfile out;
   out.name = profile.name;
   out.default_action = profile.default_action;
-  if (out.default_action.kind == ActionKind::kErrno) out.default_action.value = profile.default_errno_ret.value_or(1);
+  if (out.default_action.kind == ActionKind::kErrno)
+    out.default_action.value = profile.default_errno_ret.value_or(1);
   out.architectures.push_back(Arch::kX86_64);
   for (const std::string& scmp : profile.architectures) {
     auto arch = parse_arch(scmp);

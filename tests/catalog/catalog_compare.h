@@ -3,13 +3,13 @@
 // action, args, includes, excludes); comments and rule order do not count.
 #pragma once
 
-#include "analysis/profile.h"
-#include "analysis/resolve.h"
-
 #include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "analysis/profile.h"
+#include "analysis/resolve.h"
 
 namespace seccheck::testing {
 
@@ -75,4 +75,4 @@ inline std::string default_key(const analysis::Profile& profile) {
          (errno_value ? std::to_string(*errno_value) : "unset");
 }
 
-} // namespace seccheck::testing
+}  // namespace seccheck::testing

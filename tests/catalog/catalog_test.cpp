@@ -1,15 +1,16 @@
 // The catalog's invariants: no duplicates, every name known, every typed name resolves, and
 // every entry equals the reference file it was derived from.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
 #include "analysis/catalog.h"
 #include "analysis/profile_parser.h"
 #include "analysis/syscall_names.h"
 #include "tests/catalog/catalog_compare.h"
 #include "tests/support/run_process.h"
-
-#include <gtest/gtest.h>
-#include <map>
-#include <set>
-#include <string>
 
 namespace seccheck::analysis {
 namespace {
@@ -196,5 +197,5 @@ TEST(Catalog, RoundTripsThroughProfileJson) {
   }
 }
 
-} // namespace
-} // namespace seccheck::analysis
+}  // namespace
+}  // namespace seccheck::analysis

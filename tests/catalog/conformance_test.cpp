@@ -2,19 +2,20 @@
 // host, kernel 6.1) and for all caps, gives the same verdict as the reference JSON it was
 // derived from (parsed and resolved the same way) for every x86_64, i386 and x32 syscall
 // number and for the boundary argument values of every argument-filtered rule.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "analysis/catalog.h"
 #include "analysis/evaluate.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
 #include "tests/support/run_process.h"
-
-#include <array>
-#include <cstdint>
-#include <gtest/gtest.h>
-#include <set>
-#include <string>
-#include <vector>
 
 namespace seccheck::analysis {
 namespace {
@@ -44,11 +45,11 @@ std::vector<std::uint64_t> boundary_values(const ArgCondition& condition) {
 // A value that satisfies the condition (for rules with several conditions).
 std::uint64_t satisfying(const ArgCondition& condition) {
   switch (condition.op) {
-  case CompareOp::kNe: return condition.value + 1;
-  case CompareOp::kLt: return condition.value - 1;
-  case CompareOp::kGt: return condition.value + 1;
-  case CompareOp::kMaskedEq: return condition.value_two;
-  default: return condition.value;
+    case CompareOp::kNe: return condition.value + 1;
+    case CompareOp::kLt: return condition.value - 1;
+    case CompareOp::kGt: return condition.value + 1;
+    case CompareOp::kMaskedEq: return condition.value_two;
+    default: return condition.value;
   }
 }
 
@@ -151,5 +152,5 @@ TEST(Conformance, CatalogKeepsFileOrderWhereLibseccompCares) {
   EXPECT_EQ(setns.action.kind, ActionKind::kAllow) << setns.reason;
 }
 
-} // namespace
-} // namespace seccheck::analysis
+}  // namespace
+}  // namespace seccheck::analysis

@@ -1,7 +1,8 @@
-#include "analysis/context.h"
-
 #include <gtest/gtest.h>
+
 #include <set>
+
+#include "analysis/context.h"
 
 namespace seccheck::analysis {
 namespace {
@@ -31,7 +32,7 @@ TEST(Context, AllCapabilitiesInKernelOrder) {
   const auto& all = all_capabilities();
   ASSERT_EQ(all.size(), 41u);
   EXPECT_EQ(all.front(), "CAP_CHOWN");
-  EXPECT_EQ(all[21], "CAP_SYS_ADMIN"); // 21 in <linux/capability.h>
+  EXPECT_EQ(all[21], "CAP_SYS_ADMIN");  // 21 in <linux/capability.h>
   EXPECT_EQ(all[29], "CAP_AUDIT_WRITE");
   EXPECT_EQ(all[38], "CAP_PERFMON");
   EXPECT_EQ(all[39], "CAP_BPF");
@@ -84,5 +85,5 @@ TEST(Context, Describes) {
             "caps: default (14) +CAP_SYS_ADMIN -CAP_NET_RAW, kernel 5.10, crun, libseccomp 2.5");
 }
 
-} // namespace
-} // namespace seccheck::analysis
+}  // namespace
+}  // namespace seccheck::analysis

@@ -1,10 +1,11 @@
 // `seccheck profiles list | show | diff`, run as the real binary.
-#include "tests/support/run_process.h"
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "tests/support/run_process.h"
 
 namespace seccheck {
 namespace {
@@ -33,7 +34,7 @@ TEST(ProfilesCli, ListsEveryEntryWithProvenance) {
   EXPECT_TRUE(has(out.out, "docker@29.4.3"));
   EXPECT_TRUE(has(out.out, "latest  docker-v29.4.3"));
   EXPECT_TRUE(has(out.out, "containers-common@main-8840603a87"));
-  int entries = 0; // rows whose RUNTIME column names a runtime
+  int entries = 0;  // rows whose RUNTIME column names a runtime
   for (const char* runtime : {"  docker  ", "  containerd  ", "  containers-common  "}) {
     for (std::size_t at = out.out.find(runtime); at != std::string::npos; at = out.out.find(runtime, at + 1))
       ++entries;
@@ -126,5 +127,5 @@ TEST(ProfilesCli, BadInputIsOneLineAndExitTwo) {
   }
 }
 
-} // namespace
-} // namespace seccheck
+}  // namespace
+}  // namespace seccheck

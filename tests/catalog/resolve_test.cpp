@@ -1,18 +1,19 @@
 // Resolution: reproduces containerd's own resolved output, and the traps the reference README
 // lists (clone3's ENOSYS, default errnos, caps adding and removing rules, minKernel, runtime
 // effects).
+#include <gtest/gtest.h>
+#include <seccomp.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "analysis/catalog.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
 #include "tests/catalog/catalog_compare.h"
 #include "tests/support/run_process.h"
-
-#include <algorithm>
-#include <gtest/gtest.h>
-#include <seccomp.h>
-#include <string>
-#include <vector>
 
 namespace seccheck::analysis {
 namespace {
@@ -66,7 +67,7 @@ std::vector<std::string> flat_keys(const Profile& flat) {
   std::vector<std::string> keys;
   for (const auto& rule : flat.rules) {
     Action action = rule.action;
-    if (action.kind == ActionKind::kErrno && !action.value) action.value = 1; // runc: EPERM
+    if (action.kind == ActionKind::kErrno && !action.value) action.value = 1;  // runc: EPERM
     keys.push_back(testing::resolved_rule_key(rule.names, action, rule.args));
   }
   std::sort(keys.begin(), keys.end());
@@ -122,7 +123,7 @@ TEST(Resolve, Clone3IsEnosysWithoutSysAdminFrom20_10_10) {
     SCOPED_TRACE(name);
     const ResolvedProfile resolved = resolve(catalog_profile(name), context_with());
     EXPECT_TRUE(rules_for(resolved, "clone3").empty());
-    EXPECT_EQ(resolved.default_action, (Action{ActionKind::kErrno, 1u})); // unset defaultErrnoRet: EPERM
+    EXPECT_EQ(resolved.default_action, (Action{ActionKind::kErrno, 1u}));  // unset defaultErrnoRet: EPERM
   }
 }
 
@@ -149,7 +150,7 @@ TEST(Resolve, CapabilitiesAddAndRemoveRules) {
   EXPECT_EQ(rules_for(plain, "clone")[0]->condition, "if no CAP_SYS_ADMIN, arch not in {s390,s390x}");
   EXPECT_EQ(rules_for(plain, "clone")[0]->args.size(), 1u);
   EXPECT_TRUE(names_unconditionally_allowed(admin, "clone"));
-  EXPECT_EQ(rules_for(admin, "clone").size(), 1u); // the filtered rule is excluded by the cap
+  EXPECT_EQ(rules_for(admin, "clone").size(), 1u);  // the filtered rule is excluded by the cap
   // CAP_SYS_PTRACE: kcmp, pidfd_getfd, process_madvise.
   EXPECT_FALSE(names_unconditionally_allowed(plain, "kcmp"));
   EXPECT_TRUE(names_unconditionally_allowed(resolve(docker, context_with({"CAP_SYS_PTRACE"})), "kcmp"));
@@ -168,7 +169,7 @@ TEST(Resolve, CapabilitiesAddAndRemoveRules) {
   const Profile crio = catalog_profile("containers-common@0.67.0");
   const ResolvedProfile with_audit = resolve(crio, context_with());
   auto socket = rules_for(with_audit, "socket");
-  ASSERT_EQ(socket.size(), 2u); // ERRNO(1) [arg0==40] and ALLOW [arg0!=40] if CAP_AUDIT_WRITE
+  ASSERT_EQ(socket.size(), 2u);  // ERRNO(1) [arg0==40] and ALLOW [arg0!=40] if CAP_AUDIT_WRITE
   Context podman;
   podman.kernel = {6, 1};
   podman.capabilities = podman_default_capabilities();
@@ -180,8 +181,8 @@ TEST(Resolve, CapabilitiesAddAndRemoveRules) {
     if (rule->action == Action{ActionKind::kErrno, 22u}) ++enospc;
     if (rule->action == Action{ActionKind::kErrno, 1u}) ++eperm;
   }
-  EXPECT_EQ(enospc, 1); // EINVAL for NETLINK_AUDIT sockets
-  EXPECT_EQ(eperm, 1);  // AF_VSOCK
+  EXPECT_EQ(enospc, 1);  // EINVAL for NETLINK_AUDIT sockets
+  EXPECT_EQ(eperm, 1);   // AF_VSOCK
   // containers-common 0.50.1: setns is both allowed and denied without CAP_SYS_ADMIN.
   const ResolvedProfile old = resolve(catalog_profile("containers-common@0.50.1"), context_with());
   auto setns = rules_for(old, "setns");
@@ -254,14 +255,14 @@ TEST(Resolve, RuncEnosysStubAboveTheNewestNamedCall) {
   const ResolvedProfile docker = resolve(catalog_profile("docker@29.4.3"), context_with());
   const EnosysStub* x86_64 = enosys_stub_for(docker, Arch::kX86_64);
   ASSERT_NE(x86_64, nullptr);
-  EXPECT_EQ(x86_64->above, 466); // removexattrat (Linux 6.13)
+  EXPECT_EQ(x86_64->above, 466);  // removexattrat (Linux 6.13)
   EXPECT_EQ(x86_64->newest, "removexattrat");
   ASSERT_NE(enosys_stub_for(docker, Arch::kI386), nullptr);
   ASSERT_NE(enosys_stub_for(docker, Arch::kX32), nullptr);
   // An older profile names fewer calls: everything above gets ENOSYS, not EPERM.
   const ResolvedProfile old = resolve(catalog_profile("docker@20.10.0"), context_with());
   ASSERT_NE(enosys_stub_for(old, Arch::kX86_64), nullptr);
-  EXPECT_EQ(enosys_stub_for(old, Arch::kX86_64)->above, 439); // faccessat2 (Linux 5.8)
+  EXPECT_EQ(enosys_stub_for(old, Arch::kX86_64)->above, 439);  // faccessat2 (Linux 5.8)
   EXPECT_EQ(enosys_stub_for(old, Arch::kX86_64)->newest, "faccessat2");
   // No stub: crun; containers-common (default errno already ENOSYS); a permissive default.
   Context crun = context_with();
@@ -322,5 +323,5 @@ TEST(Resolve, Libseccomp25TableMatchesTheLinkedLibrary) {
   EXPECT_EQ(unknown, table);
 }
 
-} // namespace
-} // namespace seccheck::analysis
+}  // namespace
+}  // namespace seccheck::analysis

@@ -17,7 +17,9 @@
 namespace seccheck::testing {
 namespace {
 
-std::string script_path() { return docs_dir() + "/seccheck.bash"; }
+std::string script_path() {
+  return docs_dir() + "/seccheck.bash";
+}
 
 std::set<std::string> lines_of(const std::string& text) {
   std::set<std::string> out;
@@ -64,7 +66,8 @@ TEST(Completion, ScriptIsValidBash) {
 TEST(Completion, ScriptIsGeneratedFromTheCurrentBinary) {
   const ProcessOutput generated = run_process({seccheck_binary(), "completion", "bash"});
   ASSERT_EQ(generated.exit_status, 0) << generated.err;
-  EXPECT_EQ(generated.out, read_file(script_path())) << "seccheck.bash is stale: rebuild the seccheck_docs target";
+  EXPECT_EQ(generated.out, read_file(script_path()))
+      << "seccheck.bash is stale: rebuild the seccheck_docs target";
 }
 
 TEST(Completion, OffersExactlyTheSubcommandsAndOptionsOfHelp) {
@@ -123,7 +126,8 @@ TEST(Completion, CapabilityAndSyscallNamesComeFromTheProgram) {
   EXPECT_EQ(caps.size(), analysis::all_capabilities().size());
   EXPECT_TRUE(caps.count("SYS_ADMIN"));
   for (const std::string& cap : caps) {
-    EXPECT_TRUE(analysis::normalize_capability(cap).ok()) << "offered capability " << cap << " is not accepted";
+    EXPECT_TRUE(analysis::normalize_capability(cap).ok())
+        << "offered capability " << cap << " is not accepted";
   }
   result = run_process({seccheck_binary(), "completion", "--syscall-names"});
   ASSERT_EQ(result.exit_status, 0) << result.err;
@@ -148,9 +152,11 @@ TEST(Completion, ValuesOfProfileAndCapabilityOptions) {
   if (with_profile) {
     const std::set<std::string> offered = complete(with(with_profile->path, {"--profile", "contai"}));
     EXPECT_TRUE(offered.count("containerd")) << path_text(with_profile->path) << " --profile contai<TAB>";
-    EXPECT_TRUE(offered.count("containers-common")) << path_text(with_profile->path) << " --profile contai<TAB>";
+    EXPECT_TRUE(offered.count("containers-common"))
+        << path_text(with_profile->path) << " --profile contai<TAB>";
     // "--profile=VALUE" as one word (COMP_WORDBREAKS without '=').
-    EXPECT_TRUE(complete(with(with_profile->path, {"--profile=runtime-d"})).count("--profile=runtime-default"));
+    EXPECT_TRUE(
+        complete(with(with_profile->path, {"--profile=runtime-d"})).count("--profile=runtime-default"));
   }
   if (with_cap) {
     EXPECT_EQ(complete(with(with_cap->path, {"--cap-add", "SYS_AD"})), std::set<std::string>{"SYS_ADMIN"});

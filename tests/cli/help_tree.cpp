@@ -51,8 +51,10 @@ HelpCommand parse_help(const std::vector<std::string>& path, const std::string& 
         std::vector<std::string> values;
         std::stringstream items(set[1].str());
         std::string item;
-        while (std::getline(items, item, ',')) values.push_back(item.substr(0, item.find("->")));
-        for (const std::string& name : these) command.choices[name] = values;
+        while (std::getline(items, item, ','))
+          values.push_back(item.substr(0, item.find("->")));
+        for (const std::string& name : these)
+          command.choices[name] = values;
       }
     }
   }
@@ -97,7 +99,8 @@ const HelpCommand* find_command(const std::vector<std::string>& path) {
 
 std::string path_text(const std::vector<std::string>& path) {
   std::string out = "seccheck";
-  for (const std::string& part : path) out += " " + part;
+  for (const std::string& part : path)
+    out += " " + part;
   return out;
 }
 
@@ -150,11 +153,14 @@ std::string check_example(const std::string& line) {
     std::string name = word.substr(0, word.find('='));
     // "-c" style short options may be bundled or carry a value ("-ofile"): check the first.
     if (name[1] != '-') name = name.substr(0, 2);
-    if (!command->options.count(name)) return "`" + name + "` is not an option of `" + path_text(path) + "`: " + line;
+    if (!command->options.count(name))
+      return "`" + name + "` is not an option of `" + path_text(path) + "`: " + line;
   }
   return "";
 }
 
-std::string docs_dir() { return SECCHECK_DOCS_DIR; }
+std::string docs_dir() {
+  return SECCHECK_DOCS_DIR;
+}
 
 }  // namespace seccheck::testing

@@ -11,13 +11,13 @@
 namespace seccheck::testing {
 
 struct HelpCommand {
-  std::vector<std::string> path;        // {} for seccheck itself, {"profiles", "show"}
-  std::string help;                     // the --help text
-  std::set<std::string> options;        // "-o", "--output", "--help"
-  std::set<std::string> flags;          // the options that take no value (no type shown)
+  std::vector<std::string> path;                            // {} for seccheck itself, {"profiles", "show"}
+  std::string help;                                         // the --help text
+  std::set<std::string> options;                            // "-o", "--output", "--help"
+  std::set<std::string> flags;                              // the options that take no value (no type shown)
   std::map<std::string, std::vector<std::string>> choices;  // "--format" -> {"text", "json"}
-  std::vector<std::string> positionals;  // names, in order
-  std::vector<std::string> subcommands;  // names, in order
+  std::vector<std::string> positionals;                     // names, in order
+  std::vector<std::string> subcommands;                     // names, in order
 };
 
 // Every command reachable from `seccheck --help`, root first (depth-first, help order).

@@ -15,7 +15,9 @@
 namespace seccheck::testing {
 namespace {
 
-std::string man_path() { return docs_dir() + "/seccheck.1"; }
+std::string man_path() {
+  return docs_dir() + "/seccheck.1";
+}
 
 std::string unescape(std::string text) {
   std::string out;
@@ -104,19 +106,23 @@ ManPage read_man_page() {
   return page;
 }
 
-bool is_help_flag(const std::string& name) { return name == "-h" || name == "--help"; }
+bool is_help_flag(const std::string& name) {
+  return name == "-h" || name == "--help";
+}
 
 TEST(ManPage, EveryCommandAndOptionInHelpIsInTheManPage) {
   const ManPage page = read_man_page();
   for (const HelpCommand& command : help_tree()) {
     if (!command.path.empty()) {
-      EXPECT_TRUE(page.commands.count(command.path)) << path_text(command.path) << " has no section in seccheck(1)";
+      EXPECT_TRUE(page.commands.count(command.path))
+          << path_text(command.path) << " has no section in seccheck(1)";
     }
     const auto documented = page.options.find(command.path);
     for (const std::string& name : command.options) {
       // -h/--help is documented once, in OPTIONS, as accepted by every command.
-      const bool found = is_help_flag(name) ? page.options.count({}) && page.options.at({}).count(name)
-                                            : documented != page.options.end() && documented->second.count(name);
+      const bool found = is_help_flag(name)
+                             ? page.options.count({}) && page.options.at({}).count(name)
+                             : documented != page.options.end() && documented->second.count(name);
       EXPECT_TRUE(found) << path_text(command.path) << " " << name << " is in --help but not in seccheck(1)";
     }
   }
@@ -125,7 +131,8 @@ TEST(ManPage, EveryCommandAndOptionInHelpIsInTheManPage) {
 TEST(ManPage, EveryCommandAndOptionInTheManPageExists) {
   const ManPage page = read_man_page();
   for (const std::vector<std::string>& path : page.commands) {
-    EXPECT_NE(find_command(path), nullptr) << "seccheck(1) documents " << path_text(path) << ", which does not exist";
+    EXPECT_NE(find_command(path), nullptr)
+        << "seccheck(1) documents " << path_text(path) << ", which does not exist";
   }
   for (const auto& [path, names] : page.options) {
     const HelpCommand* command = find_command(path);
@@ -140,7 +147,8 @@ TEST(ManPage, EveryCommandAndOptionInTheManPageExists) {
 TEST(ManPage, ProseAndExamplesNameOnlyRealOptions) {
   const ManPage page = read_man_page();
   std::set<std::string> all_options;
-  for (const HelpCommand& command : help_tree()) all_options.insert(command.options.begin(), command.options.end());
+  for (const HelpCommand& command : help_tree())
+    all_options.insert(command.options.begin(), command.options.end());
   // Long options anywhere in the text, written \-\-name in roff. Examples are checked below,
   // command by command (after "--" they hold the workload's own options).
   static const std::regex long_option(R"(\\-\\-((?:[A-Za-z0-9_]|\\-)+))");
@@ -156,8 +164,9 @@ TEST(ManPage, ProseAndExamplesNameOnlyRealOptions) {
 
 TEST(ManPage, DocumentsExitCodesAndFormats) {
   const std::string source = read_file(man_path());
-  for (const char* heading : {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH COMMANDS",
-                              ".SH EXIT STATUS", ".SH OUTPUT FORMATS", ".SH EXAMPLES", ".SH FILES", ".SH SEE ALSO"}) {
+  for (const char* heading :
+       {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH COMMANDS", ".SH EXIT STATUS",
+        ".SH OUTPUT FORMATS", ".SH EXAMPLES", ".SH FILES", ".SH SEE ALSO"}) {
     EXPECT_NE(source.find(std::string("\n") + heading + "\n"), std::string::npos) << "missing " << heading;
   }
   // core/error.h's ExitCode values, each documented in EXIT STATUS.
@@ -180,7 +189,8 @@ std::string find_program(const std::string& name) {
 
 TEST(ManPage, RendersWithoutWarnings) {
   const std::string groff = find_program("groff");
-  if (groff.empty()) GTEST_SKIP() << "groff is not installed (Debian package groff-base); cannot render seccheck(1)";
+  if (groff.empty())
+    GTEST_SKIP() << "groff is not installed (Debian package groff-base); cannot render seccheck(1)";
   for (const char* macros : {"-man", "-mandoc"}) {
     const ProcessOutput result = run_process({groff, macros, "-ww", "-z", man_path()});
     EXPECT_EQ(result.exit_status, 0) << macros << ": " << result.err;

@@ -1,7 +1,7 @@
-#include "core/arch.h"
-
 #include <gtest/gtest.h>
 #include <linux/audit.h>
+
+#include "core/arch.h"
 
 namespace seccheck {
 namespace {

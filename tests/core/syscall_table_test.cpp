@@ -1,5 +1,3 @@
-#include "core/syscall_table.h"
-
 #include <gtest/gtest.h>
 #include <seccomp.h>
 
@@ -7,6 +5,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "core/syscall_table.h"
 
 namespace seccheck {
 namespace {
@@ -38,7 +38,8 @@ TEST(SyscallTable, NamesEveryX86_64SyscallThroughLinux618) {
 
 TEST(SyscallTable, NamesEveryI386AndX32Syscall) {
   EXPECT_EQ(max_syscall_number(Arch::kI386), 469);
-  EXPECT_EQ(unassigned_numbers(Arch::kI386), (Ranges{{222, 223}, {251, 251}, {285, 285}, {387, 392}, {415, 415}}));
+  EXPECT_EQ(unassigned_numbers(Arch::kI386),
+            (Ranges{{222, 223}, {251, 251}, {285, 285}, {387, 392}, {415, 415}}));
   EXPECT_EQ(syscall_number(Arch::kX32, "map_shadow_stack"), std::nullopt);  // a 64-bit-only call
   EXPECT_EQ(max_syscall_number(Arch::kX32), 547);
   EXPECT_EQ(syscall_name(Arch::kX32, 512), "rt_sigaction");
@@ -64,7 +65,8 @@ TEST(SyscallTable, AgreesWithLibseccompWhereLibseccompKnowsTheCall) {
 
 TEST(SyscallTable, HasNoDuplicateNamesOrNumbers) {
   std::set<std::string_view> names;
-  for (const SyscallEntry& entry : syscall_table()) EXPECT_TRUE(names.insert(entry.name).second) << entry.name;
+  for (const SyscallEntry& entry : syscall_table())
+    EXPECT_TRUE(names.insert(entry.name).second) << entry.name;
   for (Arch arch : kAllArches) {
     std::set<int> numbers;
     for (const SyscallEntry& entry : syscall_table()) {

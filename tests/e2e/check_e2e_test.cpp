@@ -19,7 +19,8 @@ namespace {
 // Finding key -> the verdict label of each profile, in the order the profiles were given.
 using Findings = std::map<std::string, std::vector<std::string>>;
 
-const std::vector<std::string> kLatest = {"--profile", "docker", "--profile", "containerd", "--profile", "crio"};
+const std::vector<std::string> kLatest = {"--profile",  "docker",    "--profile",
+                                          "containerd", "--profile", "crio"};
 
 class CheckE2E : public ::testing::Test {
  protected:
@@ -47,7 +48,8 @@ class CheckE2E : public ::testing::Test {
     Findings findings;
     for (const auto& finding : last_["findings"]) {
       std::vector<std::string> labels;
-      for (const auto& verdict : finding["verdicts"]) labels.push_back(verdict["label"]);
+      for (const auto& verdict : finding["verdicts"])
+        labels.push_back(verdict["label"]);
       findings[finding["key"]] = labels;
     }
     return findings;
@@ -96,8 +98,10 @@ TEST_F(CheckE2E, ReportsExactlyTheCallsEachLatestRuntimeBlocks) {
   };
   EXPECT_EQ(findings, expected);
   std::vector<std::string> profiles;
-  for (const auto& profile : last_["profiles"]) profiles.push_back(profile["name"]);
-  EXPECT_EQ(profiles, (std::vector<std::string>{"docker@29.4.3", "containerd@2.3.4", "containers-common@0.67.0"}));
+  for (const auto& profile : last_["profiles"])
+    profiles.push_back(profile["name"]);
+  EXPECT_EQ(profiles,
+            (std::vector<std::string>{"docker@29.4.3", "containerd@2.3.4", "containers-common@0.67.0"}));
   EXPECT_EQ(last_["workload_exit_status"], 0);
 }
 
@@ -111,8 +115,10 @@ TEST_F(CheckE2E, AllowedCallsAreNoFindings) {
 
 TEST_F(CheckE2E, CapabilityConditionalCallIsAllowedWithCapAdd) {
   Findings without = run(concat({"--profile", "docker"}, check_calls({"clone_newuser", "clone3"})));
-  EXPECT_EQ(without, (Findings{{"x86_64/clone/arg0=0x10000200/arg1=0x0", {kEperm}}, {"x86_64/clone3", {kEnosys}}}));
-  Findings with = run(concat({"--profile", "docker", "--cap-add", "SYS_ADMIN"}, check_calls({"clone_newuser", "clone3"})), 0);
+  EXPECT_EQ(without,
+            (Findings{{"x86_64/clone/arg0=0x10000200/arg1=0x0", {kEperm}}, {"x86_64/clone3", {kEnosys}}}));
+  Findings with = run(
+      concat({"--profile", "docker", "--cap-add", "SYS_ADMIN"}, check_calls({"clone_newuser", "clone3"})), 0);
   EXPECT_EQ(with, Findings{});
 }
 
@@ -124,7 +130,8 @@ TEST_F(CheckE2E, MinKernelDecidesPtrace) {
 
 TEST_F(CheckE2E, OlderVersionsDifferWhereTheirProfilesDiffer) {
   // Docker 20.10.0-20.10.9 had no clone3 rule: the default EPERM, not ENOSYS.
-  Findings findings = run(concat({"--profile", "docker@20.10.0", "--profile", "docker@20.10.10"}, check_calls({"clone3", "socket_vsock"})));
+  Findings findings = run(concat({"--profile", "docker@20.10.0", "--profile", "docker@20.10.10"},
+                                 check_calls({"clone3", "socket_vsock"})));
   EXPECT_EQ(findings, (Findings{{"x86_64/clone3", {kEperm, kEnosys}}}))
       << "socket was unconditional in Docker 20.10.0 and 20.10.10";
 }
@@ -147,8 +154,17 @@ TEST_F(CheckE2E, FiltersFromTheCacheGiveTheSameFindings) {
   std::vector<std::string> notes;
   for (int run_number = 0; run_number < 2; ++run_number) {
     const std::string report = dir_ + "/cached" + std::to_string(run_number) + ".json";
-    std::vector<std::string> argv = {"/usr/bin/env", "XDG_CACHE_HOME=" + cache, seccheck_binary(), "check", "-v",
-                                     "--stack", "0", "--format", "json", "-o", report};
+    std::vector<std::string> argv = {"/usr/bin/env",
+                                     "XDG_CACHE_HOME=" + cache,
+                                     seccheck_binary(),
+                                     "check",
+                                     "-v",
+                                     "--stack",
+                                     "0",
+                                     "--format",
+                                     "json",
+                                     "-o",
+                                     report};
     argv = concat(concat(argv, kLatest), check_calls({"all"}));
     ProcessOutput result = run_process(argv, 120);
     ASSERT_EQ(result.exit_status, 1) << result.err;
@@ -168,7 +184,8 @@ TEST_F(CheckE2E, FiltersFromTheCacheGiveTheSameFindings) {
 
 TEST_F(CheckE2E, DiffReChecksARecordAgainstOtherContexts) {
   std::string record = dir_ + "/run.json";
-  run({"check", "--profile", "docker", "--record", record, "--", testprog("check_calls"), "unshare", "keyctl"});
+  run({"check", "--profile", "docker", "--record", record, "--", testprog("check_calls"), "unshare",
+       "keyctl"});
   EXPECT_EQ(run({"diff", record, "--profile", "docker", "--cap-add", "SYS_ADMIN"}),
             (Findings{{"x86_64/keyctl", {kEperm}}}))
       << "with CAP_SYS_ADMIN Docker allows unshare but still not keyctl";
@@ -191,8 +208,9 @@ TEST_F(CheckE2E, I386CallsFromAnOfflineRecord) {
 
 TEST_F(CheckE2E, EnforceMakesBlockedCallsFailAsTheRuntimeWould) {
   std::string report = dir_ + "/report.json";
-  ProcessOutput result = run_process({seccheck_binary(), "check", "--profile", "docker", "--enforce", "docker", "-q",
-                                      "-o", report, "--", testprog("check_calls"), "keyctl", "clone3", "socket_inet"});
+  ProcessOutput result =
+      run_process({seccheck_binary(), "check", "--profile", "docker", "--enforce", "docker", "-q", "-o",
+                   report, "--", testprog("check_calls"), "keyctl", "clone3", "socket_inet"});
   EXPECT_EQ(result.exit_status, 1) << result.err;
   // The workload sees the runtime's errno: EPERM for keyctl, ENOSYS for clone3; AF_INET runs.
   EXPECT_NE(result.out.find("keyctl = -1 Operation not permitted"), std::string::npos) << result.out;
@@ -206,14 +224,18 @@ TEST_F(CheckE2E, BaselineMarksKnownFindingsAndPassesTheGate) {
   std::rename((dir_ + "/report.json").c_str(), baseline.c_str());
   run({"check", "--profile", "docker", "--baseline", baseline, "--", testprog("check_calls"), "keyctl"}, 0);
   EXPECT_EQ(last_["findings"][0]["known"], true);
-  run({"check", "--profile", "docker", "--baseline", baseline, "--", testprog("check_calls"), "keyctl", "mount"}, 1);
+  run({"check", "--profile", "docker", "--baseline", baseline, "--", testprog("check_calls"), "keyctl",
+       "mount"},
+      1);
 }
 
 TEST_F(CheckE2E, WorkloadFailureIsReportedAndGatesOnRequest) {
-  ProcessOutput result = run_process({seccheck_binary(), "check", "-q", "--profile", "docker", "--", "/bin/false"});
+  ProcessOutput result =
+      run_process({seccheck_binary(), "check", "-q", "--profile", "docker", "--", "/bin/false"});
   EXPECT_EQ(result.exit_status, 0) << result.err;
   EXPECT_NE(result.out.find("exit status 1"), std::string::npos) << result.out;
-  result = run_process({seccheck_binary(), "check", "-q", "--fail-on-workload-error", "--profile", "docker", "--", "/bin/false"});
+  result = run_process({seccheck_binary(), "check", "-q", "--fail-on-workload-error", "--profile", "docker",
+                        "--", "/bin/false"});
   EXPECT_EQ(result.exit_status, 1) << result.err;
 }
 

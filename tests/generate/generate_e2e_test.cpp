@@ -88,7 +88,8 @@ TEST_P(FlaggedProgram, GeneratedProfileVerifiesAndDockerDeniesTheFlaggedCalls) {
   command[0] = testprog(command[0]);
   const std::string tag = GetParam()[0];
   std::string check_report = temp_path(tag + "_check.json");
-  std::vector<std::string> args = {"check", "--profile", "docker", "--format", "json", "-o", check_report, "-q", "--"};
+  std::vector<std::string> args = {"check", "--profile",  "docker", "--format", "json",
+                                   "-o",    check_report, "-q",     "--"};
   args.insert(args.end(), command.begin(), command.end());
   auto check = seccheck(args);
   ASSERT_EQ(check.exit_status, 1) << check.err;
@@ -102,7 +103,8 @@ TEST_P(FlaggedProgram, GeneratedProfileVerifiesAndDockerDeniesTheFlaggedCalls) {
   ASSERT_EQ(generate.exit_status, 0) << generate.err;
   auto parsed = analysis::load_profile_file(profile);
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
-  EXPECT_TRUE(analysis::compile(analysis::resolve(*parsed, analysis::Context{}), analysis::CompileMode::kAsIs).ok());
+  EXPECT_TRUE(
+      analysis::compile(analysis::resolve(*parsed, analysis::Context{}), analysis::CompileMode::kAsIs).ok());
 
   std::string verify_report = temp_path(tag + "_verify.json");
   args = {"verify", "--profile", profile, "--format", "json", "-o", verify_report, "-q", "--"};
@@ -160,8 +162,8 @@ TEST_P(MinimalProgram, VerifiesOnASecondRun) {
   EXPECT_EQ(verify.exit_status, 0) << verify.err << read_file(report);
   // And the same profile does deny what the program never did.
   report = temp_path("minimal_keyctl.json");
-  auto other = seccheck({"verify", "--profile", profile, "--format", "json", "-o", report, "-q", "--",
-                         testprog("gen_keyctl")});
+  auto other = seccheck(
+      {"verify", "--profile", profile, "--format", "json", "-o", report, "-q", "--", testprog("gen_keyctl")});
   EXPECT_EQ(other.exit_status, 1);
 }
 
@@ -176,8 +178,8 @@ INSTANTIATE_TEST_SUITE_P(RealPrograms, MinimalProgram,
 
 TEST(Generate, SameInputGivesIdenticalBytes) {
   std::string record = temp_path("det_record.json");
-  auto check = seccheck({"check", "-q", "--record", record, "-o", temp_path("det_report.txt"), "--",
-                         testprog("gen_clone_ns")});
+  auto check = seccheck(
+      {"check", "-q", "--record", record, "-o", temp_path("det_report.txt"), "--", testprog("gen_clone_ns")});
   ASSERT_EQ(check.exit_status, 1) << check.err;
   for (const char* format : {"oci", "spo", "pod"}) {
     auto first = seccheck({"generate", "-q", "--format", format, "--from", record});
@@ -197,10 +199,12 @@ TEST(Generate, SameInputGivesIdenticalBytes) {
 
 TEST(Merge, CommandMergesAndRejectsConflicts) {
   std::string record_a = temp_path("merge_a.json"), record_b = temp_path("merge_b.json");
-  ASSERT_EQ(seccheck({"check", "-q", "--record", record_a, "-o", temp_path("m1.txt"), "--", testprog("gen_keyctl")})
-                .exit_status,
-            1);
-  ASSERT_EQ(seccheck({"check", "-q", "--record", record_b, "-o", temp_path("m2.txt"), "--", testprog("gen_clone_ns")})
+  ASSERT_EQ(
+      seccheck({"check", "-q", "--record", record_a, "-o", temp_path("m1.txt"), "--", testprog("gen_keyctl")})
+          .exit_status,
+      1);
+  ASSERT_EQ(seccheck({"check", "-q", "--record", record_b, "-o", temp_path("m2.txt"), "--",
+                      testprog("gen_clone_ns")})
                 .exit_status,
             1);
   std::string merged = temp_path("merged_record.json");

@@ -34,11 +34,13 @@ ArgRelevance catalog_relevance() {
   ArgRelevance relevance;
   for (const CatalogEntry& entry : catalog_entries())
     if (auto profiles = catalog_profiles(entry.name))
-      for (const Profile& profile : *profiles) relevance.add_profile(profile);
+      for (const Profile& profile : *profiles)
+        relevance.add_profile(profile);
   return relevance;
 }
 
-RecordedCall make_call(Arch arch, const std::string& name, std::array<std::uint64_t, 6> args, std::uint64_t count = 1) {
+RecordedCall make_call(Arch arch, const std::string& name, std::array<std::uint64_t, 6> args,
+                       std::uint64_t count = 1) {
   static const ArgRelevance relevance = catalog_relevance();
   RecordedCall call;
   call.arch = arch;
@@ -113,7 +115,8 @@ bool observed(const std::vector<RecordedCall>& calls, const ResolvedProfile& bas
     std::set<unsigned> narrow;
     for (const ResolvedRule& rule : base.rules)
       if (std::find(rule.names.begin(), rule.names.end(), std::string(*name)) != rule.names.end())
-        for (const ArgCondition& c : rule.args) narrow.insert(c.index);
+        for (const ArgCondition& c : rule.args)
+          narrow.insert(c.index);
     bool same = true;
     for (unsigned index : call.kept_args) {
       if (!narrow.count(index)) continue;
@@ -125,8 +128,8 @@ bool observed(const std::vector<RecordedCall>& calls, const ResolvedProfile& bas
   return false;
 }
 
-void expect_never_looser(const std::vector<RecordedCall>& calls, const Profile& base, const Profile& generated,
-                         const Context& context) {
+void expect_never_looser(const std::vector<RecordedCall>& calls, const Profile& base,
+                         const Profile& generated, const Context& context) {
   ResolvedProfile base_resolved = resolve(base, context);
   ResolvedProfile gen_resolved = resolve(generated, context);
   std::size_t checked = 0;
@@ -146,8 +149,8 @@ void expect_never_looser(const std::vector<RecordedCall>& calls, const Profile& 
         }
         if (observed(calls, base_resolved, arch, nr, args)) continue;
         ASSERT_TRUE(after.blocked()) << "looser than the base: " << arch_name(arch) << " "
-                                     << syscall_display_name(arch, nr) << " arg0=" << args[0] << " arg1=" << args[1]
-                                     << ": " << after.reason;
+                                     << syscall_display_name(arch, nr) << " arg0=" << args[0]
+                                     << " arg1=" << args[1] << ": " << after.reason;
         // The same answer, except where runc's -ENOSYS stub moved with a newly named call.
         if (!(before.rule_index < 0 && before.action.value == 38u)) {
           EXPECT_EQ(action_text(before.action), action_text(after.action))
@@ -172,14 +175,17 @@ TEST(Generate, AdditionsTakeEffectAndStayNarrow) {
     int clone = *syscall_number(Arch::kX86_64, "clone");
     EXPECT_TRUE(evaluate(resolved, Arch::kX86_64, clone, {kNewNet | kSigchld}).blocked());
     EXPECT_TRUE(evaluate(resolved, Arch::kX86_64, clone, {kNewUts | kNewNet | kSigchld}).blocked());
-    EXPECT_TRUE(evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "socket"), {16, 3, 0}).blocked() ==
-                evaluate(resolve(base, Context{}), Arch::kX86_64, *syscall_number(Arch::kX86_64, "socket"), {16, 3, 0})
-                    .blocked());
+    EXPECT_TRUE(
+        evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "socket"), {16, 3, 0}).blocked() ==
+        evaluate(resolve(base, Context{}), Arch::kX86_64, *syscall_number(Arch::kX86_64, "socket"),
+                 {16, 3, 0})
+            .blocked());
     // The clone addition is an EQ rule on the observed flags, with a comment naming the caller.
     bool found = false;
     for (const Rule& rule : generated.profile.rules) {
       if (rule.names != std::vector<std::string>{"clone"} || rule.action.kind != ActionKind::kAllow) continue;
-      if (rule.args.size() == 1 && rule.args[0].op == CompareOp::kEq && rule.args[0].value == (kNewUts | kSigchld)) {
+      if (rule.args.size() == 1 && rule.args[0].op == CompareOp::kEq &&
+          rule.args[0].value == (kNewUts | kSigchld)) {
         found = true;
         EXPECT_NE(rule.comment.find("/usr/bin/demo"), std::string::npos) << rule.comment;
         EXPECT_NE(rule.comment.find("2 calls"), std::string::npos) << rule.comment;
@@ -239,14 +245,16 @@ TEST(Generate, OutrankedAdditionIsFixed) {
   EXPECT_FALSE(evaluate(resolved, Arch::kX86_64, personality, {0x20000}).blocked());
   EXPECT_EQ(action_text(evaluate(resolved, Arch::kX86_64, personality, {8}).action), "ERRNO(EINVAL)");
   EXPECT_EQ(action_text(evaluate(resolved, Arch::kX86_64, personality, {0}).action), "ERRNO(EINVAL)");
-  EXPECT_EQ(action_text(evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "getpid"), {}).action),
-            "ERRNO(EINVAL)");
+  EXPECT_EQ(
+      action_text(evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "getpid"), {}).action),
+      "ERRNO(EINVAL)");
   expect_never_looser(calls, *base, generated.profile, Context{});
   EXPECT_TRUE(compile(resolved, CompileMode::kAsIs).ok());
 }
 
 TEST(Generate, MinimalAllowsOnlyObservedAndEssentialCalls) {
-  std::vector<RecordedCall> calls = {make_call(Arch::kX86_64, "read", {}), make_call(Arch::kX86_64, "openat", {}),
+  std::vector<RecordedCall> calls = {make_call(Arch::kX86_64, "read", {}),
+                                     make_call(Arch::kX86_64, "openat", {}),
                                      make_call(Arch::kI386, "getpid", {})};
   GenerateRequest request;
   request.calls = calls;
@@ -260,9 +268,10 @@ TEST(Generate, MinimalAllowsOnlyObservedAndEssentialCalls) {
   std::set<std::string> allowed;
   for (Arch arch : kAllArches)
     for (int nr = 0; nr <= max_syscall_number(arch); ++nr)
-      if (!evaluate(resolved, arch, nr, {}).blocked()) allowed.insert(std::string(arch_name(arch)) + "/" + syscall_display_name(arch, nr));
-  std::set<std::string> expected = {"x86_64/read", "x86_64/openat", "i386/read", "i386/openat", "i386/getpid",
-                                    "x86_64/getpid"};
+      if (!evaluate(resolved, arch, nr, {}).blocked())
+        allowed.insert(std::string(arch_name(arch)) + "/" + syscall_display_name(arch, nr));
+  std::set<std::string> expected = {"x86_64/read", "x86_64/openat", "i386/read",
+                                    "i386/openat", "i386/getpid",   "x86_64/getpid"};
   for (const EssentialCall& call : essential_calls()) {
     for (Arch arch : {Arch::kX86_64, Arch::kI386})
       if (syscall_number(arch, call.name)) expected.insert(std::string(arch_name(arch)) + "/" + call.name);
@@ -306,16 +315,20 @@ sp = pod["securityContext"]["seccompProfile"]
 assert sp == {"type": "Localhost", "localhostProfile": "profiles/demo-app.json"}, sp
 print("ok", len(doc["spec"]["syscalls"]))
 )";
-  auto result = seccheck::testing::run_process(
-      {"/usr/bin/python3", "-c", script, yaml_path, shared + "/schemas/spo-seccompprofile-schema.json", pod_path});
+  auto result =
+      seccheck::testing::run_process({"/usr/bin/python3", "-c", script, yaml_path,
+                                      shared + "/schemas/spo-seccompprofile-schema.json", pod_path});
   EXPECT_EQ(result.exit_status, 0) << result.err << result.out;
   EXPECT_EQ(result.out.rfind("ok ", 0), 0u) << result.out;
-  EXPECT_NE(seccheck::testing::read_file(pod_path).find("/var/lib/kubelet/seccomp/profiles/demo-app.json"), std::string::npos);
+  EXPECT_NE(seccheck::testing::read_file(pod_path).find("/var/lib/kubelet/seccomp/profiles/demo-app.json"),
+            std::string::npos);
 }
 
 TEST(Merge, ProfilesKeepArgumentRulesApart) {
   Profile base = catalog_profile("docker");
-  Profile a = generate({make_call(Arch::kX86_64, "clone", {kNewUts | kSigchld})}, base, TargetRuntime::kDocker).profile;
+  Profile a =
+      generate({make_call(Arch::kX86_64, "clone", {kNewUts | kSigchld})}, base, TargetRuntime::kDocker)
+          .profile;
   Profile b = generate({make_call(Arch::kX86_64, "clone", {kNewNet | kSigchld}),
                         make_call(Arch::kX86_64, "keyctl", {})},
                        base, TargetRuntime::kDocker)
@@ -324,7 +337,8 @@ TEST(Merge, ProfilesKeepArgumentRulesApart) {
   ASSERT_TRUE(merged.ok()) << merged.error().message;
   int eq_clone_rules = 0;
   for (const Rule& rule : merged->rules)
-    if (rule.names == std::vector<std::string>{"clone"} && rule.args.size() == 1 && rule.args[0].op == CompareOp::kEq)
+    if (rule.names == std::vector<std::string>{"clone"} && rule.args.size() == 1 &&
+        rule.args[0].op == CompareOp::kEq)
       ++eq_clone_rules;
   EXPECT_EQ(eq_clone_rules, 2);
   EXPECT_EQ(merged->rules.size(), base.rules.size() + 3);
@@ -346,8 +360,10 @@ TEST(Merge, ProfilesKeepArgumentRulesApart) {
 TEST(Merge, RecordsSumCountsByKey) {
   RunRecord a, b;
   a.complete = b.complete = true;
-  a.calls = {make_call(Arch::kX86_64, "clone", {kNewUts | kSigchld}, 2), make_call(Arch::kX86_64, "read", {}, 5)};
-  b.calls = {make_call(Arch::kX86_64, "clone", {kNewNet | kSigchld}, 1), make_call(Arch::kX86_64, "read", {}, 7)};
+  a.calls = {make_call(Arch::kX86_64, "clone", {kNewUts | kSigchld}, 2),
+             make_call(Arch::kX86_64, "read", {}, 5)};
+  b.calls = {make_call(Arch::kX86_64, "clone", {kNewNet | kSigchld}, 1),
+             make_call(Arch::kX86_64, "read", {}, 7)};
   auto merged = merge_records({a, b});
   ASSERT_TRUE(merged.ok());
   ASSERT_EQ(merged->calls.size(), 3u);

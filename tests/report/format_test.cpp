@@ -1,8 +1,7 @@
 // Shared helpers: verdict labels, escaping, summary counts, and the Finding/CheckReport methods.
-#include "report/format.h"
-
 #include <gtest/gtest.h>
 
+#include "report/format.h"
 #include "report/renderer.h"
 #include "tests/report/sample_report.h"
 
@@ -34,11 +33,15 @@ TEST(EscapeTerminal, MakesControlsAndBadUtf8Visible) {
   EXPECT_EQ(escape_terminal("line\nnext\ttab"), "line\\nnext\\ttab");
   EXPECT_EQ(escape_terminal("\xff\xfe"), "\\xff\\xfe");
   EXPECT_EQ(escape_terminal("caf\xc3\xa9 \xe2\x9c\x93"), "caf\xc3\xa9 \xe2\x9c\x93");  // valid UTF-8 kept
-  EXPECT_EQ(escape_terminal("\xc2\x9b" "2J"), "\\u009b2J");                          // C1 CSI
-  EXPECT_EQ(escape_terminal("\xe2\x80\xae" "exe"), "\\u202eexe");                      // bidi override
-  EXPECT_EQ(escape_terminal("\xc0\xaf"), "\\xc0\\xaf");                                // overlong '/'
-  EXPECT_EQ(escape_terminal("\xed\xa0\x80"), "\\xed\\xa0\\x80");                       // surrogate
-  EXPECT_EQ(escape_terminal("\xe2\x80"), "\\xe2\\x80");                                // truncated
+  EXPECT_EQ(escape_terminal("\xc2\x9b"
+                            "2J"),
+            "\\u009b2J");  // C1 CSI
+  EXPECT_EQ(escape_terminal("\xe2\x80\xae"
+                            "exe"),
+            "\\u202eexe");                                        // bidi override
+  EXPECT_EQ(escape_terminal("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
+  EXPECT_EQ(escape_terminal("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // surrogate
+  EXPECT_EQ(escape_terminal("\xe2\x80"), "\\xe2\\x80");           // truncated
 }
 
 TEST(SanitizeUtf8, ReplacesEachBadByte) {
@@ -49,7 +52,10 @@ TEST(SanitizeUtf8, ReplacesEachBadByte) {
 
 TEST(XmlEscape, EntitiesAndIllegalCharacters) {
   EXPECT_EQ(xml_escape("<&\"'>", false), "&lt;&amp;&quot;&apos;&gt;");
-  EXPECT_EQ(xml_escape("a\x01" "b\x1b", false), "a\\x01b\\x1b");
+  EXPECT_EQ(xml_escape("a\x01"
+                       "b\x1b",
+                       false),
+            "a\\x01b\\x1b");
   EXPECT_EQ(xml_escape("a\nb\tc\rd", false), "a\nb\tc&#13;d");
   EXPECT_EQ(xml_escape("a\nb\tc", true), "a&#10;b&#9;c");
   EXPECT_EQ(xml_escape("\xef\xbf\xbe", false), "\\ufffe");
@@ -91,7 +97,8 @@ TEST(Format, ParseAndNameRoundTrip) {
 TEST(Findings, BlockedAndGate) {
   analysis::CheckReport report = testing::sample_report();
   // acct: blocked by crio only; clone: all; clone3: all but known; read (i386): two of three.
-  for (const auto& f : report.findings) EXPECT_TRUE(f.blocked_by_any()) << f.key;
+  for (const auto& f : report.findings)
+    EXPECT_TRUE(f.blocked_by_any()) << f.key;
   EXPECT_EQ(report.new_blocking_findings(), 3u);
   EXPECT_TRUE(report.gate_failed());
 
@@ -99,7 +106,8 @@ TEST(Findings, BlockedAndGate) {
   allowed.verdicts[2].verdict.action = Action{ActionKind::kLog, std::nullopt};
   EXPECT_FALSE(allowed.blocked_by_any());  // LOG lets the call through
 
-  for (auto& f : report.findings) f.known = true;
+  for (auto& f : report.findings)
+    f.known = true;
   EXPECT_EQ(report.new_blocking_findings(), 0u);
   EXPECT_FALSE(report.gate_failed());
   report.workload_exit_status = 3;

@@ -1,8 +1,8 @@
 // Content of the text and Markdown reports, and the JSON report's round trip.
-#include <regex>
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "report/format.h"
 #include "report/json_report.h"
@@ -16,7 +16,9 @@ using testing::empty_report;
 using testing::render;
 using testing::sample_report;
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 
 // Every ESC in `text` starts one of the SGR sequences the renderer writes itself.
 bool only_sgr_escapes(const std::string& text) {
@@ -44,19 +46,29 @@ TEST(TextRenderer, HeaderFindingsSummaryGate) {
   EXPECT_TRUE(contains(out, "[new] clone(flags=CLONE_NEWUSER|SIGCHLD)  x86_64  3 calls\n")) << out;
   EXPECT_TRUE(contains(out, "[known] clone3(...)  x86_64  1 call\n")) << out;
   EXPECT_TRUE(contains(out, "[new] read(...)  i386  1 call\n")) << out;
-  std::regex docker_row(R"(\n    docker@29\.4\.3 +ERRNO\(EPERM\) +clone with CLONE_NEWUSER needs CAP_SYS_ADMIN \(docker@29\.4\.3\)\n)");
+  std::regex docker_row(
+      R"(\n    docker@29\.4\.3 +ERRNO\(EPERM\) +clone with CLONE_NEWUSER needs CAP_SYS_ADMIN \(docker@29\.4\.3\)\n)");
   EXPECT_TRUE(std::regex_search(out, docker_row)) << out;
-  EXPECT_TRUE(std::regex_search(out, std::regex(R"(\n    crio@main +ERRNO\(ENOSYS\) +clone3 returns ENOSYS\n)"))) << out;
-  EXPECT_TRUE(std::regex_search(out, std::regex(R"(\n    docker@29\.4\.3     KILL_PROCESS   \[arch not in profile\]  i386 is not)"))) << out;
-  EXPECT_TRUE(std::regex_search(out, std::regex(R"(\n    containerd@2\.3\.4  allowed        read is allowed\n)"))) << out;
+  EXPECT_TRUE(
+      std::regex_search(out, std::regex(R"(\n    crio@main +ERRNO\(ENOSYS\) +clone3 returns ENOSYS\n)")))
+      << out;
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex(R"(\n    docker@29\.4\.3     KILL_PROCESS   \[arch not in profile\]  i386 is not)")))
+      << out;
+  EXPECT_TRUE(
+      std::regex_search(out, std::regex(R"(\n    containerd@2\.3\.4  allowed        read is allowed\n)")))
+      << out;
   EXPECT_TRUE(contains(out, "    first:  pid 4242  /usr/bin/unshare  unshare -U true\n")) << out;
   EXPECT_TRUE(contains(out, "    stack:  #0 clone+0x2b  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
   EXPECT_TRUE(contains(out, "            #1 main+0x1b0  /usr/bin/unshare\n")) << out;
   EXPECT_TRUE(contains(out, "            #2 ??+0x27000  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
   EXPECT_TRUE(contains(out, "    key:    x86_64/clone/arg0=0x10000011\n")) << out;
-  EXPECT_TRUE(contains(out, "4 findings (3 new, 1 known), 7 calls; docker@29.4.3 blocks 3; containerd@2.3.4 blocks 2; "
-                            "crio@main blocks 4\n")) << out;
-  EXPECT_TRUE(contains(out, "gate: FAIL: 3 new findings would be blocked (1 known from the baseline)\n")) << out;
+  EXPECT_TRUE(contains(
+      out, "4 findings (3 new, 1 known), 7 calls; docker@29.4.3 blocks 3; containerd@2.3.4 blocks 2; "
+           "crio@main blocks 4\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "gate: FAIL: 3 new findings would be blocked (1 known from the baseline)\n"))
+      << out;
   // profile order of the header, whatever order the verdicts come in
   EXPECT_LT(out.find("    docker@29.4.3 "), out.find("    containerd@2.3.4 "));
 }
@@ -119,17 +131,27 @@ std::size_t unescaped_pipes(const std::string& line) {
 TEST(MarkdownRenderer, HeadingVerdictTableDetails) {
   std::string out = render(sample_report(), Format::kMarkdown);
   EXPECT_EQ(out.rfind("## seccheck: would be blocked\n\n", 0), 0u) << out;
-  EXPECT_TRUE(contains(out, "❌ **FAIL: 3 new findings would be blocked (1 known from the baseline)**")) << out;
-  EXPECT_TRUE(contains(out, "| Syscall | Arch | Count | docker@29.4.3 | containerd@2.3.4 | crio@main | Status |\n"
-                            "|---|---|---:|---|---|---|---|\n")) << out;
-  EXPECT_TRUE(contains(out, "| clone(flags=CLONE\\_NEWUSER\\|SIGCHLD) | x86_64 | 3 | ⛔ ERRNO(EPERM) | ⛔ ERRNO(EPERM) | "
-                            "⛔ ERRNO(EPERM) | **new** |\n")) << out;
-  EXPECT_TRUE(contains(out, "| clone3(...) | x86_64 | 1 | ⛔ ERRNO(ENOSYS) | ⛔ ERRNO(ENOSYS) | ⛔ ERRNO(ENOSYS) | known |\n"))
+  EXPECT_TRUE(contains(out, "❌ **FAIL: 3 new findings would be blocked (1 known from the baseline)**"))
       << out;
-  EXPECT_TRUE(contains(out, "| read(...) | i386 | 1 | ⛔ KILL\\_PROCESS | ✅ allowed | ⛔ KILL\\_PROCESS | **new** |\n")) << out;
+  EXPECT_TRUE(contains(out,
+                       "| Syscall | Arch | Count | docker@29.4.3 | containerd@2.3.4 | crio@main | Status |\n"
+                       "|---|---|---:|---|---|---|---|\n"))
+      << out;
+  EXPECT_TRUE(contains(
+      out, "| clone(flags=CLONE\\_NEWUSER\\|SIGCHLD) | x86_64 | 3 | ⛔ ERRNO(EPERM) | ⛔ ERRNO(EPERM) | "
+           "⛔ ERRNO(EPERM) | **new** |\n"))
+      << out;
+  EXPECT_TRUE(contains(
+      out, "| clone3(...) | x86_64 | 1 | ⛔ ERRNO(ENOSYS) | ⛔ ERRNO(ENOSYS) | ⛔ ERRNO(ENOSYS) | known |\n"))
+      << out;
+  EXPECT_TRUE(
+      contains(out, "| read(...) | i386 | 1 | ⛔ KILL\\_PROCESS | ✅ allowed | ⛔ KILL\\_PROCESS | **new** |\n"))
+      << out;
   EXPECT_TRUE(contains(out, "<details><summary>")) << out;
   EXPECT_TRUE(contains(out, "</details>\n")) << out;
-  EXPECT_TRUE(contains(out, "- crio@main: **ERRNO(EPERM)** — acct needs CAP\\_SYS\\_PACCT \\| \\`x\\` &lt;b&gt;")) << out;
+  EXPECT_TRUE(
+      contains(out, "- crio@main: **ERRNO(EPERM)** — acct needs CAP\\_SYS\\_PACCT \\| \\`x\\` &lt;b&gt;"))
+      << out;
   EXPECT_TRUE(contains(out, "  1. clone+0x2b in /lib/x86\\_64-linux-gnu/libc.so.6\n")) << out;
 
   // Every table row keeps the header's column count, whatever the workload strings hold.
@@ -155,9 +177,11 @@ TEST(MarkdownRenderer, HeadingVerdictTableDetails) {
   EXPECT_EQ(out.find("<&", raw + 1), std::string::npos) << out;
   std::size_t line_start = out.rfind('\n', raw) + 1;
   std::string line = out.substr(line_start, out.find('\n', raw) - line_start);
-  EXPECT_EQ(line, "- first call: pid 4260, /tmp/\\\\x1b\\[31mevil\\\\x1b\\]0;pwned\\\\x07\\|\\`x\\`&lt;&amp;&quot;'&gt;"
-                  "\\\\xff\\\\xfe, `evil '--title=\\x1b]0;owned\\x07' 'a|b' ''rm -rf'' '<&\"'\\''>' "
-                  "'\\xc0\\xaf' '\\u202etxt.exe'`");
+  EXPECT_EQ(
+      line,
+      "- first call: pid 4260, /tmp/\\\\x1b\\[31mevil\\\\x1b\\]0;pwned\\\\x07\\|\\`x\\`&lt;&amp;&quot;'&gt;"
+      "\\\\xff\\\\xfe, `evil '--title=\\x1b]0;owned\\x07' 'a|b' ''rm -rf'' '<&\"'\\''>' "
+      "'\\xc0\\xaf' '\\u202etxt.exe'`");
 }
 
 TEST(MarkdownRenderer, EmptyReport) {
@@ -174,10 +198,23 @@ TEST(JsonRenderer, VersionedOrderedHexArgs) {
   EXPECT_EQ(j["tool"]["name"], "seccheck");
   EXPECT_EQ(j["tool"]["version"], "0.1.0");
   std::vector<std::string> keys;
-  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  std::vector<std::string> expected = {"schema_version", "tool", "command", "context", "started_at", "duration_seconds",
-                                       "workload_exit_status", "interrupted", "fail_on_workload_error", "calls_stopped",
-                                       "processes", "profiles", "notices", "summary", "findings"};
+  for (auto it = j.begin(); it != j.end(); ++it)
+    keys.push_back(it.key());
+  std::vector<std::string> expected = {"schema_version",
+                                       "tool",
+                                       "command",
+                                       "context",
+                                       "started_at",
+                                       "duration_seconds",
+                                       "workload_exit_status",
+                                       "interrupted",
+                                       "fail_on_workload_error",
+                                       "calls_stopped",
+                                       "processes",
+                                       "profiles",
+                                       "notices",
+                                       "summary",
+                                       "findings"};
   EXPECT_EQ(keys, expected);
   const auto& clone = j["findings"][1];
   EXPECT_EQ(clone["key"], "x86_64/clone/arg0=0x10000011");
@@ -255,8 +292,10 @@ TEST(JsonReport, RoundTrip) {
   auto clean = [](std::string& s) { s = sanitize_utf8(s); };
   for (auto& f : original.findings) {
     clean(f.executable);
-    for (auto& arg : f.command_line) clean(arg);
-    for (auto& frame : f.stack) clean(frame.function);
+    for (auto& arg : f.command_line)
+      clean(arg);
+    for (auto& frame : f.stack)
+      clean(frame.function);
   }
   original.findings[1].args[3] = ~0ULL;  // needs all 64 bits
   original.interrupted = true;
@@ -277,23 +316,28 @@ TEST(JsonReport, ReadErrorsNameTheProblem) {
   wrong_version["schema_version"] = 2;
   auto r = report_from_json(wrong_version, "old.json");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "old.json: report schema_version 2, this seccheck reads 1; write the report again with this version");
+  EXPECT_EQ(
+      r.error().message,
+      "old.json: report schema_version 2, this seccheck reads 1; write the report again with this version");
 
   nlohmann::json bad_arg = j;
   bad_arg["findings"][1]["args"][2] = 5;
   r = report_from_json(bad_arg, "r.json");
   ASSERT_FALSE(r);
-  EXPECT_TRUE(contains(r.error().message, "r.json: findings[1].args[2]: expected a hex string")) << r.error().message;
+  EXPECT_TRUE(contains(r.error().message, "r.json: findings[1].args[2]: expected a hex string"))
+      << r.error().message;
 
   nlohmann::json bad_action = j;
   bad_action["findings"][0]["verdicts"][2]["action"] = "DENY";
   r = report_from_json(bad_action, "r.json");
   ASSERT_FALSE(r);
-  EXPECT_TRUE(contains(r.error().message, "findings[0].verdicts[2].action: unknown action \"DENY\"")) << r.error().message;
+  EXPECT_TRUE(contains(r.error().message, "findings[0].verdicts[2].action: unknown action \"DENY\""))
+      << r.error().message;
 
   auto syntax = parse_json_text("{\n  \"a\": [1,\n  }\n", "broken.json");
   ASSERT_FALSE(syntax);
-  EXPECT_TRUE(contains(syntax.error().message, "broken.json:3:3: malformed JSON: ")) << syntax.error().message;
+  EXPECT_TRUE(contains(syntax.error().message, "broken.json:3:3: malformed JSON: "))
+      << syntax.error().message;
 }
 
 }  // namespace

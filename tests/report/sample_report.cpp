@@ -1,11 +1,10 @@
 #include "tests/report/sample_report.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/run_process.h"
 
@@ -15,8 +14,9 @@ const char* const kHostileExe = "/tmp/\x1b[31mevil\x1b]0;pwned\x07|`x`<&\"'>\xff
 
 namespace {
 
-analysis::ProfileVerdict verdict(const std::string& profile, analysis::ActionKind kind, std::optional<std::uint32_t> value,
-                                 std::string reason, int rule_index = -1, bool bad_arch = false) {
+analysis::ProfileVerdict verdict(const std::string& profile, analysis::ActionKind kind,
+                                 std::optional<std::uint32_t> value, std::string reason, int rule_index = -1,
+                                 bool bad_arch = false) {
   analysis::ProfileVerdict pv;
   pv.profile = profile;
   pv.verdict.action = analysis::Action{kind, value};
@@ -31,7 +31,8 @@ analysis::CheckReport base_report() {
   r.tool_version = "0.1.0";
   r.command = {"/usr/bin/unshare", "-U", "sh", "-c", "echo hi | cat"};
   r.context = "caps=default kernel=6.18 arch=x86_64 runtime=runc";
-  r.profiles = {{"docker@29.4.3", "ERRNO(EPERM)"}, {"containerd@2.3.4", "ERRNO(EPERM)"}, {"crio@main", "ERRNO(EPERM)"}};
+  r.profiles = {
+      {"docker@29.4.3", "ERRNO(EPERM)"}, {"containerd@2.3.4", "ERRNO(EPERM)"}, {"crio@main", "ERRNO(EPERM)"}};
   r.workload_exit_status = 0;
   r.calls_stopped = 9;
   r.processes = 2;
@@ -56,7 +57,8 @@ analysis::CheckReport sample_report() {
   clone.pattern_args = {0};
   clone.count = 3;
   clone.verdicts = {
-      verdict("docker@29.4.3", ActionKind::kErrno, 1, "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN (docker@29.4.3)", 12),
+      verdict("docker@29.4.3", ActionKind::kErrno, 1,
+              "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN (docker@29.4.3)", 12),
       verdict("containerd@2.3.4", ActionKind::kErrno, 1, "clone with namespace flags needs CAP_SYS_ADMIN", 9),
       verdict("crio@main", ActionKind::kErrno, 1, "clone with namespace flags needs CAP_SYS_ADMIN", 11)};
   clone.first_pid = 4242;
@@ -72,9 +74,11 @@ analysis::CheckReport sample_report() {
   clone3.nr = 435;
   clone3.pattern = "clone3(...)";
   clone3.count = 1;
-  clone3.verdicts = {verdict("docker@29.4.3", ActionKind::kErrno, 38, "clone3 returns ENOSYS so glibc falls back to clone", 3),
-                     verdict("containerd@2.3.4", ActionKind::kErrno, 38, "clone3 is not in the allow list", -1),
-                     verdict("crio@main", ActionKind::kErrno, 38, "clone3 returns ENOSYS", 4)};
+  clone3.verdicts = {
+      verdict("docker@29.4.3", ActionKind::kErrno, 38, "clone3 returns ENOSYS so glibc falls back to clone",
+              3),
+      verdict("containerd@2.3.4", ActionKind::kErrno, 38, "clone3 is not in the allow list", -1),
+      verdict("crio@main", ActionKind::kErrno, 38, "clone3 returns ENOSYS", 4)};
   clone3.first_pid = 4242;
   clone3.executable = "/usr/bin/unshare";
   clone3.command_line = {"unshare", "-U", "true"};
@@ -87,9 +91,11 @@ analysis::CheckReport sample_report() {
   i386.nr = 3;
   i386.pattern = "read(...)";
   i386.count = 1;
-  i386.verdicts = {verdict("docker@29.4.3", ActionKind::kKillProcess, std::nullopt, "i386 is not in the profile's architectures", -1, true),
+  i386.verdicts = {verdict("docker@29.4.3", ActionKind::kKillProcess, std::nullopt,
+                           "i386 is not in the profile's architectures", -1, true),
                    verdict("containerd@2.3.4", ActionKind::kAllow, std::nullopt, "read is allowed", 0),
-                   verdict("crio@main", ActionKind::kKillProcess, std::nullopt, "i386 is not in the profile's architectures", -1, true)};
+                   verdict("crio@main", ActionKind::kKillProcess, std::nullopt,
+                           "i386 is not in the profile's architectures", -1, true)};
   i386.first_pid = 4250;
   i386.executable = "/opt/legacy/app32";
   i386.command_line = {"app32"};
@@ -100,12 +106,20 @@ analysis::CheckReport sample_report() {
   acct.nr = 163;
   acct.pattern = "acct(...)";
   acct.count = 2;
-  acct.verdicts = {verdict("docker@29.4.3", ActionKind::kAllow, std::nullopt, "acct is allowed with CAP_SYS_PACCT", 40),
-                   verdict("containerd@2.3.4", ActionKind::kAllow, std::nullopt, "", 40),
-                   verdict("crio@main", ActionKind::kErrno, 1, "acct needs CAP_SYS_PACCT | `x` <b>", -1)};
+  acct.verdicts = {
+      verdict("docker@29.4.3", ActionKind::kAllow, std::nullopt, "acct is allowed with CAP_SYS_PACCT", 40),
+      verdict("containerd@2.3.4", ActionKind::kAllow, std::nullopt, "", 40),
+      verdict("crio@main", ActionKind::kErrno, 1, "acct needs CAP_SYS_PACCT | `x` <b>", -1)};
   acct.first_pid = 4260;
   acct.executable = kHostileExe;
-  acct.command_line = {"evil", "--title=\x1b]0;owned\x07", "a|b", "`rm -rf`", "<&\"'>", "\xc0\xaf", "\xe2\x80\xae" "txt.exe"};
+  acct.command_line = {"evil",
+                       "--title=\x1b]0;owned\x07",
+                       "a|b",
+                       "`rm -rf`",
+                       "<&\"'>",
+                       "\xc0\xaf",
+                       "\xe2\x80\xae"
+                       "txt.exe"};
   acct.stack = {{0x401000, "/tmp/evil|bin\nx", "sym\x1b[2J\x9b", 0x10}};
 
   // sorted by syscall, arch, key
@@ -113,9 +127,12 @@ analysis::CheckReport sample_report() {
   return r;
 }
 
-analysis::CheckReport empty_report() { return base_report(); }
+analysis::CheckReport empty_report() {
+  return base_report();
+}
 
-std::string render(const analysis::CheckReport& report, report::Format format, report::RenderOptions options) {
+std::string render(const analysis::CheckReport& report, report::Format format,
+                   report::RenderOptions options) {
   std::ostringstream out;
   report::make_renderer(format, options)->render(report, out);
   return out.str();
@@ -159,7 +176,9 @@ for e in errors[:5]:
 sys.exit(1 if errors else 0)
 )PY";
 
-bool executable(const char* path) { return access(path, X_OK) == 0; }
+bool executable(const char* path) {
+  return access(path, X_OK) == 0;
+}
 
 }  // namespace
 

@@ -18,7 +18,8 @@ analysis::CheckReport empty_report();
 // The hostile executable path used by sample_report().
 extern const char* const kHostileExe;
 
-std::string render(const analysis::CheckReport& report, report::Format format, report::RenderOptions options = {});
+std::string render(const analysis::CheckReport& report, report::Format format,
+                   report::RenderOptions options = {});
 
 // A fresh path in the test's temp dir holding `content`.
 std::string write_temp_file(const std::string& name, const std::string& content);

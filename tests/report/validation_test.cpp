@@ -3,6 +3,7 @@
 // JUnit against the strict Ant XSD (xmllint). Skips with a message when a validator or
 // ../shared is missing.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "report/renderer.h"
@@ -17,14 +18,17 @@ using testing::render;
 using testing::sample_report;
 using testing::Validation;
 
-std::string report_schema() { return std::string(SECCHECK_SOURCE_DIR) + "/schemas/report.schema.json"; }
+std::string report_schema() {
+  return std::string(SECCHECK_SOURCE_DIR) + "/schemas/report.schema.json";
+}
 
-#define SKIP_UNLESS_RAN(v)                                                                      \
-  if (!(v).ran) GTEST_SKIP() << "validator not available (needs /usr/bin/python3 with "         \
-                                "python3-jsonschema, or /usr/bin/xmllint from libxml2-utils)"
+#define SKIP_UNLESS_RAN(v)                                                                                   \
+  if (!(v).ran)                                                                                              \
+  GTEST_SKIP() << "validator not available (needs /usr/bin/python3 with "                                    \
+                  "python3-jsonschema, or /usr/bin/xmllint from libxml2-utils)"
 
-#define REQUIRE_SHARED()                                                                         \
-  if (seccheck::testing::shared_dir().empty())                                                   \
+#define REQUIRE_SHARED()                                                                                     \
+  if (seccheck::testing::shared_dir().empty())                                                               \
   GTEST_SKIP() << "../shared (schemas/) is not next to the checkout; SARIF/JUnit schema tests skipped"
 
 TEST(ReportSchema, SampleAndEmptyReportsValidateStrictly) {
@@ -89,10 +93,13 @@ TEST(Sarif, OneResultPerFindingRulePerSyscall) {
   const auto& clone = results[1];
   std::string message = clone["message"]["text"];
   EXPECT_NE(message.find("would be blocked by docker@29.4.3 (ERRNO(EPERM)), containerd@2.3.4 (ERRNO(EPERM)), "
-                         "crio@main (ERRNO(EPERM))"), std::string::npos) << message;
+                         "crio@main (ERRNO(EPERM))"),
+            std::string::npos)
+      << message;
   EXPECT_EQ(clone["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "file:///usr/bin/unshare");
   EXPECT_EQ(clone["locations"][0]["logicalLocations"][0]["name"], "clone");
-  EXPECT_EQ(clone["locations"][0]["logicalLocations"][1]["fullyQualifiedName"], "/usr/bin/unshare!main+0x1b0");
+  EXPECT_EQ(clone["locations"][0]["logicalLocations"][1]["fullyQualifiedName"],
+            "/usr/bin/unshare!main+0x1b0");
   EXPECT_EQ(clone["stacks"][0]["frames"].size(), 3u);
   // the hostile path is percent-encoded into a valid URI
   std::string uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
@@ -118,26 +125,35 @@ TEST(Junit, SuitePerProfileFailurePerBlockedFinding) {
   std::string xml = render(sample_report(), Format::kJunit);
   auto count = [&](const std::string& needle) {
     std::size_t n = 0;
-    for (std::size_t pos = xml.find(needle); pos != std::string::npos; pos = xml.find(needle, pos + 1)) ++n;
+    for (std::size_t pos = xml.find(needle); pos != std::string::npos; pos = xml.find(needle, pos + 1))
+      ++n;
     return n;
   };
   EXPECT_EQ(count("<testsuite "), 3u);
   EXPECT_EQ(count("<testcase "), 12u);  // 4 findings x 3 profiles
   // docker blocks clone, clone3 (known: skipped), read; containerd clone, clone3; crio all four.
   EXPECT_NE(xml.find("name=\"docker@29.4.3\" timestamp=\"2026-11-25T06:19:15\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"1\" time=\"0.250\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"1\" time=\"0.250\""),
+            std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"1\""), std::string::npos) << xml;
   EXPECT_NE(xml.find("tests=\"4\" failures=\"3\" errors=\"0\" skipped=\"1\""), std::string::npos) << xml;
   EXPECT_EQ(count("<failure "), 6u);
   EXPECT_EQ(count("<skipped "), 3u);
-  EXPECT_NE(xml.find("<failure message=\"would be blocked: ERRNO(EPERM)\" type=\"ERRNO(EPERM)\">"), std::string::npos);
+  EXPECT_NE(xml.find("<failure message=\"would be blocked: ERRNO(EPERM)\" type=\"ERRNO(EPERM)\">"),
+            std::string::npos);
   EXPECT_EQ(xml.find('\x1b'), std::string::npos);
-  EXPECT_NE(xml.find("/tmp/\\x1b[31mevil\\x1b]0;pwned\\x07|`x`&lt;&amp;&quot;&apos;&gt;\\xff\\xfe"), std::string::npos)
+  EXPECT_NE(xml.find("/tmp/\\x1b[31mevil\\x1b]0;pwned\\x07|`x`&lt;&amp;&quot;&apos;&gt;\\xff\\xfe"),
+            std::string::npos)
       << xml;
 
   std::string empty = render(empty_report(), Format::kJunit);
-  EXPECT_NE(empty.find("<testcase name=\"no call of the workload would be blocked\" classname=\"seccheck.docker@29.4.3\" "
-                       "time=\"0\"/>"), std::string::npos) << empty;
+  EXPECT_NE(
+      empty.find(
+          "<testcase name=\"no call of the workload would be blocked\" classname=\"seccheck.docker@29.4.3\" "
+          "time=\"0\"/>"),
+      std::string::npos)
+      << empty;
 }
 
 }  // namespace

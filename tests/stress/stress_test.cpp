@@ -5,19 +5,20 @@
 // seccheck counted exactly that many, that the workload's exit status passed through, that no
 // process of the run outlived seccheck (no zombie, no stopped tracee), and that seccheck
 // finished within a time bound.
-#include "tests/support/run_process.h"
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <signal.h>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
+
+#include "tests/support/run_process.h"
 
 namespace seccheck::testing {
 namespace {
@@ -76,8 +77,8 @@ void expect_nothing_left(const ProcessRun& run, bool strict_at_exit) {
 
 struct Counted {
   ProcessRun run;
-  std::optional<long> workload; // what the workload says it made
-  long seen = -1;               // what seccheck's -c table says
+  std::optional<long> workload;  // what the workload says it made
+  long seen = -1;                // what seccheck's -c table says
 };
 
 // seccheck trace -c -e trace=getppid -o FILE -- testprog args...
@@ -379,5 +380,5 @@ TEST(Stress, HostileTraceeCheckReportsStaySafe) {
   EXPECT_EQ(unsafe_reason(filtered), "") << filtered.substr(0, 4000);
 }
 
-} // namespace
-} // namespace seccheck::testing
+}  // namespace
+}  // namespace seccheck::testing

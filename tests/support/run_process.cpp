@@ -41,7 +41,8 @@ namespace {
 double seconds_since(const timespec& start) {
   timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<double>(now.tv_sec - start.tv_sec) + static_cast<double>(now.tv_nsec - start.tv_nsec) / 1e9;
+  return static_cast<double>(now.tv_sec - start.tv_sec) +
+         static_cast<double>(now.tv_nsec - start.tv_nsec) / 1e9;
 }
 
 }  // namespace
@@ -63,7 +64,8 @@ std::vector<std::string> processes_in_group(int pgid) {
     std::string state;
     long ppid = 0, group = 0;
     rest >> state >> ppid >> group;
-    if (group == pgid) found.push_back(std::string(entry->d_name) + " " + state + " " + stat.substr(open, close - open + 1));
+    if (group == pgid)
+      found.push_back(std::string(entry->d_name) + " " + state + " " + stat.substr(open, close - open + 1));
   }
   closedir(proc);
   return found;
@@ -83,7 +85,8 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
     dup2(err_pipe[1], 2);
     setpgid(0, 0);
     std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     execv(args[0], args.data());
     _exit(127);
@@ -105,7 +108,8 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
       if (fds[1].revents) drain(err_pipe[0], run.output.err, err_open);
     }
     if (options.signal != 0 && !run.signal_sent && signal_due < 0 &&
-        (options.signal_after_output.empty() || run.output.out.find(options.signal_after_output) != std::string::npos))
+        (options.signal_after_output.empty() ||
+         run.output.out.find(options.signal_after_output) != std::string::npos))
       signal_due = now + options.signal_delay_ms / 1000.0;
     if (signal_due >= 0 && !run.signal_sent && now >= signal_due && !reaped) {
       kill(child, options.signal);
@@ -129,7 +133,8 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
       kill(-child, SIGKILL);
       kill(child, SIGKILL);
       run.timed_out = true;
-      run.output.err += "\n[run_process_with: timed out after " + std::to_string(options.timeout_seconds) + "s]";
+      run.output.err +=
+          "\n[run_process_with: timed out after " + std::to_string(options.timeout_seconds) + "s]";
       break;
     }
     if (reaped && (out_open || err_open) && now > run.seconds + options.grace_ms / 1000.0 + 1) {
@@ -146,14 +151,19 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
   // Clean up after a failing run so one test's leftovers do not disturb the next.
   if (!run.left_behind.empty()) {
     kill(-child, SIGKILL);
-    for (int i = 0; i < 100 && waitpid(-child, nullptr, WNOHANG) >= 0; ++i) usleep(10000);
+    for (int i = 0; i < 100 && waitpid(-child, nullptr, WNOHANG) >= 0; ++i)
+      usleep(10000);
   }
   run.output.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return run;
 }
 
-std::string seccheck_binary() { return SECCHECK_BINARY; }
-std::string testprog(const std::string& name) { return std::string(SECCHECK_TESTPROGS_DIR) + "/" + name; }
+std::string seccheck_binary() {
+  return SECCHECK_BINARY;
+}
+std::string testprog(const std::string& name) {
+  return std::string(SECCHECK_TESTPROGS_DIR) + "/" + name;
+}
 
 std::string shared_dir() {
   struct stat st;

@@ -9,14 +9,23 @@
 namespace seccheck {
 namespace {
 
-int nr(std::string_view name) { return *syscall_number(Arch::kX86_64, name); }
+int nr(std::string_view name) {
+  return *syscall_number(Arch::kX86_64, name);
+}
 
 TEST(Decode, TablesHaveNoDuplicates) {
   const std::pair<const char*, std::span<const FlagName>> tables[] = {
-      {"clone", clone_flag_names()},         {"af", address_family_names()},   {"sock", socket_type_names()},
-      {"per", personality_names()},          {"perflags", personality_flag_names()}, {"open", open_flag_names()},
-      {"prctl", prctl_option_names()},       {"ioctl", ioctl_request_names()}, {"signal", signal_names()},
-      {"prot", mmap_prot_names()},           {"map", mmap_flag_names()},
+      {"clone", clone_flag_names()},
+      {"af", address_family_names()},
+      {"sock", socket_type_names()},
+      {"per", personality_names()},
+      {"perflags", personality_flag_names()},
+      {"open", open_flag_names()},
+      {"prctl", prctl_option_names()},
+      {"ioctl", ioctl_request_names()},
+      {"signal", signal_names()},
+      {"prot", mmap_prot_names()},
+      {"map", mmap_flag_names()},
   };
   for (const auto& [label, table] : tables) {
     std::set<std::uint64_t> values;
@@ -38,7 +47,8 @@ TEST(Decode, EverySignatureNamesAKnownSyscall) {
 
 TEST(Decode, ProfileRelevantValues) {
   EXPECT_EQ(clone_flags_string(0x10000000 | 17), "CLONE_NEWUSER|SIGCHLD");
-  EXPECT_EQ(describe_call(Arch::kX86_64, nr("clone"), {0x10000000 | 17}), "clone(flags=CLONE_NEWUSER|SIGCHLD)");
+  EXPECT_EQ(describe_call(Arch::kX86_64, nr("clone"), {0x10000000 | 17}),
+            "clone(flags=CLONE_NEWUSER|SIGCHLD)");
   EXPECT_EQ(describe_call(Arch::kX86_64, nr("socket"), {40, 1, 0}), "socket(AF_VSOCK, SOCK_STREAM, 0)");
   EXPECT_EQ(socket_type_string(1 | 02000000 | 04000), "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC");
   EXPECT_EQ(personality_string(8), "PER_LINUX32");
@@ -60,15 +70,19 @@ TEST(Decode, StraceStyleArguments) {
     return std::nullopt;
   };
   std::array<std::uint64_t, 6> args{static_cast<std::uint64_t>(-100), 0x1000, 02000000, 0, 0, 0};
-  EXPECT_EQ(format_call(Arch::kX86_64, nr("openat"), args, &reader), "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC)");
+  EXPECT_EQ(format_call(Arch::kX86_64, nr("openat"), args, &reader),
+            "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC)");
   args[2] = 0101;
   args[3] = 0644;
-  EXPECT_EQ(format_arguments(Arch::kX86_64, nr("openat"), args, &reader), "AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT, 0644");
+  EXPECT_EQ(format_arguments(Arch::kX86_64, nr("openat"), args, &reader),
+            "AT_FDCWD, \"/etc/passwd\", O_WRONLY|O_CREAT, 0644");
   // Unreadable memory prints the address; truncation marks the string.
   args[1] = 0x2000;
-  EXPECT_EQ(format_arguments(Arch::kX86_64, nr("openat"), args, &reader), "AT_FDCWD, 0x2000, O_WRONLY|O_CREAT, 0644");
+  EXPECT_EQ(format_arguments(Arch::kX86_64, nr("openat"), args, &reader),
+            "AT_FDCWD, 0x2000, O_WRONLY|O_CREAT, 0644");
   args[1] = 0x1000;
-  EXPECT_EQ(format_arguments(Arch::kX86_64, nr("openat"), args, &reader, 4), "AT_FDCWD, \"/etc\"..., O_WRONLY|O_CREAT, 0644");
+  EXPECT_EQ(format_arguments(Arch::kX86_64, nr("openat"), args, &reader, 4),
+            "AT_FDCWD, \"/etc\"..., O_WRONLY|O_CREAT, 0644");
   EXPECT_EQ(format_call(Arch::kX86_64, nr("close"), {static_cast<std::uint64_t>(0xffffffff)}), "close(-1)");
   EXPECT_EQ(format_return(Arch::kX86_64, nr("openat"), -2), "-1 ENOENT (No such file or directory)");
   EXPECT_EQ(format_return(Arch::kX86_64, nr("mmap"), 0x7f0000001000), "0x7f0000001000");
@@ -81,10 +95,12 @@ TEST(Decode, EscapingStopsTerminalInjection) {
   EXPECT_EQ(escape_string("a\x1b[2Jb"), "\"a\\x1b[2Jb\"");
   EXPECT_EQ(escape_string("tab\there\nq\"\\"), "\"tab\\there\\nq\\\"\\\\\"");
   EXPECT_EQ(escape_string("\x7f"), "\"\\x7f\"");
-  EXPECT_EQ(escape_string("caf\xc3\xa9"), "\"caf\xc3\xa9\"");         // valid UTF-8 passes
-  EXPECT_EQ(escape_string("\xc2\x9b" "31m"), "\"\\u009b31m\"");     // C1 CSI is escaped
-  EXPECT_EQ(escape_string("\xff\xe2\x82"), "\"\\xff\\xe2\\x82\"");     // invalid / truncated
-  EXPECT_EQ(escape_string("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"");     // UTF-16 surrogate
+  EXPECT_EQ(escape_string("caf\xc3\xa9"), "\"caf\xc3\xa9\"");  // valid UTF-8 passes
+  EXPECT_EQ(escape_string("\xc2\x9b"
+                          "31m"),
+            "\"\\u009b31m\"");                                      // C1 CSI is escaped
+  EXPECT_EQ(escape_string("\xff\xe2\x82"), "\"\\xff\\xe2\\x82\"");  // invalid / truncated
+  EXPECT_EQ(escape_string("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"");  // UTF-16 surrogate
   EXPECT_EQ(escape_string("ab", true), "\"ab\"...");
   EXPECT_EQ(errno_name(2), "ENOENT");
 }

@@ -73,13 +73,15 @@ TEST(TraceE2E, ThreadsExactCounts) {
 
 TEST(TraceE2E, SummaryCountsWithOneStopPerCall) {
   const std::string out = temp_path("summary.txt");
-  ProcessOutput p = run_process({seccheck_binary(), "trace", "-c", "-o", out, "--", testprog("trace_threads"), "3", "50"});
+  ProcessOutput p =
+      run_process({seccheck_binary(), "trace", "-c", "-o", out, "--", testprog("trace_threads"), "3", "50"});
   ASSERT_EQ(p.exit_status, 0) << p.err;
   std::string table = read_file(out);
   unlink(out.c_str());
   EXPECT_NE(table.find("       150          x86_64  getppid"), std::string::npos) << table;
   // clone3 creating threads, with its flags decoded (read from struct clone_args).
-  EXPECT_NE(table.find("CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"), std::string::npos) << table;
+  EXPECT_NE(table.find("CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD"), std::string::npos)
+      << table;
   EXPECT_NE(table.find(" total"), std::string::npos);
 }
 
@@ -114,9 +116,9 @@ TEST(TraceE2E, SignalStormAndStopContinue) {
   Traced t = trace_json({"-e", "trace=kill,rt_sigreturn,write"}, {testprog("trace_signals")});
   EXPECT_EQ(t.process.exit_status, 0) << t.process.out << t.process.err;
   EXPECT_NE(t.process.out.find("received=200 continued=1"), std::string::npos) << t.process.out;
-  EXPECT_EQ(t.counts["kill"], 201);           // 200 SIGUSR1 + 1 SIGCONT, from the child
-  EXPECT_EQ(t.counts["rt_sigreturn"], 201);   // every handler ran: signals were re-injected
-  EXPECT_EQ(t.counts["write"], 201);          // 200 acks + the final printf
+  EXPECT_EQ(t.counts["kill"], 201);          // 200 SIGUSR1 + 1 SIGCONT, from the child
+  EXPECT_EQ(t.counts["rt_sigreturn"], 201);  // every handler ran: signals were re-injected
+  EXPECT_EQ(t.counts["write"], 201);         // 200 acks + the final printf
 }
 
 TEST(TraceE2E, ExitStatusPassesThrough) {
@@ -167,12 +169,15 @@ TEST(TraceE2E, Int80WhereIa32EmulationExists) {
 }
 
 TEST(TraceE2E, TextOutputEscapesTerminalSequences) {
-  ProcessOutput p = run_process({seccheck_binary(), "trace", "-e", "trace=openat,open", "--", testprog("trace_escape")});
+  ProcessOutput p =
+      run_process({seccheck_binary(), "trace", "-e", "trace=openat,open", "--", testprog("trace_escape")});
   ASSERT_EQ(p.exit_status, 0) << p.err;
   EXPECT_EQ(p.err.find('\x1b'), std::string::npos) << "raw ESC reached the terminal";
   EXPECT_EQ(p.err.find('\x07'), std::string::npos);
-  EXPECT_NE(p.err.find("\"/nonexistent/\\x1b[2J\\x1b]0;pwned\\x07\", O_RDONLY) = -1 ENOENT (No such file or directory)"),
-            std::string::npos)
+  EXPECT_NE(
+      p.err.find(
+          "\"/nonexistent/\\x1b[2J\\x1b]0;pwned\\x07\", O_RDONLY) = -1 ENOENT (No such file or directory)"),
+      std::string::npos)
       << p.err;
   EXPECT_NE(p.err.find("\\xff\\u009b31m-caf\xc3\xa9\""), std::string::npos) << p.err;
 }
@@ -205,15 +210,16 @@ TEST(TraceE2E, RunsAsNonRoot) {
   if (check.exit_status != 0)
     GTEST_SKIP() << "uid 65534 cannot run the testprogs from this build directory: " << check.err;
   const std::string out = "/tmp/seccheck-nonroot-" + std::to_string(getpid()) + ".txt";
-  ProcessOutput p = run_process({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                 seccheck_binary(), "trace", "-e", "trace=getppid", "-o", out, "--",
-                                 testprog("trace_threads"), "2", "10"});
+  ProcessOutput p =
+      run_process({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", seccheck_binary(),
+                   "trace", "-e", "trace=getppid", "-o", out, "--", testprog("trace_threads"), "2", "10"});
   std::string text = read_file(out);
   unlink(out.c_str());
   ASSERT_EQ(p.exit_status, 0) << p.err;
   EXPECT_NE(p.err.find("no_new_privs"), std::string::npos) << "the setuid notice: " << p.err;
   size_t lines = 0;
-  for (size_t at = text.find("getppid()"); at != std::string::npos; at = text.find("getppid()", at + 1)) ++lines;
+  for (size_t at = text.find("getppid()"); at != std::string::npos; at = text.find("getppid()", at + 1))
+    ++lines;
   EXPECT_EQ(lines, 20u) << text;
 }
 
@@ -222,7 +228,8 @@ int run_and_signal(const std::vector<std::string>& argv, int sig, int delay_ms) 
   pid_t child = fork();
   if (child == 0) {
     std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     execv(args[0], args.data());
     _exit(127);
@@ -252,7 +259,8 @@ TEST(TraceE2E, AttachAndDetachOnSigterm) {
   }
   usleep(100 * 1000);
   const std::string out = temp_path("attach.txt");
-  int status = run_and_signal({seccheck_binary(), "trace", "-o", out, "-p", std::to_string(sleeper)}, SIGTERM, 500);
+  int status =
+      run_and_signal({seccheck_binary(), "trace", "-o", out, "-p", std::to_string(sleeper)}, SIGTERM, 500);
   EXPECT_EQ(status, 143);
   EXPECT_EQ(kill(sleeper, 0), 0) << "the attached process must survive the detach";
   // Still running normally: a SIGTERM now ends it by that signal, not stuck in a ptrace stop.
@@ -265,7 +273,8 @@ TEST(TraceE2E, AttachAndDetachOnSigterm) {
 
 // --- differential: seccheck vs strace -f -qq ---
 
-std::multiset<std::string> strace_names(const std::vector<std::string>& argv, const std::set<std::string>& ignore) {
+std::multiset<std::string> strace_names(const std::vector<std::string>& argv,
+                                        const std::set<std::string>& ignore) {
   const std::string out = temp_path("strace.txt");
   std::vector<std::string> command = {"/usr/bin/strace", "-f", "-qq", "-o", out};
   command.insert(command.end(), argv.begin(), argv.end());
@@ -279,7 +288,8 @@ std::multiset<std::string> strace_names(const std::vector<std::string>& argv, co
     size_t space = line.find(' ');
     if (space == std::string::npos) continue;
     std::string rest = line.substr(space + 1);
-    while (!rest.empty() && rest[0] == ' ') rest.erase(0, 1);
+    while (!rest.empty() && rest[0] == ' ')
+      rest.erase(0, 1);
     if (rest.rfind("<...", 0) == 0 || rest.rfind("+++", 0) == 0 || rest.rfind("---", 0) == 0) continue;
     size_t paren = rest.find('(');
     if (paren == std::string::npos) continue;
@@ -289,7 +299,8 @@ std::multiset<std::string> strace_names(const std::vector<std::string>& argv, co
   return names;
 }
 
-std::multiset<std::string> seccheck_names(const std::vector<std::string>& argv, const std::set<std::string>& ignore) {
+std::multiset<std::string> seccheck_names(const std::vector<std::string>& argv,
+                                          const std::set<std::string>& ignore) {
   Traced t = trace_json({}, argv);
   std::multiset<std::string> names;
   for (const json& call : t.calls) {
@@ -301,8 +312,10 @@ std::multiset<std::string> seccheck_names(const std::vector<std::string>& argv, 
 
 std::string difference(const std::multiset<std::string>& a, const std::multiset<std::string>& b) {
   std::map<std::string, int> delta;
-  for (const auto& n : a) ++delta[n];
-  for (const auto& n : b) --delta[n];
+  for (const auto& n : a)
+    ++delta[n];
+  for (const auto& n : b)
+    --delta[n];
   std::string out;
   for (const auto& [name, d] : delta)
     if (d != 0) out += name + ":" + std::to_string(d) + " ";
@@ -323,11 +336,19 @@ class Differential : public ::testing::Test {
   }
 };
 
-TEST_F(Differential, ExitCode) { expect_same_as_strace({testprog("trace_exit_code"), "7"}); }
-TEST_F(Differential, ForkChain) { expect_same_as_strace({testprog("trace_fork_chain")}); }
+TEST_F(Differential, ExitCode) {
+  expect_same_as_strace({testprog("trace_exit_code"), "7"});
+}
+TEST_F(Differential, ForkChain) {
+  expect_same_as_strace({testprog("trace_fork_chain")});
+}
 // futex calls depend on thread timing (pthread_join may or may not wait), so both sides drop them.
-TEST_F(Differential, Threads) { expect_same_as_strace({testprog("trace_threads"), "4", "50"}, {"futex"}); }
-TEST_F(Differential, Ls) { expect_same_as_strace({"/bin/ls", "/"}); }
+TEST_F(Differential, Threads) {
+  expect_same_as_strace({testprog("trace_threads"), "4", "50"}, {"futex"});
+}
+TEST_F(Differential, Ls) {
+  expect_same_as_strace({"/bin/ls", "/"});
+}
 // How often the shell waits for its children, and whether SIGCHLD interrupts it, depends on
 // scheduling (seen under load), so both sides drop the calls of that wait loop.
 TEST_F(Differential, ShellPipe) {

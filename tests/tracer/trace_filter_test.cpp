@@ -18,8 +18,7 @@ namespace seccheck::tracer {
 namespace {
 
 // Runs `body` in a child after loading `programs`; returns the child's exit code.
-template <typename Body>
-int run_filtered(const std::vector<BpfProgram>& programs, Body body) {
+template <typename Body> int run_filtered(const std::vector<BpfProgram>& programs, Body body) {
   pid_t child = fork();
   if (child == 0) {
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -71,7 +70,7 @@ TEST(TraceFilter, TraceAllStopsEverything) {
   // The child cannot even exit (exit_group stops too), so it reports by how it crashes.
   int code = run_filtered(*programs, [] {
     static volatile std::uintptr_t bad_address = 0x10;
-    if (!fails_enosys(SYS_getpid)) __builtin_trap();   // SIGILL: getpid ran
+    if (!fails_enosys(SYS_getpid)) __builtin_trap();    // SIGILL: getpid ran
     *reinterpret_cast<volatile int*>(bad_address) = 0;  // SIGSEGV: getpid was traced
     return 9;
   });

@@ -46,7 +46,8 @@ class Recorder : public TraceObserver {
   std::optional<std::string> path_read;
 };
 
-LaunchOptions launch(std::vector<std::string> argv, const std::vector<std::string>& names, bool return_values) {
+LaunchOptions launch(std::vector<std::string> argv, const std::vector<std::string>& names,
+                     bool return_values) {
   LaunchOptions options;
   options.argv = std::move(argv);
   auto filter = names.empty() ? build_trace_all_filter() : build_trace_set_filter(names);
@@ -119,7 +120,8 @@ TEST_F(TracerLive, StackAndStringsFromTheStoppedTracee) {
       EXPECT_NE(frame.binary.find("trace_errno_probe"), std::string::npos) << frame.binary;
     }
   }
-  EXPECT_TRUE(main_found) << "innermost: " << recorder.stack[0].function << " in " << recorder.stack[0].binary;
+  EXPECT_TRUE(main_found) << "innermost: " << recorder.stack[0].function << " in "
+                          << recorder.stack[0].binary;
   ASSERT_TRUE(recorder.path_read.has_value());
   EXPECT_EQ(*recorder.path_read, "/etc/ld.so.cache");
 }

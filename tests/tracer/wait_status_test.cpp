@@ -8,9 +8,15 @@
 namespace seccheck::tracer {
 namespace {
 
-int exited(int code) { return (code & 0xff) << 8; }
-int killed(int sig, bool core = false) { return sig | (core ? 0x80 : 0); }
-int stopped(int sig, int event = 0) { return 0x7f | (sig << 8) | (event << 16); }
+int exited(int code) {
+  return (code & 0xff) << 8;
+}
+int killed(int sig, bool core = false) {
+  return sig | (core ? 0x80 : 0);
+}
+int stopped(int sig, int event = 0) {
+  return 0x7f | (sig << 8) | (event << 16);
+}
 
 TEST(WaitStatus, ExitAndSignalDeaths) {
   EXPECT_EQ(classify_wait_status(exited(0)), StopKind::kExited);
