@@ -40,6 +40,7 @@ TARGETS = [
     "check (no flagged calls) <= 1.05x native; <= 1.2x on fork+exec storms",
     "trace -o /dev/null faster than strace -f -o /dev/null on every workload",
     "trace -c overhead (ratio - 1) at most half of strace -f -c's (one stop per call, not two)",
+    "trace -e trace=<a call never made> <= 1.05x native, threads included",
     "peak RSS of seccheck flat from 1M to 10M calls (trace -c, check --record)",
 ]
 
@@ -95,6 +96,9 @@ class Bench:
         modes += [
             ("trace", "trace -o /dev/null", lambda c: [s, "trace", "-o", "/dev/null", "--"] + c, None),
             ("trace_c", "trace -c", lambda c: [s, "trace", "-c", "-o", "/dev/null", "--"] + c, None),
+            # A filter that stops only a call no workload makes: what following the process tree costs.
+            ("trace_unused", "trace -e trace=acct (never made)",
+             lambda c: [s, "trace", "-e", "trace=acct", "-o", "/dev/null", "--"] + c, None),
         ]
         if self.strace:
             modes += [
@@ -117,13 +121,13 @@ class Bench:
         def add(key, title, cmd, setup=None):
             w.append((key, title, cmd, setup))
 
-        n = 50000 if q else 2000000
+        n = 50000 if q else self.args.micro_calls
         add("getppid", f"{n:,} getppid", [self.prog("bench_getppid"), str(n)])
         n = 5000 if q else 100000
         add("pipe", f"pipe ping-pong, {n:,} rounds", [self.prog("bench_pipe_pingpong"), str(n)])
         n = 10000 if q else 300000
         add("open", f"open/fstat/close x{n:,}", [self.prog("bench_open_loop"), str(n)])
-        n = 50000 if q else 2000000
+        n = 50000 if q else self.args.micro_calls
         add("threads", f"4 threads, {n:,} getppid", [self.prog("bench_threads"), str(n), "4"])
         n = 100 if q else 2000
         add("fork_exec", f"{n:,} fork+exec", [self.prog("bench_fork_exec"), str(n)])
@@ -407,8 +411,10 @@ def main():
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build-bench"))
     parser.add_argument("--quick", action="store_true", help="smaller workloads, 3 rounds")
     parser.add_argument("--reps", type=int, default=None, help="rounds per mode (default 5, --quick 3)")
+    parser.add_argument("--micro-calls", type=int, default=2000000,
+                        help="getppid calls of the getppid and threads workloads in a full run (default 2,000,000)")
     parser.add_argument("--only", help="comma-separated workload keys (getppid,pipe,open,threads,fork_exec,tar,find,gcc,python,sqlite)")
-    parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,strace,strace_c,strace_bpf)")
+    parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,trace_unused,strace,strace_c,strace_bpf)")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: redis,memory,latency,pinning")
     parser.add_argument("--output", default=os.path.join(HERE, "results", "latest.md"))
     args = parser.parse_args()
@@ -464,6 +470,9 @@ def main():
                 if med.get("check"):
                     limit = 1.2 if key == "fork_exec" else 1.05
                     v.append(f"check {med['check'] / native:.2f}x {'<=' if med['check'] / native <= limit else '>'} {limit}x")
+                if med.get("trace_unused"):
+                    ratio = med["trace_unused"] / native
+                    v.append(f"trace -e (never made) {ratio:.2f}x {'<=' if ratio <= 1.05 else '>'} 1.05x")
                 if med.get("trace") and med.get("strace"):
                     v.append(f"trace {'<' if med['trace'] < med['strace'] else '>='} strace")
                 if med.get("trace_c") and med.get("strace_c"):
@@ -499,20 +508,18 @@ def main():
             out.append("|---|---|---|---|---|")
             for name, n, hwm, maxrss, code in memory:
                 out.append(f"| {name} | {n:,} | {hwm / 1024:.1f} MiB | {maxrss / 1024:.1f} MiB | {code} |")
-        if latency:
+        def milliseconds_table(title, header, rows):
             out.append("")
-            out.append("### Time from the workload's exit to the first report line\n")
-            out.append("| mode | calls | median |")
+            out.append(f"### {title}\n")
+            out.append(f"| {header} | median |")
             out.append("|---|---|---|")
-            for name, n, sec in latency:
+            for name, n, sec in rows:
                 out.append(f"| {name} | {n:,} | {'n/a' if sec is None else f'{sec * 1000:.1f} ms'} |")
+
+        if latency:
+            milliseconds_table("Time from the workload's exit to the first report line", "mode | calls", latency)
         if startup:
-            out.append("")
-            out.append("### Fixed start-up of check (runtime-default, workload /bin/true)\n")
-            out.append("| run | runs | median |")
-            out.append("|---|---|---|")
-            for name, n, sec in startup:
-                out.append(f"| {name} | {n} | {'n/a' if sec is None else f'{sec * 1000:.1f} ms'} |")
+            milliseconds_table("Fixed start-up of check (runtime-default, workload /bin/true)", "run | runs", startup)
         if pinning:
             workloads, variants, res = pinning
             out.append("")
