@@ -9,6 +9,7 @@ import argparse
 import datetime
 import os
 import platform
+import shlex
 import shutil
 import signal
 import socket
@@ -118,7 +119,15 @@ class Bench:
         q = self.args.quick
         w = []
 
+        real_programs = {"tar", "find", "gcc", "python", "sqlite"}
+
         def add(key, title, cmd, setup=None):
+            repeat = self.args.repeat_real
+            if key in real_programs and repeat > 1:
+                # Run back to back in one shell, so the workload lasts seconds, as a CI job does.
+                inner = cmd[2] if cmd[:2] == ["/bin/sh", "-c"] else shlex.join(cmd)
+                cmd = ["/bin/sh", "-c", f"for i in $(seq {repeat}); do ( {inner} ) >/dev/null; done"]
+                title = f"{title}, {repeat} times"
             w.append((key, title, cmd, setup))
 
         n = 50000 if q else self.args.micro_calls
@@ -413,6 +422,8 @@ def main():
     parser.add_argument("--reps", type=int, default=None, help="rounds per mode (default 5, --quick 3)")
     parser.add_argument("--micro-calls", type=int, default=2000000,
                         help="getppid calls of the getppid and threads workloads in a full run (default 2,000,000)")
+    parser.add_argument("--repeat-real", type=int, default=1,
+                        help="run each real-program workload (tar, find, gcc, python, sqlite) N times in a row")
     parser.add_argument("--only", help="comma-separated workload keys (getppid,pipe,open,threads,fork_exec,tar,find,gcc,python,sqlite)")
     parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,trace_unused,strace,strace_c,strace_bpf)")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: redis,memory,latency,pinning")

@@ -170,7 +170,8 @@ TEST_F(CheckE2E, FiltersFromTheCacheGiveTheSameFindings) {
     ASSERT_EQ(result.exit_status, 1) << result.err;
     // Keys, counts and verdicts; argument values hold pointers that differ per run.
     nlohmann::json findings = nlohmann::json::array();
-    for (const auto& finding : nlohmann::json::parse(read_file(report))["findings"])
+    const nlohmann::json parsed = nlohmann::json::parse(read_file(report));
+    for (const auto& finding : parsed["findings"])
       findings.push_back({finding["key"], finding["count"], finding["verdicts"]});
     reports.push_back(findings.dump());
     notes.push_back(result.err);
