@@ -485,38 +485,21 @@ std::string decimal(std::int64_t value) {
 
 }  // namespace
 
-std::span<const FlagName> clone_flag_names() {
-  return kCloneFlags;
-}
-std::span<const FlagName> address_family_names() {
-  return kAddressFamilies;
-}
-std::span<const FlagName> socket_type_names() {
-  return kSocketTypes;
-}
-std::span<const FlagName> personality_names() {
-  return kPersonalities;
-}
-std::span<const FlagName> personality_flag_names() {
-  return kPersonalityFlags;
-}
-std::span<const FlagName> open_flag_names() {
-  return kOpenFlags;
-}
-std::span<const FlagName> prctl_option_names() {
-  return kPrctlOptions;
-}
-std::span<const FlagName> ioctl_request_names() {
-  return kIoctlRequests;
-}
-std::span<const FlagName> signal_names() {
-  return kSignals;
-}
-std::span<const FlagName> mmap_prot_names() {
-  return kMmapProt;
-}
-std::span<const FlagName> mmap_flag_names() {
-  return kMmapFlags;
+std::span<const NamedFlagTable> flag_tables() {
+  static constexpr NamedFlagTable kTables[] = {
+      {"clone", kCloneFlags},
+      {"address family", kAddressFamilies},
+      {"socket type", kSocketTypes},
+      {"personality", kPersonalities},
+      {"personality flag", kPersonalityFlags},
+      {"open", kOpenFlags},
+      {"prctl", kPrctlOptions},
+      {"ioctl", kIoctlRequests},
+      {"signal", kSignals},
+      {"mmap prot", kMmapProt},
+      {"mmap flag", kMmapFlags},
+  };
+  return kTables;
 }
 
 std::string format_flags(std::uint64_t value, std::span<const FlagName> table, std::string_view zero) {

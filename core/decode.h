@@ -23,18 +23,14 @@ struct FlagName {
   std::string_view name;
 };
 
-// The tables (tested for duplicate values/names).
-std::span<const FlagName> clone_flag_names();
-std::span<const FlagName> address_family_names();
-std::span<const FlagName> socket_type_names();
-std::span<const FlagName> personality_names();       // the PER_* base personalities (value & 0xff)
-std::span<const FlagName> personality_flag_names();  // ADDR_NO_RANDOMIZE, ...
-std::span<const FlagName> open_flag_names();         // without the access mode
-std::span<const FlagName> prctl_option_names();
-std::span<const FlagName> ioctl_request_names();
-std::span<const FlagName> signal_names();
-std::span<const FlagName> mmap_prot_names();
-std::span<const FlagName> mmap_flag_names();
+// Every flag table, named, for the invariant tests (no duplicate values or names): PER_* base
+// personalities are value & 0xff, personality flags ADDR_NO_RANDOMIZE..., open flags exclude the
+// access mode.
+struct NamedFlagTable {
+  std::string_view name;
+  std::span<const FlagName> entries;
+};
+std::span<const NamedFlagTable> flag_tables();
 
 // "A|B|0x40" for the set bits of `value` (unnamed bits in hex); `zero` when value is 0.
 std::string format_flags(std::uint64_t value, std::span<const FlagName> table, std::string_view zero = "0");

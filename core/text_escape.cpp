@@ -63,20 +63,15 @@ std::string hex_escape(unsigned char byte) {
 }
 
 std::string escape_terminal(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    CodePoint cp = decode_utf8(text, pos);
-    if (cp.value < 0) {
-      out += hex_escape(static_cast<unsigned char>(text[pos]));
-    } else if (std::string escaped = terminal_escape_for(cp.value); !escaped.empty()) {
+  return rewrite_utf8(text, [](long code_point, std::string_view bytes, std::string& out) {
+    if (code_point < 0) {
+      out += hex_escape(static_cast<unsigned char>(bytes[0]));
+    } else if (std::string escaped = terminal_escape_for(code_point); !escaped.empty()) {
       out += escaped;
     } else {
-      out.append(text.substr(pos, cp.length));
+      out += bytes;
     }
-    pos += cp.length;
-  }
-  return out;
+  });
 }
 
 }  // namespace seccheck

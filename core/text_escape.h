@@ -17,6 +17,20 @@ struct CodePoint {
 };
 CodePoint decode_utf8(std::string_view text, std::size_t pos);
 
+// Rebuilds `text` one UTF-8 sequence at a time: `rewrite(code_point, bytes, out)` appends what
+// the sequence becomes (code_point -1: an invalid byte, `bytes` is that byte). The one loop behind
+// every escaper, so they all agree on what a sequence is.
+template <typename Rewrite> std::string rewrite_utf8(std::string_view text, Rewrite&& rewrite) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const CodePoint cp = decode_utf8(text, pos);
+    rewrite(cp.value, text.substr(pos, cp.length), out);
+    pos += cp.length;
+  }
+  return out;
+}
+
 // "\x1b" for one byte.
 std::string hex_escape(unsigned char byte);
 

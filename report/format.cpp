@@ -54,52 +54,37 @@ std::string verdict_label(const analysis::Verdict& verdict) {
 }
 
 std::string sanitize_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    CodePoint cp = decode_utf8(text, pos);
-    if (cp.value < 0) {
-      out += "\xEF\xBF\xBD";
-    } else {
-      out.append(text.substr(pos, cp.length));
-    }
-    pos += cp.length;
-  }
-  return out;
+  return rewrite_utf8(text, [](long code_point, std::string_view bytes, std::string& out) {
+    out += code_point < 0 ? std::string_view("\xEF\xBF\xBD") : bytes;
+  });
 }
 
 std::string xml_escape(std::string_view text, bool attribute) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    CodePoint cp = decode_utf8(text, pos);
-    std::size_t length = cp.length;
-    if (cp.value < 0) {
-      out += hex_escape(static_cast<unsigned char>(text[pos]));
-    } else {
-      switch (cp.value) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        case '\t': out += attribute ? "&#9;" : "\t"; break;
-        case '\n': out += attribute ? "&#10;" : "\n"; break;
-        case '\r': out += "&#13;"; break;  // a literal CR would be normalised away
-        default:
-          // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
-          if (cp.value < 0x20 || cp.value == 0xFFFE || cp.value == 0xFFFF) {
-            char buf[24];
-            std::snprintf(buf, sizeof buf, cp.value < 0x20 ? "\\x%02lx" : "\\u%04lx", cp.value);
-            out += buf;
-          } else {
-            out.append(text.substr(pos, length));
-          }
-      }
+  return rewrite_utf8(text, [attribute](long code_point, std::string_view bytes, std::string& out) {
+    if (code_point < 0) {
+      out += hex_escape(static_cast<unsigned char>(bytes[0]));
+      return;
     }
-    pos += length;
-  }
-  return out;
+    switch (code_point) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\t': out += attribute ? "&#9;" : "\t"; break;
+      case '\n': out += attribute ? "&#10;" : "\n"; break;
+      case '\r': out += "&#13;"; break;  // a literal CR would be normalised away
+      default:
+        // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+        if (code_point < 0x20 || code_point == 0xFFFE || code_point == 0xFFFF) {
+          char buf[24];
+          std::snprintf(buf, sizeof buf, code_point < 0x20 ? "\\x%02lx" : "\\u%04lx", code_point);
+          out += buf;
+        } else {
+          out += bytes;
+        }
+    }
+  });
 }
 
 std::string markdown_escape(std::string_view text) {

@@ -14,20 +14,7 @@ int nr(std::string_view name) {
 }
 
 TEST(Decode, TablesHaveNoDuplicates) {
-  const std::pair<const char*, std::span<const FlagName>> tables[] = {
-      {"clone", clone_flag_names()},
-      {"af", address_family_names()},
-      {"sock", socket_type_names()},
-      {"per", personality_names()},
-      {"perflags", personality_flag_names()},
-      {"open", open_flag_names()},
-      {"prctl", prctl_option_names()},
-      {"ioctl", ioctl_request_names()},
-      {"signal", signal_names()},
-      {"prot", mmap_prot_names()},
-      {"map", mmap_flag_names()},
-  };
-  for (const auto& [label, table] : tables) {
+  for (const auto& [label, table] : flag_tables()) {
     std::set<std::uint64_t> values;
     std::set<std::string_view> names;
     for (const FlagName& entry : table) {
