@@ -8,7 +8,6 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
 
 #include "analysis/catalog.h"
@@ -61,7 +60,7 @@ class CallRecorder : public tracer::TraceObserver {
     auto [call, is_new] = aggregator_.add(event);
     if (is_new) {
       ++distinct_;
-      const tracer::ProcessInfo& process = process_of(event.pid);
+      const tracer::ProcessInfo& process = tracee.process();
       call->executable = process.executable;
       call->command_line = process.argv;
       if (stack_frames_ > 0) call->stack = tracee.stack(stack_frames_);
@@ -72,15 +71,7 @@ class CallRecorder : public tracer::TraceObserver {
     return decision_for(verdict.action);
   }
 
-  void on_process_start(pid_t pid, pid_t parent) override {
-    ++processes_;
-    tracer::ProcessInfo info = process_of(parent);
-    info.pid = pid;
-    info.parent = parent;
-    processes_by_pid_[pid] = std::move(info);
-  }
-  void on_exec(const tracer::ProcessInfo& process) override { processes_by_pid_[process.pid] = process; }
-  void on_process_exit(pid_t pid, int) override { processes_by_pid_.erase(pid); }
+  void on_process_start(pid_t) override { ++processes_; }
   void on_notice(std::string_view message) override { notices_.emplace_back(message); }
 
   analysis::CallAggregator& aggregator() { return aggregator_; }
@@ -105,17 +96,10 @@ class CallRecorder : public tracer::TraceObserver {
     return tracer::SeccompDecision::proceed();
   }
 
-  const tracer::ProcessInfo& process_of(pid_t pid) {
-    static const tracer::ProcessInfo unknown;
-    auto it = processes_by_pid_.find(pid);
-    return it == processes_by_pid_.end() ? unknown : it->second;
-  }
-
   analysis::CallAggregator aggregator_;
   const analysis::ResolvedProfile* enforced_;
   int stack_frames_;
   ProgressLine& progress_;
-  std::map<pid_t, tracer::ProcessInfo> processes_by_pid_;
   std::vector<std::string> notices_;
   std::uint64_t processes_ = 1;
   std::size_t distinct_ = 0;

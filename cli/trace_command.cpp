@@ -108,6 +108,7 @@ class TraceWriter final : public tracer::TraceObserver {
       count(event, tracee);
       return tracer::SeccompDecision::proceed();
     }
+    if (options_.json) remember_executable(event.pid, tracee);
     if (!return_values_) {
       write_call(event, tracee, std::nullopt);
     } else {
@@ -143,6 +144,7 @@ class TraceWriter final : public tracer::TraceObserver {
           ++p;
       }
     }
+    if (options_.json) remember_executable(event.pid, tracee);
     write_line(event, text, event.return_value);
   }
 
@@ -153,13 +155,7 @@ class TraceWriter final : public tracer::TraceObserver {
     pending_.erase(it);
   }
 
-  void on_process_start(pid_t pid, pid_t parent) override {
-    ++processes_seen_;
-    auto it = exe_.find(parent);
-    if (it != exe_.end()) exe_[pid] = it->second;
-  }
-
-  void on_exec(const tracer::ProcessInfo& process) override { exe_[process.pid] = process.executable; }
+  void on_process_start(pid_t) override { ++processes_seen_; }
 
   void on_process_exit(pid_t pid, int status) override {
     exe_.erase(pid);
@@ -196,6 +192,14 @@ class TraceWriter final : public tracer::TraceObserver {
   };
 
   bool multi() const { return processes_seen_ > 1 || threads_seen_ > 1; }
+
+  // A line may be written after its process is gone (at the exit of a pending call), so the
+  // executable is kept per pid while the process runs.
+  void remember_executable(pid_t pid, tracer::StoppedTracee& tracee) {
+    const std::string& current = tracee.process().executable;
+    std::string& kept = exe_[pid];
+    if (kept != current) kept = current;
+  }
 
   std::string format_args(const SyscallEvent& event, tracer::StoppedTracee& tracee) {
     if (seen_tids_.size() < 2) seen_tids_.emplace(event.tid, true);

@@ -188,10 +188,38 @@ constexpr long kSeizeOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | P
 constexpr std::uint64_t kCloneUntraced = 0x00800000;
 constexpr std::uint64_t kCloneThread = 0x00010000;
 
+// What the tracer keeps per process; `info` is filled on demand and dropped at execve.
+struct ProcessState {
+  std::optional<ProcessInfo> info;
+};
+
+ProcessInfo read_process_info(pid_t pid) {
+  ProcessInfo info;
+  info.pid = pid;
+  char exe[4096];
+  ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), exe, sizeof exe - 1);
+  if (n > 0) info.executable.assign(exe, static_cast<size_t>(n));
+  std::string cmdline = read_text("/proc/" + std::to_string(pid) + "/cmdline");
+  size_t start = 0;
+  while (start < cmdline.size()) {
+    size_t end = cmdline.find('\0', start);
+    if (end == std::string::npos) end = cmdline.size();
+    info.argv.push_back(cmdline.substr(start, end - start));
+    start = end + 1;
+  }
+  return info;
+}
+
 class Tracee final : public StoppedTracee {
  public:
-  Tracee(pid_t pid, pid_t tid, Unwinder& unwinder) : pid_(pid), tid_(tid), unwinder_(unwinder) {}
+  Tracee(pid_t pid, pid_t tid, Unwinder& unwinder, ProcessState& process)
+      : pid_(pid), tid_(tid), unwinder_(unwinder), process_(process) {}
   pid_t tid() const override { return tid_; }
+
+  const ProcessInfo& process() override {
+    if (!process_.info) process_.info = read_process_info(pid_);
+    return *process_.info;
+  }
 
   std::optional<std::string> read_bytes(std::uint64_t address, std::size_t size) override {
     std::string out(size, '\0');
@@ -235,7 +263,25 @@ class Tracee final : public StoppedTracee {
   pid_t pid_;
   pid_t tid_;
   Unwinder& unwinder_;
+  ProcessState& process_;
 };
+
+// Waking a blocked tracer costs about as much as a stop itself on some machines (a VM's idle
+// CPU), so while syscall stops follow each other within kPollNs the tracer polls for the next
+// one instead of sleeping; a longer gap switches back to blocking waits. It polls only while a
+// CPU is left over for it, and yields in the loop.
+constexpr std::int64_t kPollNs = 30000;
+
+std::int64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+std::size_t usable_cpus() {
+  cpu_set_t set;
+  return sched_getaffinity(0, sizeof set, &set) == 0 ? static_cast<std::size_t>(CPU_COUNT(&set)) : 1;
+}
 
 enum class Mode { kSeccomp, kStep };
 
@@ -245,11 +291,6 @@ struct ThreadState {
   bool report_exit = false;    // pass that exit stop to the observer
   bool detaching = false;      // attach mode, interrupted: detach at the next stop
   SyscallEvent entry;
-};
-
-struct ProcessState {
-  pid_t parent = 0;
-  bool exec_seen = false;
 };
 
 class Session {
@@ -275,6 +316,7 @@ class Session {
   void handle_gone(pid_t tid, int status);
   void apply(pid_t tid, ThreadState& thread, const SeccompDecision& decision);
   void check_notices(const SyscallEvent& event, Tracee& tracee);
+  pid_t wait_for_stop(int& status);
   void resume(pid_t tid, int sig);
   void interrupt();
   void detach(pid_t tid, int sig);
@@ -288,6 +330,8 @@ class Session {
   pid_t root_ = 0;
   bool root_exec_seen_ = false;
   bool reported_seccomp_notice_ = false;
+  std::size_t usable_cpus_ = usable_cpus();
+  bool last_wait_was_short_ = true;
   TraceSummary summary_;
   Unwinder unwinder_;
   std::unordered_map<pid_t, ThreadState> threads_;
@@ -301,13 +345,9 @@ ThreadState& Session::add_thread(pid_t tid, pid_t tgid_hint) {
   long tgid = tgid_hint > 0 ? tgid_hint : status_field(tid, "Tgid");
   state.tgid = tgid > 0 ? static_cast<pid_t>(tgid) : tid;
   ++summary_.threads;
-  if (processes_.find(state.tgid) == processes_.end()) {
-    ProcessState process;
-    long parent = status_field(state.tgid, "PPid");
-    process.parent = parent > 0 ? static_cast<pid_t>(parent) : 0;
-    processes_.emplace(state.tgid, process);
+  if (processes_.emplace(state.tgid, ProcessState{}).second) {
     ++summary_.processes;
-    observer_.on_process_start(state.tgid, process.parent);
+    observer_.on_process_start(state.tgid);
   }
   return threads_.emplace(tid, state).first->second;
 }
@@ -347,16 +387,36 @@ void Session::interrupt() {
   if (root_ > 0) kill(root_, SIGKILL);
 }
 
+pid_t Session::wait_for_stop(int& status) {
+  const std::int64_t started = monotonic_ns();
+  // More tracees than CPUs: they can use every CPU, a polling tracer would take time from them.
+  if (last_wait_was_short_ && usable_cpus_ >= 2 && threads_.size() <= usable_cpus_) {
+    do {
+      pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+      if (tid != 0) return tid;
+      sched_yield();
+    } while (monotonic_ns() - started < kPollNs);
+  }
+  pid_t tid = waitpid(-1, &status, __WALL);
+  last_wait_was_short_ = monotonic_ns() - started < kPollNs;
+  return tid;
+}
+
 void Session::run() {
   while (true) {
     if (g_interrupt_signal != 0 && !interrupted_) interrupt();
     if (interrupted_ && attached_ && threads_.empty()) break;
     int status = 0;
-    pid_t tid = waitpid(-1, &status, __WALL);
+    pid_t tid = wait_for_stop(status);
     if (tid < 0) {
       if (errno == EINTR) continue;
       break;  // ECHILD: every tracee is gone
     }
+    // Only runs of syscall stops are worth polling for: after a fork, exec or exit the next
+    // stop is far off, and a polling tracer keeps the new task off its CPU (a migration, which
+    // costs more than the wake-up).
+    const StopKind kind = classify_wait_status(status);
+    if (kind != StopKind::kSeccomp && kind != StopKind::kSyscall) last_wait_was_short_ = false;
     handle(tid, status);
   }
 }
@@ -393,8 +453,9 @@ void Session::handle(pid_t tid, int status) {
     case StopKind::kClone: {
       unsigned long child = 0;
       if (ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child) == 0 && child > 0) {
-        // A thread's group is its creator's when the new tid reports the same Tgid.
-        add_thread(static_cast<pid_t>(child));
+        // fork and vfork make a process; clone may make a thread, whose group /proc names.
+        const pid_t new_tid = static_cast<pid_t>(child);
+        add_thread(new_tid, kind == StopKind::kClone ? 0 : new_tid);
       }
       resume(tid, 0);
       return;
@@ -430,7 +491,7 @@ void Session::handle_entry(pid_t tid, ThreadState& thread, const __ptrace_syscal
   event.seccomp_data = seccomp_stop ? info.seccomp.ret_data : 0;
   event.timestamp_ns = now_ns();
 
-  Tracee tracee(thread.tgid, tid, unwinder_);
+  Tracee tracee(thread.tgid, tid, unwinder_, processes_[thread.tgid]);
   check_notices(event, tracee);
 
   const std::string_view name = syscall_name(event.arch, event.nr).value_or("");
@@ -463,7 +524,7 @@ void Session::handle_exit_stop(pid_t tid, ThreadState& thread, const __ptrace_sy
     event.tid = tid;
     event.pid = thread.tgid;
     event.return_value = info.exit.rval;
-    Tracee tracee(thread.tgid, tid, unwinder_);
+    Tracee tracee(thread.tgid, tid, unwinder_, processes_[thread.tgid]);
     observer_.on_syscall_exit(event, tracee);
   }
   thread.report_exit = false;
@@ -543,25 +604,7 @@ void Session::handle_exec(pid_t tid) {
   const pid_t pid = current->second.tgid;
   if (pid == root_) root_exec_seen_ = true;
   unwinder_.flush(pid);
-  ProcessInfo info;
-  info.pid = pid;
-  auto process = processes_.find(pid);
-  if (process != processes_.end()) {
-    info.parent = process->second.parent;
-    process->second.exec_seen = true;
-  }
-  char exe[4096];
-  ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), exe, sizeof exe - 1);
-  if (n > 0) info.executable.assign(exe, static_cast<size_t>(n));
-  std::string cmdline = read_text("/proc/" + std::to_string(pid) + "/cmdline");
-  size_t start = 0;
-  while (start < cmdline.size()) {
-    size_t end = cmdline.find('\0', start);
-    if (end == std::string::npos) end = cmdline.size();
-    info.argv.push_back(cmdline.substr(start, end - start));
-    start = end + 1;
-  }
-  observer_.on_exec(info);
+  processes_[pid].info.reset();
   resume(tid, 0);
 }
 

@@ -24,6 +24,12 @@
 
 namespace seccheck::tracer {
 
+struct ProcessInfo {
+  pid_t pid = 0;
+  std::string executable;         // /proc/PID/exe
+  std::vector<std::string> argv;  // /proc/PID/cmdline
+};
+
 // A tracee in a syscall stop; valid only during the observer callback.
 class StoppedTracee {
  public:
@@ -34,6 +40,9 @@ class StoppedTracee {
   virtual std::optional<std::string> read_bytes(std::uint64_t address, std::size_t size) = 0;
   // Call-site stack from the stopped thread, innermost first (libunwind-ptrace).
   virtual std::vector<StackFrame> stack(int max_frames) = 0;
+  // The stopped thread's process: read from /proc on the first request after each execve, so a
+  // process that is never asked about costs nothing.
+  virtual const ProcessInfo& process() = 0;
 };
 
 // What to do with a call that stopped at its seccomp (entry) stop.
@@ -48,13 +57,6 @@ struct SeccompDecision {
   static SeccompDecision kill() { return {Kind::kKillProcess, 0, 31}; }
 };
 
-struct ProcessInfo {
-  pid_t pid = 0;
-  pid_t parent = 0;
-  std::string executable;         // /proc/PID/exe at the last execve
-  std::vector<std::string> argv;  // /proc/PID/cmdline at the last execve
-};
-
 class TraceObserver {
  public:
   virtual ~TraceObserver() = default;
@@ -62,8 +64,7 @@ class TraceObserver {
   virtual SeccompDecision on_syscall_entry(const SyscallEvent& event, StoppedTracee& tracee) = 0;
   // Syscall exit, only when LaunchOptions::return_values; event.return_value is set.
   virtual void on_syscall_exit(const SyscallEvent& /*event*/, StoppedTracee& /*tracee*/) {}
-  virtual void on_process_start(pid_t /*pid*/, pid_t /*parent*/) {}
-  virtual void on_exec(const ProcessInfo& /*process*/) {}
+  virtual void on_process_start(pid_t /*pid*/) {}
   virtual void on_process_exit(pid_t /*pid*/, int /*wait_status*/) {}
   // A thread (including a process's last one) ended; a call that stopped at entry and never
   // reached its exit stop (exit, execve from another thread, SIGKILL) ends with it.

@@ -26,6 +26,10 @@ class Recorder : public TraceObserver {
     if (name == kill_name) return SeccompDecision::kill();
     if (name == stack_name && stack.empty()) stack = tracee.stack(16);
     if (name == "openat" && !path_read) path_read = tracee.read_string(event.args[1], 4096);
+    if (name == executable_name || record_all_executables) {
+      const std::string& path = tracee.process().executable;
+      executables.push_back(name + " " + path.substr(path.rfind('/') + 1));
+    }
     return SeccompDecision::proceed();
   }
   void on_syscall_exit(const SyscallEvent& event, StoppedTracee&) override {
@@ -33,14 +37,14 @@ class Recorder : public TraceObserver {
     ++exits[name];
     if (event.return_value) last_return[name] = *event.return_value;
   }
-  void on_exec(const ProcessInfo& process) override { executables.push_back(process.executable); }
   void on_notice(std::string_view message) override { notices.emplace_back(message); }
 
   std::map<std::string, int> entries, exits;
   std::map<std::string, std::int64_t> last_return;
   std::set<pid_t> tids;
   std::vector<std::string> executables, notices;
-  std::string fail_name, kill_name, stack_name;
+  std::string fail_name, kill_name, stack_name, executable_name;
+  bool record_all_executables = false;
   int fail_errno = 0;
   std::vector<StackFrame> stack;
   std::optional<std::string> path_read;
@@ -79,14 +83,26 @@ TEST_F(TracerLive, ThreadsGiveExactCountsWithOneStopPerCall) {
 
 TEST_F(TracerLive, ReturnValuesAddExitStops) {
   Recorder recorder;
+  recorder.executable_name = "getpid";
   auto summary = run_command(launch({testprog("trace_exit_code"), "7"}, {"getpid"}, true), recorder);
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->exit_status, 7);
   EXPECT_EQ(recorder.entries["getpid"], 1);
   EXPECT_EQ(recorder.exits["getpid"], 1);
   EXPECT_EQ(recorder.last_return["getpid"], summary->root_pid);
-  ASSERT_EQ(recorder.executables.size(), 1u);
-  EXPECT_NE(recorder.executables[0].find("trace_exit_code"), std::string::npos);
+  EXPECT_EQ(recorder.executables, std::vector<std::string>{"getpid trace_exit_code"});
+}
+
+TEST_F(TracerLive, ProcessInfoIsReadAgainAfterExecFromAThread) {
+  Recorder recorder;
+  recorder.record_all_executables = true;
+  auto summary = run_command(launch({testprog("trace_exec_thread")}, {"execve", "getpid"}, false), recorder);
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->exit_status, 3);
+  // The launcher's own execve comes first (still the test binary), then the workload's.
+  ASSERT_EQ(recorder.executables.size(), 3u);
+  EXPECT_EQ(recorder.executables[1], "execve trace_exec_thread");
+  EXPECT_EQ(recorder.executables[2], "getpid trace_exit_code");
 }
 
 TEST_F(TracerLive, FailWithErrnoSkipsTheCall) {
