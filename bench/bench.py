@@ -216,14 +216,14 @@ class Bench:
             self.notes.append("redis-server/redis-benchmark not installed: server workload skipped "
                               "(bench/run.sh installs redis-server and redis-tools as root)")
             return None
-        requests = 5000 if self.args.quick else 100000
+        requests = self.args.redis_requests or (5000 if self.args.quick else 100000)
         rows = {}
         for rep in range(self.args.reps):
             order = modes[rep % len(modes):] + modes[:rep % len(modes)]
             for mkey, _, wrap, _ in order:
                 port = self.free_port()
                 cmd = wrap([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-                            "--daemonize", "no", "--protected-mode", "yes", "--io-threads", "2"])
+                            "--daemonize", "no", "--protected-mode", "yes"])
                 proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
                 rps = None
@@ -424,6 +424,8 @@ def main():
                         help="getppid calls of the getppid and threads workloads in a full run (default 2,000,000)")
     parser.add_argument("--repeat-real", type=int, default=1,
                         help="run each real-program workload (tar, find, gcc, python, sqlite) N times in a row")
+    parser.add_argument("--redis-requests", type=int, default=None,
+                        help="redis-benchmark requests per test (SET, GET) per run (default 100,000, --quick 5,000)")
     parser.add_argument("--only", help="comma-separated workload keys (getppid,pipe,open,threads,fork_exec,tar,find,gcc,python,sqlite)")
     parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,trace_unused,strace,strace_c,strace_bpf)")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: redis,memory,latency,pinning")
