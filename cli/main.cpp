@@ -17,6 +17,16 @@ std::string version_text() {
          std::to_string(lib->minor) + "." + std::to_string(lib->micro) + ")";
 }
 
+// CLI11 2.1 lets `--` end the values of an option that takes several and then goes on parsing
+// options: `check --profile docker -- sh -c x` took `-c` as seccheck's. With one value per
+// occurrence (repeat the option for more) `--` always ends seccheck's options, as in strace.
+void one_value_per_occurrence(CLI::App& app) {
+  for (CLI::Option* option : app.get_options())
+    if (!option->get_positional() && option->get_items_expected_max() > 1) option->allow_extra_args(false);
+  for (CLI::App* sub : app.get_subcommands({}))
+    one_value_per_occurrence(*sub);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,6 +44,7 @@ int main(int argc, char** argv) {
       cli::register_profiles_command(app),   cli::register_explain_command(app),
       cli::register_completion_command(app),
   };
+  one_value_per_occurrence(app);
 
   try {
     app.parse(argc, argv);

@@ -240,6 +240,28 @@ TEST_F(CheckE2E, WorkloadFailureIsReportedAndGatesOnRequest) {
   EXPECT_EQ(result.exit_status, 1) << result.err;
 }
 
+// `--` ends seccheck's options even right after a repeatable one: the `-c` below is the
+// shell's (CLI11 on its own would take it as seccheck's after `--profile docker --`).
+TEST_F(CheckE2E, EverythingAfterDoubleDashIsTheWorkloads) {
+  const std::vector<std::string> shell = {"--", "/bin/sh", "-c", "exit 3"};
+  const std::vector<std::vector<std::string>> cases = {
+      {"check", "-q", "--profile", "docker"},
+      {"check", "-q", "--cap-add", "SYS_ADMIN"},
+      {"check", "-q", "--profile", "docker", "--cap-drop", "ALL"},
+  };
+  for (const std::vector<std::string>& options : cases) {
+    std::vector<std::string> argv = {seccheck_binary()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.insert(argv.end(), shell.begin(), shell.end());
+    ProcessOutput result = run_process(argv);
+    EXPECT_EQ(result.exit_status, 0) << options.back() << ": " << result.err;
+    EXPECT_NE(result.out.find("exit status 3"), std::string::npos) << options.back() << ": " << result.out;
+  }
+  ProcessOutput traced = run_process(
+      {seccheck_binary(), "trace", "-o", "/dev/null", "-e", "trace=acct", "--", "/bin/sh", "-c", "exit 3"});
+  EXPECT_EQ(traced.exit_status, 3) << traced.err;
+}
+
 TEST_F(CheckE2E, BadInputIsOneLineWithExitTwo) {
   struct Case {
     std::vector<std::string> args;
