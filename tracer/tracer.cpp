@@ -283,6 +283,41 @@ std::size_t usable_cpus() {
   return sched_getaffinity(0, sizeof set, &set) == 0 ? static_cast<std::size_t>(CPU_COUNT(&set)) : 1;
 }
 
+// On a VM a ptrace stop of a new process lets the scheduler move it or its parent to the other
+// CPU, and the address-space changes of fork, exec and exit then flush that CPU's TLB by IPI.
+// While processes are being created the tracer therefore stays on the CPU it is on; a run of
+// syscall stops gives it back its own mask. Only seccheck's affinity changes, never the workload's
+// (the workload was forked before, and its children inherit from it).
+class TracerAffinity {
+ public:
+  TracerAffinity() {
+    CPU_ZERO(&own_);
+    usable_ = sched_getaffinity(0, sizeof own_, &own_) == 0 && CPU_COUNT(&own_) >= 2;
+  }
+  ~TracerAffinity() { release(); }
+  TracerAffinity(const TracerAffinity&) = delete;
+  TracerAffinity& operator=(const TracerAffinity&) = delete;
+
+  void hold_current_cpu() {
+    if (!usable_ || held_) return;
+    const int cpu = sched_getcpu();
+    if (cpu < 0) return;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    held_ = sched_setaffinity(0, sizeof one, &one) == 0;
+  }
+  void release() {
+    if (held_) sched_setaffinity(0, sizeof own_, &own_);
+    held_ = false;
+  }
+
+ private:
+  cpu_set_t own_;
+  bool usable_ = false;
+  bool held_ = false;
+};
+
 enum class Mode { kSeccomp, kStep };
 
 struct ThreadState {
@@ -332,6 +367,7 @@ class Session {
   bool reported_seccomp_notice_ = false;
   std::size_t usable_cpus_ = usable_cpus();
   bool last_wait_was_short_ = true;
+  TracerAffinity affinity_;
   TraceSummary summary_;
   Unwinder unwinder_;
   std::unordered_map<pid_t, ThreadState> threads_;
@@ -416,7 +452,13 @@ void Session::run() {
     // stop is far off, and a polling tracer keeps the new task off its CPU (a migration, which
     // costs more than the wake-up).
     const StopKind kind = classify_wait_status(status);
-    if (kind != StopKind::kSeccomp && kind != StopKind::kSyscall) last_wait_was_short_ = false;
+    if (kind != StopKind::kSeccomp && kind != StopKind::kSyscall) {
+      last_wait_was_short_ = false;
+      if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec)
+        affinity_.hold_current_cpu();
+    } else if (last_wait_was_short_) {
+      affinity_.release();
+    }
     handle(tid, status);
   }
 }

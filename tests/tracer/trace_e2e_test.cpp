@@ -2,6 +2,7 @@
 // the exact calls and counts a testprog makes and that its exit status passes through; the
 // differential cases compare the multiset of call names with `strace -f -qq`.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -119,6 +120,25 @@ TEST(TraceE2E, SignalStormAndStopContinue) {
   EXPECT_EQ(t.counts["kill"], 200);          // the SIGUSR1s from the child (SIGCONT goes by tgkill)
   EXPECT_EQ(t.counts["rt_sigreturn"], 200);  // every handler ran: signals were re-injected
   EXPECT_EQ(t.counts["write"], 202);         // 200 acks, the woke byte, the final printf
+}
+
+// While processes are being created the tracer holds its own CPU; the workload, and the
+// processes it creates after that, keep the affinity they would have had without seccheck.
+TEST(TraceE2E, WorkloadKeepsItsCpuAffinity) {
+  cpu_set_t own;
+  if (sched_getaffinity(0, sizeof own, &own) != 0 || CPU_COUNT(&own) < 2)
+    GTEST_SKIP() << "needs at least 2 usable CPUs to tell a held tracer from the workload";
+  std::string expected;
+  std::istringstream status(read_file("/proc/self/status"));
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("Cpus_allowed_list:")) expected = line;
+  ASSERT_FALSE(expected.empty());
+  Traced t = trace_json(
+      {"-e", "trace=acct"},
+      {"/bin/sh", "-c",
+       "for i in 1 2 3; do /bin/true; done; /bin/sh -c 'grep Cpus_allowed_list: /proc/self/status'"});
+  ASSERT_EQ(t.process.exit_status, 0) << t.process.err;
+  EXPECT_EQ(t.process.out, expected + "\n");
 }
 
 TEST(TraceE2E, ExitStatusPassesThrough) {
