@@ -2,8 +2,10 @@
 // Thin entry point: wires the subcommands, maps errors to the documented exit codes.
 #include <seccomp.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
@@ -54,6 +56,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    // Before `--` this is most often a second value after a repeatable option: `--profile docker crio`.
+    const bool has_workload = std::find(argv + 1, argv + argc, std::string_view("--")) != argv + argc;
+    std::cerr << "seccheck: " << e.what()
+              << (has_workload ? " (an option takes one value; repeat it for more, e.g. --profile docker "
+                                 "--profile crio; see seccheck --help)\n"
+                               : " (see seccheck --help)\n");
+    return static_cast<int>(ExitCode::kUsage);
   } catch (const CLI::ParseError& e) {
     std::cerr << "seccheck: " << e.what() << " (see seccheck --help)\n";
     return static_cast<int>(ExitCode::kUsage);

@@ -271,6 +271,7 @@ TEST_F(CheckE2E, BadInputIsOneLineWithExitTwo) {
       {{"check", "--profile", "dockr", "--", "/bin/true"}, "dockr"},
       {{"check", "--profile", "/nonexistent.json", "--", "/bin/true"}, "/nonexistent.json"},
       {{"check", "--cap-add", "SYS_NOPE", "--", "/bin/true"}, "SYS_NOPE"},
+      {{"check", "--profile", "docker", "crio", "--", "/bin/true"}, "--profile docker --profile crio"},
       {{"diff", "/nonexistent-record.json"}, "/nonexistent-record.json"},
   };
   for (const Case& c : cases) {
