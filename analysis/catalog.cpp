@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "analysis/profile_parser.h"
@@ -256,12 +257,9 @@ void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
       for (const auto& rule : v.at("rules"))
         layer.rules.push_back(std::make_shared<const IdRule>(parse_rule(rule, where)));
     }
-    for (std::size_t i = 0; i < layer.rules.size(); ++i) {
-      for (std::size_t j = i + 1; j < layer.rules.size(); ++j) {
-        if (layer.rules[i]->id == layer.rules[j]->id)
-          data_error(where, "duplicate rule id " + layer.rules[i]->id);
-      }
-    }
+    std::unordered_set<std::string_view> ids;
+    for (const auto& rule : layer.rules)
+      if (!ids.insert(rule->id).second) data_error(where, "duplicate rule id " + rule->id);
     by_version[layer.entry.version] = catalog.layers.size();
     catalog.layers.push_back(std::move(layer));
   }
