@@ -61,11 +61,15 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DIRECTORY "${PROJECT_BINARY_DIR}/packages")
 # Depends from the libraries the binary really links (dpkg-shlibdeps, from dpkg-dev); without
 # it, the Debian 12 packages those libraries come from, with the versions built against.
+# libunwind is opened with dlopen (tracer/unwinder.cpp), which dpkg-shlibdeps cannot see.
 find_program(SECCHECK_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SECCHECK_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libunwind8 (>= 1.6)")
 else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6 (>= 2.34), libgcc-s1 (>= 3.0), libseccomp2 (>= 2.5.0), libstdc++6 (>= 12), libunwind8 (>= 1.6)")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6 (>= 2.34), libseccomp2 (>= 2.5.0), libunwind8 (>= 1.6)")
+  if(NOT SECCHECK_STATIC_CXX_RUNTIME OR SECCHECK_SANITIZE)
+    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libgcc-s1 (>= 3.0), libstdc++6 (>= 12)")
+  endif()
 endif()
 include(CPack)

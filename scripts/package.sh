@@ -52,9 +52,10 @@ echo "package: $deb"
 # --- what the package declares and holds ---
 depends="$(dpkg-deb -f "$deb" Depends)"
 echo "Depends: $depends"
-wanted=(libc6 libstdc++6 libseccomp2)
-# libunwind8 only when the binary links libunwind (the call-site stacks do).
-if readelf -d "$build/cli/seccheck" 2>/dev/null | grep -q 'NEEDED.*libunwind'; then wanted+=(libunwind8); fi
+# libunwind8 always: the call-site stacks open it with dlopen, invisible to dpkg-shlibdeps.
+wanted=(libc6 libseccomp2 libunwind8)
+# libstdc++6 only when the binary links it (SECCHECK_STATIC_CXX_RUNTIME=OFF, sanitizer builds).
+if readelf -d "$build/cli/seccheck" 2>/dev/null | grep -q 'NEEDED.*libstdc++'; then wanted+=(libstdc++6); fi
 for pkg in "${wanted[@]}"; do
   # Compare whole package names (libstdc++6 holds regex characters, so no grep -E here).
   found=0
@@ -102,9 +103,13 @@ grep -qx check <<<"$offered" || fail "the installed completion does not offer 'c
 step "seccheck check -- demo"
 cc -O1 -o "$work/demo" "$root/testprogs/demo.c"
 status=0
-(cd "$work" && /usr/bin/seccheck check -- ./demo) || status=$?
+(cd "$work" && /usr/bin/seccheck check -- ./demo) >"$work/demo-report.txt" || status=$?
+cat "$work/demo-report.txt"
 # The demo makes calls the default profiles block, so the gate must say 1.
 [ "$status" -eq 1 ] || fail "seccheck check on the demo exited $status, expected 1 (something would be blocked)"
+# libunwind is opened at the first stack: the installed copy must find it and name main().
+grep -q 'stack:  #0 .*' "$work/demo-report.txt" && grep -q ' main+0x' "$work/demo-report.txt" ||
+  fail "the installed seccheck printed no call-site stack with main() for the demo"
 
 step "seccheck check --format json -- demo (validated against the installed schema)"
 status=0

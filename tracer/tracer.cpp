@@ -369,7 +369,7 @@ class Session {
   bool last_wait_was_short_ = true;
   TracerAffinity affinity_;
   TraceSummary summary_;
-  Unwinder unwinder_;
+  Unwinder unwinder_{[this](const std::string& why) { observer_.on_notice("no call-site stacks: " + why); }};
   std::unordered_map<pid_t, ThreadState> threads_;
   std::unordered_map<pid_t, ProcessState> processes_;
 };

@@ -1,11 +1,13 @@
-// Call-site stacks of stopped tracees with libunwind-ptrace. One address space per traced
-// process (flushed on execve), frames named by binary (from /proc/PID/maps), function and
-// offset; names are cached per (process, pc) so repeated call sites cost one unwind, no lookups.
+// Call-site stacks of stopped tracees with libunwind-ptrace, loaded at the first stack. One
+// address space per traced process (flushed on execve), frames named by binary (from
+// /proc/PID/maps), function and offset; names are cached per (process, pc) so repeated call
+// sites cost one unwind, no lookups.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -17,7 +19,8 @@ namespace seccheck::tracer {
 
 class Unwinder {
  public:
-  Unwinder();
+  // `on_unavailable` hears once why stacks cannot be taken (libunwind missing).
+  explicit Unwinder(std::function<void(const std::string&)> on_unavailable = {});
   ~Unwinder();
   Unwinder(const Unwinder&) = delete;
   Unwinder& operator=(const Unwinder&) = delete;
@@ -28,8 +31,12 @@ class Unwinder {
   void flush(pid_t pid);
 
  private:
+  struct Library;
   struct Space;
-  Space& space_for(pid_t pid);
+  const Library* library();  // nullptr when libunwind cannot be loaded
+  Space& space_for(pid_t pid, const Library& lib);
+  std::function<void(const std::string&)> on_unavailable_;
+  std::unique_ptr<Library> library_;
   std::unordered_map<pid_t, std::unique_ptr<Space>> spaces_;
 };
 
