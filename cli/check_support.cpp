@@ -51,13 +51,19 @@ class ProgressLine {
 
 class CallRecorder : public tracer::TraceObserver {
  public:
-  CallRecorder(const analysis::ArgRelevance& relevance, const analysis::ResolvedProfile* enforced,
-               int stack_frames, ProgressLine& progress)
-      : aggregator_(relevance), enforced_(enforced), stack_frames_(stack_frames), progress_(progress) {}
+  CallRecorder(std::function<StopRules()> stop_rules, std::function<void()> on_started, int stack_frames,
+               ProgressLine& progress)
+      : stop_rules_(std::move(stop_rules)), on_started_(std::move(on_started)), stack_frames_(stack_frames),
+        progress_(progress) {}
 
   tracer::SeccompDecision on_syscall_entry(const SyscallEvent& event,
                                            tracer::StoppedTracee& tracee) override {
-    auto [call, is_new] = aggregator_.add(event);
+    if (!aggregator_) {
+      const StopRules rules = stop_rules_ ? stop_rules_() : StopRules{};
+      aggregator_.emplace(rules.relevance != nullptr ? *rules.relevance : no_relevance_);
+      enforced_ = rules.enforced;
+    }
+    auto [call, is_new] = aggregator_->add(event);
     if (is_new) {
       ++distinct_;
       const tracer::ProcessInfo& process = tracee.process();
@@ -65,16 +71,22 @@ class CallRecorder : public tracer::TraceObserver {
       call->command_line = process.argv;
       if (stack_frames_ > 0) call->stack = tracee.stack(stack_frames_);
     }
-    progress_.update(processes_, aggregator_.calls_seen(), distinct_);
+    progress_.update(processes_, aggregator_->calls_seen(), distinct_);
     if (!enforced_) return tracer::SeccompDecision::proceed();
     analysis::Verdict verdict = analysis::evaluate(*enforced_, event.arch, event.nr, event.args);
     return decision_for(verdict.action);
   }
 
   void on_process_start(pid_t) override { ++processes_; }
+  void on_workload_started() override {
+    if (on_started_) on_started_();
+  }
   void on_notice(std::string_view message) override { notices_.emplace_back(message); }
 
-  analysis::CallAggregator& aggregator() { return aggregator_; }
+  std::uint64_t calls_seen() const { return aggregator_ ? aggregator_->calls_seen() : 0; }
+  std::vector<analysis::RecordedCall> take_calls() {
+    return aggregator_ ? aggregator_->take_calls() : std::vector<analysis::RecordedCall>{};
+  }
   std::vector<std::string>& notices() { return notices_; }
 
  private:
@@ -96,8 +108,11 @@ class CallRecorder : public tracer::TraceObserver {
     return tracer::SeccompDecision::proceed();
   }
 
-  analysis::CallAggregator aggregator_;
-  const analysis::ResolvedProfile* enforced_;
+  std::function<StopRules()> stop_rules_;
+  std::function<void()> on_started_;
+  analysis::ArgRelevance no_relevance_;
+  std::optional<analysis::CallAggregator> aggregator_;  // made at the first stop
+  const analysis::ResolvedProfile* enforced_ = nullptr;
   int stack_frames_;
   ProgressLine& progress_;
   std::vector<std::string> notices_;
@@ -204,10 +219,8 @@ WorkloadRun run_workload(const WorkloadRunOptions& options) {
   launch.argv = options.command;
   launch.pin_to_one_cpu = options.pin_cpu;
   launch.filters = options.filters;
-  analysis::ArgRelevance no_relevance;
   ProgressLine progress(options.progress);
-  CallRecorder observer(options.relevance ? *options.relevance : no_relevance, options.enforced,
-                        options.stack_frames, progress);
+  CallRecorder observer(options.stop_rules, options.on_started, options.stack_frames, progress);
   WorkloadRun run;
   run.started_at = utc_timestamp_now();
   auto started = std::chrono::steady_clock::now();
@@ -223,16 +236,20 @@ WorkloadRun run_workload(const WorkloadRunOptions& options) {
   }
   run.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   run.summary = *summary;
-  run.calls_seen = observer.aggregator().calls_seen();
-  run.calls = observer.aggregator().take_calls();
+  run.calls_seen = observer.calls_seen();
+  run.calls = observer.take_calls();
   run.notices = observer.notices();
   return run;
 }
 
-BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose) {
+const analysis::FilterCache* user_filter_cache() {
   static const std::optional<analysis::FilterCache> cache = analysis::FilterCache::for_user();
-  auto program =
-      analysis::compile(profile, analysis::CompileMode::kBlockingToTrace, tag, cache ? &*cache : nullptr);
+  return cache ? &*cache : nullptr;
+}
+
+BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose) {
+  const analysis::FilterCache* cache = user_filter_cache();
+  auto program = analysis::compile(profile, analysis::CompileMode::kBlockingToTrace, tag, cache);
   if (!program) throw UserError(ExitCode::kToolFailure, program.error().message);
   if (verbose)
     std::cerr << "seccheck: filter for " << profile.name << ": " << program->instructions.size()

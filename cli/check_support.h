@@ -5,10 +5,12 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "analysis/context.h"
+#include "analysis/filter_cache.h"
 #include "analysis/findings.h"
 #include "analysis/profile.h"
 #include "analysis/resolve.h"
@@ -47,11 +49,17 @@ std::string utc_timestamp_now();
 // RecordedCalls (first pid, executable, command line and call-site stack per distinct call).
 // With `enforced`, each stopped call gets that profile's verdict (fails with its errno, or
 // the process is killed), as the runtime's filter would answer it.
+// What stopped calls are recorded and judged with. Asked for at the first stop, so `check` can
+// launch before its profiles are resolved.
+struct StopRules {
+  const analysis::ArgRelevance* relevance = nullptr;  // nullptr: keep no arguments
+  const analysis::ResolvedProfile* enforced = nullptr;
+};
 struct WorkloadRunOptions {
   std::vector<std::string> command;
   std::vector<BpfProgram> filters;
-  const analysis::ArgRelevance* relevance = nullptr;
-  const analysis::ResolvedProfile* enforced = nullptr;
+  std::function<StopRules()> stop_rules;  // empty: StopRules{}
+  std::function<void()> on_started;       // the command's execve succeeded
   int stack_frames = 0;
   bool pin_cpu = false;
   bool progress = false;  // a one-line status on standard error
@@ -72,6 +80,8 @@ analysis::CheckReport report_for_run(const std::vector<std::string>& command,
                                      const analysis::Context& context, const WorkloadRun& run,
                                      const std::vector<analysis::ResolvedProfile>& profiles);
 
+// The user's filter cache ($XDG_CACHE_HOME/seccheck/filters), or nullptr without one.
+const analysis::FilterCache* user_filter_cache();
 // Compiles `profile` with blocking actions rewritten to TRACE(tag); kToolFailure on error.
 BpfProgram compile_trace_filter(const analysis::ResolvedProfile& profile, std::uint16_t tag, bool verbose);
 // A filter that stops every call on every ABI: full recording.

@@ -98,7 +98,7 @@ int run_generate(const GenerateOptions& options) {
     analysis::ResolvedProfile everything = trace_everything_profile();
     run_options.filters.push_back(compile_trace_filter(everything, 0, verbose));
     analysis::ArgRelevance relevance = argument_relevance(base.profiles);
-    run_options.relevance = &relevance;
+    run_options.stop_rules = [&relevance] { return StopRules{&relevance, nullptr}; };
     run_options.progress = !options.quiet && isatty(STDERR_FILENO);
     WorkloadRun run = run_workload(run_options);
     if (!options.quiet) {

@@ -82,8 +82,7 @@ int run_verify(VerifyOptions& options) {
   run_options.command = options.command;
   run_options.filters.push_back(compile_trace_filter(profile, 0, verbose));
   analysis::ArgRelevance relevance = argument_relevance(selected.profiles);
-  run_options.relevance = &relevance;
-  run_options.enforced = &profile;
+  run_options.stop_rules = [&relevance, &profile] { return StopRules{&relevance, &profile}; };
   run_options.stack_frames = options.stack_frames;
   run_options.progress = !options.report.quiet && isatty(STDERR_FILENO);
   WorkloadRun run = run_workload(run_options);

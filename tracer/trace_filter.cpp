@@ -33,6 +33,9 @@ Result<Ctx> new_context(std::uint32_t default_action) {
   // Filters are loaded by the tracer's child with seccomp(2) directly; no_new_privs is set
   // there only when needed, so libseccomp must not insist on it.
   seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);
+  // An x86_64 kernel reports no other arch; ALLOW (not libseccomp's KILL) keeps these filters
+  // to ALLOW and TRACE, so the tracer can fold them into one program (combine_stacked).
+  seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
   return ctx;
 }
 
@@ -139,6 +142,74 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
   std::vector<BpfProgram> programs;
   programs.push_back(std::move(*program));
   return programs;
+}
+
+namespace {
+
+bool returns_only_allow_or_trace(const BpfProgram& program) {
+  if (program.instructions.empty()) return false;
+  for (const sock_filter& insn : program.instructions) {
+    if (BPF_CLASS(insn.code) != BPF_RET) continue;
+    if (BPF_RVAL(insn.code) != BPF_K) return false;  // RET A: the action is not known here
+    const std::uint32_t action = insn.k & SECCOMP_RET_ACTION_FULL;
+    if (action != SECCOMP_RET_ALLOW && action != SECCOMP_RET_TRACE) return false;
+  }
+  return true;
+}
+
+bool is_allow(const sock_filter& insn) {
+  return BPF_CLASS(insn.code) == BPF_RET && (insn.k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW;
+}
+
+constexpr std::size_t kRegisterReset = 2;  // A = 0, X = 0: how every program starts
+
+BpfProgram join_newest_first(const std::vector<const BpfProgram*>& newest_first) {
+  BpfProgram joined;
+  for (std::size_t part = 0; part < newest_first.size(); ++part) {
+    const std::vector<sock_filter>& code = newest_first[part]->instructions;
+    const bool last = part + 1 == newest_first.size();
+    if (part > 0) {
+      joined.instructions.push_back(sock_filter{BPF_LD | BPF_IMM, 0, 0, 0});
+      joined.instructions.push_back(sock_filter{BPF_LDX | BPF_IMM, 0, 0, 0});
+      joined.description += " + ";
+    }
+    joined.description += newest_first[part]->description;
+    const std::size_t start = joined.instructions.size();
+    const std::size_t next = start + code.size();  // where the next program's reset begins
+    for (std::size_t i = 0; i < code.size(); ++i) {
+      sock_filter insn = code[i];
+      if (!last && is_allow(insn))
+        insn = sock_filter{BPF_JMP | BPF_JA, 0, 0, static_cast<std::uint32_t>(next - (start + i + 1))};
+      joined.instructions.push_back(insn);
+    }
+  }
+  return joined;
+}
+
+}  // namespace
+
+std::vector<BpfProgram> combine_stacked(const std::vector<BpfProgram>& load_order) {
+  std::vector<BpfProgram> newest_first;
+  std::vector<const BpfProgram*> run;  // newest first
+  std::size_t run_size = 0;
+  auto close_run = [&] {
+    if (run.size() == 1) newest_first.push_back(*run.front());
+    if (run.size() > 1) newest_first.push_back(join_newest_first(run));
+    run.clear();
+    run_size = 0;
+  };
+  for (auto program = load_order.rbegin(); program != load_order.rend(); ++program) {
+    if (!returns_only_allow_or_trace(*program)) {
+      close_run();
+      newest_first.push_back(*program);
+      continue;
+    }
+    if (!run.empty() && run_size + kRegisterReset + program->instructions.size() > BPF_MAXINSNS) close_run();
+    run_size += (run.empty() ? 0 : kRegisterReset) + program->instructions.size();
+    run.push_back(&*program);
+  }
+  close_run();
+  return {newest_first.rbegin(), newest_first.rend()};
 }
 
 BpfProgram build_number_filter(const std::vector<std::pair<Arch, int>>& calls, std::uint16_t tag) {

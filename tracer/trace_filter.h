@@ -25,6 +25,15 @@ Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::st
 // The tracer's notice filter: TRACE(kNoticeTraceTag) for seccomp, prctl, clone, clone3.
 Result<std::vector<BpfProgram>> build_notice_filter();
 
+// Stacked programs (load order, oldest first) as fewer programs the kernel answers the same
+// for every call. A run of programs that return only ALLOW or TRACE becomes one program that
+// runs them newest first, each one's ALLOW going on to the next (A and X cleared between them),
+// so the first TRACE met is the newest filter's, as the kernel picks among equal actions.
+// Each program spared is a seccomp(2) load and JIT in the child, plus a ptrace stop when the
+// notice filter below it stops seccomp(2). Other programs, and runs that would exceed
+// BPF_MAXINSNS, stay as they are.
+std::vector<BpfProgram> combine_stacked(const std::vector<BpfProgram>& load_order);
+
 // A hand-assembled program: TRACE(tag) for the given (arch, number) pairs, ALLOW otherwise.
 // Used for the calls libseccomp cannot name; exposed for tests.
 BpfProgram build_number_filter(const std::vector<std::pair<Arch, int>>& calls, std::uint16_t tag);

@@ -644,7 +644,10 @@ void Session::handle_exec(pid_t tid) {
   }
   if (current == threads_.end()) current = threads_.emplace(tid, add_thread(tid)).first;
   const pid_t pid = current->second.tgid;
-  if (pid == root_) root_exec_seen_ = true;
+  if (pid == root_ && !root_exec_seen_ && !attached_) {
+    root_exec_seen_ = true;
+    observer_.on_workload_started();
+  }
   unwinder_.flush(pid);
   processes_[pid].info.reset();
   resume(tid, 0);
@@ -717,6 +720,7 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
   }
   for (const BpfProgram& program : options.filters)
     filters.push_back(program);
+  filters = combine_stacked(filters);
   if (!use_seccomp)
     observer.on_notice(
         "no seccomp filter: every call is stepped with PTRACE_SYSCALL (two stops per call, slower)");

@@ -65,6 +65,8 @@ class TraceObserver {
   // Syscall exit, only when LaunchOptions::return_values; event.return_value is set.
   virtual void on_syscall_exit(const SyscallEvent& /*event*/, StoppedTracee& /*tracee*/) {}
   virtual void on_process_start(pid_t /*pid*/) {}
+  // The launched command's execve succeeded: it runs in its own memory from here on.
+  virtual void on_workload_started() {}
   virtual void on_process_exit(pid_t /*pid*/, int /*wait_status*/) {}
   // A thread (including a process's last one) ended; a call that stopped at entry and never
   // reached its exit stop (exit, execve from another thread, SIGKILL) ends with it.

@@ -42,6 +42,7 @@ class CheckE2E : public ::testing::Test {
     std::vector<std::string> output_options = {"--format", "json", "-o", report, "-q"};
     if (argv[1] == "check") output_options.insert(output_options.end(), {"--stack", "0"});
     argv.insert(separator, output_options.begin(), output_options.end());
+    if (!environment_.empty()) argv = concat(concat({"/usr/bin/env"}, environment_), argv);
     ProcessOutput result = run_process(argv, 120);
     EXPECT_EQ(result.exit_status, expected_exit) << result.err;
     last_ = nlohmann::json::parse(read_file(report));
@@ -67,6 +68,7 @@ class CheckE2E : public ::testing::Test {
   }
 
   std::string dir_;
+  std::vector<std::string> environment_;  // NAME=VALUE for the seccheck runs of run()
   nlohmann::json last_;
 };
 
@@ -181,6 +183,44 @@ TEST_F(CheckE2E, FiltersFromTheCacheGiveTheSameFindings) {
   EXPECT_NE(notes[1].find("docker@29.4.3: 1023 BPF instructions (from " + cache + "/seccheck/filters)"),
             std::string::npos)
       << notes[1];
+}
+
+TEST_F(CheckE2E, PlanCacheFollowsProfileFilesAndTheContext) {
+  // Without -v a run stores its filters under its inputs and a repeated run launches with them;
+  // a changed profile file or context must never get the old filters.
+  const std::string cache = dir_ + "/plans";
+  const std::string profile = dir_ + "/custom.json";
+  auto write_profile = [&](const std::string& blocked) {
+    FILE* out = std::fopen(profile.c_str(), "w");
+    ASSERT_NE(out, nullptr);
+    std::fprintf(out,
+                 R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [)"
+                 R"({"names": ["%s"], "action": "SCMP_ACT_ERRNO"}]})",
+                 blocked.c_str());
+    std::fclose(out);
+  };
+  environment_ = {"XDG_CACHE_HOME=" + cache};
+  auto keys = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> out;
+    for (const auto& [key, labels] : run(concat(args, {"--", testprog("check_calls"), "keyctl", "unshare"})))
+      out.push_back(key);
+    return out;
+  };
+  // The cache's files, by inode: a run that finds its plan writes nothing.
+  auto entries = [&] {
+    return run_process({"/bin/sh", "-c", "ls -i '" + cache + "/seccheck/filters' | sort"}).out;
+  };
+  write_profile("keyctl");
+  EXPECT_EQ(keys({"--profile", profile}), (std::vector<std::string>{"x86_64/keyctl"}));
+  const std::string after_first = entries();
+  EXPECT_EQ(keys({"--profile", profile}), (std::vector<std::string>{"x86_64/keyctl"}));
+  EXPECT_EQ(entries(), after_first) << "the second, identical run should have found its plan";
+  write_profile("unshare");
+  EXPECT_EQ(keys({"--profile", profile}), (std::vector<std::string>{"x86_64/unshare"}));
+  EXPECT_EQ(keys({"--profile", "docker"}), (std::vector<std::string>{"x86_64/keyctl", "x86_64/unshare"}));
+  EXPECT_EQ(keys({"--profile", "docker", "--cap-add", "SYS_ADMIN"}),
+            (std::vector<std::string>{"x86_64/keyctl"}));
+  EXPECT_EQ(keys({"--profile", "docker"}), (std::vector<std::string>{"x86_64/keyctl", "x86_64/unshare"}));
 }
 
 TEST_F(CheckE2E, DiffReChecksARecordAgainstOtherContexts) {
