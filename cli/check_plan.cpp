@@ -20,15 +20,19 @@ std::optional<std::string> binary_identity() {
   return out.str();
 }
 
-// A --profile value as load_profiles reads it: a file's bytes are part of the key (a
-// changed file is another plan); a catalog name stands for itself.
-void append_spec(std::ostringstream& key, const char* label, const std::string& spec) {
+// A --profile value as load_profiles reads it: a file's bytes are part of the key (a changed
+// file is another plan); a catalog name stands for itself. A pipe (`--profile <(...)`) can be
+// read only once, by the run itself: such a run has no plan.
+bool append_spec(std::ostringstream& key, const char* label, const std::string& spec) {
   key << label << ' ' << spec.size() << ':' << spec << '\n';
+  struct stat st {};
+  if (stat(spec.c_str(), &st) != 0) return true;
+  if (!S_ISREG(st.st_mode)) return false;
   std::ifstream file(spec, std::ios::binary);
-  if (!file) return;
   std::ostringstream bytes;
   bytes << file.rdbuf();
   key << "  file " << bytes.str().size() << ':' << bytes.str() << '\n';
+  return true;
 }
 
 std::string entry_input(const std::string& key, std::size_t index, bool last) {
@@ -47,8 +51,8 @@ std::optional<std::string> check_plan_key(const std::vector<std::string>& profil
   key << "seccheck check plan 1\nbinary " << *binary << "\nlibseccomp " << lib->major << '.' << lib->minor
       << '.' << lib->micro << "\nmode " << (record_all ? "record" : "fast") << '\n';
   for (const std::string& spec : profile_specs)
-    append_spec(key, "profile", spec);
-  if (!enforce_spec.empty()) append_spec(key, "enforce", enforce_spec);
+    if (!append_spec(key, "profile", spec)) return std::nullopt;
+  if (!enforce_spec.empty() && !append_spec(key, "enforce", enforce_spec)) return std::nullopt;
   key << "caps";
   for (const std::string& cap : context.capabilities)
     key << ' ' << cap;

@@ -15,7 +15,8 @@
 
 namespace seccheck::cli {
 
-// nullopt when the key cannot be made (seccheck's own binary cannot be identified).
+// nullopt when the run cannot have a plan: seccheck's own binary cannot be identified, or a
+// profile comes from a pipe.
 std::optional<std::string> check_plan_key(const std::vector<std::string>& profile_specs,
                                           const std::string& enforce_spec, const analysis::Context& context,
                                           bool record_all);

@@ -221,6 +221,16 @@ TEST_F(CheckE2E, PlanCacheFollowsProfileFilesAndTheContext) {
   EXPECT_EQ(keys({"--profile", "docker", "--cap-add", "SYS_ADMIN"}),
             (std::vector<std::string>{"x86_64/keyctl"}));
   EXPECT_EQ(keys({"--profile", "docker"}), (std::vector<std::string>{"x86_64/keyctl", "x86_64/unshare"}));
+  // A profile from a pipe is read once, by the run: twice in a row, both runs see it whole.
+  for (int repeat = 0; repeat < 2; ++repeat) {
+    ProcessOutput piped = run_process({"/bin/bash", "-c",
+                                       "XDG_CACHE_HOME='" + cache + "' '" + seccheck_binary() +
+                                           "' check -q --stack 0 --format json --profile <(cat '" + profile +
+                                           "') -- '" + testprog("check_calls") + "' keyctl unshare"});
+    EXPECT_EQ(piped.exit_status, 1) << piped.err;
+    EXPECT_NE(piped.out.find("\"key\": \"x86_64/unshare\""), std::string::npos) << piped.out;
+    EXPECT_EQ(piped.out.find("x86_64/keyctl"), std::string::npos) << piped.out;
+  }
 }
 
 TEST_F(CheckE2E, DiffReChecksARecordAgainstOtherContexts) {
