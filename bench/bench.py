@@ -340,26 +340,31 @@ class Bench:
         return rows
 
     def startup(self):
-        """Wall time of `seccheck check -- /bin/true` (runtime-default: three profiles) with the
-        filter cache warm and cold (a fresh cache folder per run), next to /bin/true alone."""
+        """Wall time of seccheck around /bin/true: `trace -e` of a call never made, and `check`
+        (runtime-default: three profiles) with its plan cached, with only its filters cached
+        (-v builds the plan's filters from the filter cache), and with a cold cache (a fresh
+        folder per run), next to /bin/true alone."""
         runs = 10 * self.args.reps
-        variants = [("native /bin/true", None), ("check, filter cache warm", "warm"),
-                    ("check, filter cache cold", "cold")]
-        samples = {name: [] for name, _ in variants}
+        check = [self.seccheck, "check", "-o", "/dev/null"]
+        variants = [("native /bin/true", None, []),
+                    ("trace -e trace=acct (never made)", None, [self.seccheck, "trace", "-e", "trace=acct", "-o", "/dev/null"]),
+                    ("check, plan cache warm", "warm", check),
+                    ("check -v, filters from the filter cache (no plan)", "warm", check[:2] + ["-v"] + check[2:]),
+                    ("check, cache cold", "cold", check)]
+        samples = {name: [] for name, _, _ in variants}
         warm = os.path.join(self.tmp, "startup-cache")
         for i in range(runs):
-            for name, cache in variants:
+            for name, cache, prefix in variants:
                 env = dict(os.environ)
-                cmd = ["/bin/true"]
+                cmd = prefix + (["--"] if prefix else []) + ["/bin/true"]
                 if cache:
                     env["XDG_CACHE_HOME"] = warm if cache == "warm" else os.path.join(self.tmp, f"cold-{i}")
-                    cmd = [self.seccheck, "check", "-o", "/dev/null", "--"] + cmd
                 start = time.perf_counter()
                 code = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL).returncode
                 if code == 0:
                     samples[name].append(time.perf_counter() - start)
-        rows = [(name, runs, statistics.median(samples[name]) if samples[name] else None) for name, _ in variants]
+        rows = [(name, runs, statistics.median(samples[name]) if samples[name] else None) for name, _, _ in variants]
         for name, _, sec in rows:
             log(f"  start-up {name}: {sec}")
         return rows
@@ -532,7 +537,7 @@ def main():
         if latency:
             milliseconds_table("Time from the workload's exit to the first report line", "mode | calls", latency)
         if startup:
-            milliseconds_table("Fixed start-up of check (runtime-default, workload /bin/true)", "run | runs", startup)
+            milliseconds_table("Fixed start-up of seccheck (workload /bin/true; check: runtime-default)", "run | runs", startup)
         if pinning:
             workloads, variants, res = pinning
             out.append("")

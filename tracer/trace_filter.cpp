@@ -146,13 +146,23 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
 
 namespace {
 
-bool returns_only_allow_or_trace(const BpfProgram& program) {
-  if (program.instructions.empty()) return false;
-  for (const sock_filter& insn : program.instructions) {
-    if (BPF_CLASS(insn.code) != BPF_RET) continue;
-    if (BPF_RVAL(insn.code) != BPF_K) return false;  // RET A: the action is not known here
-    const std::uint32_t action = insn.k & SECCOMP_RET_ACTION_FULL;
-    if (action != SECCOMP_RET_ALLOW && action != SECCOMP_RET_TRACE) return false;
+// A program that can run after another without a reset of A and X: it answers only ALLOW or
+// TRACE, loads A from seccomp_data first, and never reads X. (A reset instruction would do it,
+// but the kernel's action cache cannot see through one: every call would run the program.)
+bool can_follow_another(const BpfProgram& program) {
+  const std::vector<sock_filter>& code = program.instructions;
+  if (code.empty() || code.front().code != (BPF_LD | BPF_W | BPF_ABS)) return false;
+  for (const sock_filter& insn : code) {
+    const std::uint16_t kind = BPF_CLASS(insn.code);
+    if (kind == BPF_RET) {
+      if (BPF_RVAL(insn.code) != BPF_K) return false;  // RET A: the action is not known here
+      const std::uint32_t action = insn.k & SECCOMP_RET_ACTION_FULL;
+      if (action != SECCOMP_RET_ALLOW && action != SECCOMP_RET_TRACE) return false;
+    }
+    const bool reads_x = ((kind == BPF_ALU || kind == BPF_JMP) && BPF_SRC(insn.code) == BPF_X &&
+                          BPF_OP(insn.code) != BPF_JA) ||
+                         kind == BPF_STX || (kind == BPF_MISC && BPF_MISCOP(insn.code) == BPF_TXA);
+    if (reads_x) return false;
   }
   return true;
 }
@@ -161,21 +171,15 @@ bool is_allow(const sock_filter& insn) {
   return BPF_CLASS(insn.code) == BPF_RET && (insn.k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW;
 }
 
-constexpr std::size_t kRegisterReset = 2;  // A = 0, X = 0: how every program starts
-
 BpfProgram join_newest_first(const std::vector<const BpfProgram*>& newest_first) {
   BpfProgram joined;
   for (std::size_t part = 0; part < newest_first.size(); ++part) {
     const std::vector<sock_filter>& code = newest_first[part]->instructions;
     const bool last = part + 1 == newest_first.size();
-    if (part > 0) {
-      joined.instructions.push_back(sock_filter{BPF_LD | BPF_IMM, 0, 0, 0});
-      joined.instructions.push_back(sock_filter{BPF_LDX | BPF_IMM, 0, 0, 0});
-      joined.description += " + ";
-    }
+    if (part > 0) joined.description += " + ";
     joined.description += newest_first[part]->description;
     const std::size_t start = joined.instructions.size();
-    const std::size_t next = start + code.size();  // where the next program's reset begins
+    const std::size_t next = start + code.size();  // the next program's first instruction
     for (std::size_t i = 0; i < code.size(); ++i) {
       sock_filter insn = code[i];
       if (!last && is_allow(insn))
@@ -199,13 +203,13 @@ std::vector<BpfProgram> combine_stacked(const std::vector<BpfProgram>& load_orde
     run_size = 0;
   };
   for (auto program = load_order.rbegin(); program != load_order.rend(); ++program) {
-    if (!returns_only_allow_or_trace(*program)) {
+    if (!can_follow_another(*program)) {
       close_run();
       newest_first.push_back(*program);
       continue;
     }
-    if (!run.empty() && run_size + kRegisterReset + program->instructions.size() > BPF_MAXINSNS) close_run();
-    run_size += (run.empty() ? 0 : kRegisterReset) + program->instructions.size();
+    if (!run.empty() && run_size + program->instructions.size() > BPF_MAXINSNS) close_run();
+    run_size += program->instructions.size();
     run.push_back(&*program);
   }
   close_run();

@@ -26,9 +26,10 @@ Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::st
 Result<std::vector<BpfProgram>> build_notice_filter();
 
 // Stacked programs (load order, oldest first) as fewer programs the kernel answers the same
-// for every call. A run of programs that return only ALLOW or TRACE becomes one program that
-// runs them newest first, each one's ALLOW going on to the next (A and X cleared between them),
-// so the first TRACE met is the newest filter's, as the kernel picks among equal actions.
+// for every call. A run of programs that return only ALLOW or TRACE (and load A first, never
+// read X, as libseccomp's do) becomes one program that runs them newest first, each one's ALLOW
+// going on to the next, so the first TRACE met is the newest filter's, as the kernel picks among
+// equal actions. The kernel's action cache still sees every call all of them allow.
 // Each program spared is a seccomp(2) load and JIT in the child, plus a ptrace stop when the
 // notice filter below it stops seccomp(2). Other programs, and runs that would exceed
 // BPF_MAXINSNS, stay as they are.
