@@ -48,8 +48,9 @@ std::optional<std::string> check_plan_key(const std::vector<std::string>& profil
   if (!binary) return std::nullopt;
   const scmp_version* lib = seccomp_version();
   std::ostringstream key;
-  key << "seccheck check plan 1\nbinary " << *binary << "\nlibseccomp " << lib->major << '.' << lib->minor
-      << '.' << lib->micro << "\nmode " << (record_all ? "record" : "fast") << '\n';
+  key << "seccheck check plan 1\nversion " << SECCHECK_VERSION << "\nbinary " << *binary << "\nlibseccomp "
+      << lib->major << '.' << lib->minor << '.' << lib->micro << "\nmode " << (record_all ? "record" : "fast")
+      << '\n';
   for (const std::string& spec : profile_specs)
     if (!append_spec(key, "profile", spec)) return std::nullopt;
   if (!enforce_spec.empty() && !append_spec(key, "enforce", enforce_spec)) return std::nullopt;
