@@ -2,6 +2,7 @@
 // must offer exactly the subcommands, options and option values that --help shows, and names
 // (profiles, capabilities, syscalls) the program accepts.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -33,8 +34,11 @@ std::set<std::string> lines_of(const std::string& text) {
 
 // Runs the completion function for `seccheck WORDS...`, the last word being the one completed.
 std::set<std::string> complete(const std::vector<std::string>& words) {
+  // One file per test process: ctest runs the tests of this file in parallel processes, and one
+  // rewriting a shared harness while another's bash reads it made that bash see an empty script.
   static const std::string harness = [] {
-    const std::string path = ::testing::TempDir() + "/seccheck_complete_harness.sh";
+    const std::string path =
+        ::testing::TempDir() + "/seccheck_complete_harness." + std::to_string(getpid()) + ".sh";
     std::ofstream out(path);
     out << "source \"$1\" || exit 90\n"
            "shift\n"
