@@ -26,6 +26,7 @@
 #include "core/syscall_table.h"
 #include "tracer/trace_filter.h"
 #include "tracer/unwinder.h"
+#include "tracer/wait_policy.h"
 #include "tracer/wait_status.h"
 
 namespace seccheck::tracer {
@@ -266,12 +267,6 @@ class Tracee final : public StoppedTracee {
   ProcessState& process_;
 };
 
-// Waking a blocked tracer costs about as much as a stop itself on some machines (a VM's idle
-// CPU), so while syscall stops follow each other within kPollNs the tracer polls for the next
-// one instead of sleeping; a longer gap switches back to blocking waits. It polls only while a
-// CPU is left over for it, and yields in the loop.
-constexpr std::int64_t kPollNs = 30000;
-
 std::int64_t monotonic_ns() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -367,6 +362,7 @@ class Session {
   bool reported_seccomp_notice_ = false;
   std::size_t usable_cpus_ = usable_cpus();
   bool last_wait_was_short_ = true;
+  WaitPolicy wait_policy_;
   TracerAffinity affinity_;
   TraceSummary summary_;
   Unwinder unwinder_{[this](const std::string& why) { observer_.on_notice("no call-site stacks: " + why); }};
@@ -423,18 +419,22 @@ void Session::interrupt() {
   if (root_ > 0) kill(root_, SIGKILL);
 }
 
+// While syscall stops follow each other within the poll window, and the policy finds polling
+// the cheaper way on this machine and workload, the tracer polls for the next stop instead of
+// sleeping; a longer gap switches back to sleeping. It polls only while a CPU is left over for
+// it (more tracees than CPUs can use every CPU), and yields in the loop.
 pid_t Session::wait_for_stop(int& status) {
   const std::int64_t started = monotonic_ns();
-  // More tracees than CPUs: they can use every CPU, a polling tracer would take time from them.
-  if (last_wait_was_short_ && usable_cpus_ >= 2 && threads_.size() <= usable_cpus_) {
+  if (wait_policy_.polling() && last_wait_was_short_ && usable_cpus_ >= 2 &&
+      threads_.size() <= usable_cpus_) {
     do {
       pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
       if (tid != 0) return tid;
       sched_yield();
-    } while (monotonic_ns() - started < kPollNs);
+    } while (monotonic_ns() - started < WaitPolicy::kPollWindowNs);
   }
   pid_t tid = waitpid(-1, &status, __WALL);
-  last_wait_was_short_ = monotonic_ns() - started < kPollNs;
+  last_wait_was_short_ = monotonic_ns() - started < WaitPolicy::kPollWindowNs;
   return tid;
 }
 
@@ -448,16 +448,19 @@ void Session::run() {
       if (errno == EINTR) continue;
       break;  // ECHILD: every tracee is gone
     }
-    // Only runs of syscall stops are worth polling for: after a fork, exec or exit the next
-    // stop is far off, and a polling tracer keeps the new task off its CPU (a migration, which
-    // costs more than the wake-up).
+    // Only long runs of syscall stops are worth polling for (wait_policy.h): after a fork, exec
+    // or exit the next stop is far off, and a polling tracer keeps the new task off its CPU.
     const StopKind kind = classify_wait_status(status);
     if (kind != StopKind::kSeccomp && kind != StopKind::kSyscall) {
       last_wait_was_short_ = false;
       if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec)
         affinity_.hold_current_cpu();
-    } else if (last_wait_was_short_) {
-      affinity_.release();
+      if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kClone ||
+          kind == StopKind::kExec)
+        wait_policy_.on_process_event();
+    } else {
+      wait_policy_.on_syscall_stop();
+      if (last_wait_was_short_) affinity_.release();
     }
     handle(tid, status);
   }

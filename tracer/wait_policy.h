@@ -1,0 +1,34 @@
+// How the event loop waits for the next syscall stop: by polling waitpid(WNOHANG) for a short
+// window, or by sleeping in waitpid. On a VM whose idle vCPUs halt, waking a sleeping tracer
+// costs as much as the stop itself, so polling pays during a run of syscall stops (getppid loop:
+// 3x faster). But while processes are being created the scheduler keeps a new process and the
+// tracer on one CPU only if the tracer sleeps; a polling tracer pushes each new process to the
+// other CPU, and every one of its stops then costs a cross-CPU wake-up (fork+exec storm: polling
+// 1.5x slower than sleeping). So the tracer polls only once a run of syscall stops has gone on
+// for a while since the last fork, vfork, clone or exec event. Pure logic, tested without a kernel.
+#pragma once
+
+#include <cstdint>
+
+namespace seccheck::tracer {
+
+class WaitPolicy {
+ public:
+  // Longest a poll waits for the next stop before sleeping (a few round trips of a slow VM).
+  static constexpr std::int64_t kPollWindowNs = 100000;
+  // Syscall stops after a process event before polling starts: a new process makes about 30
+  // calls from its execve to its exit when it does nothing else, and a sh or cc1 a few hundred.
+  static constexpr int kStopsBeforePolling = 256;
+
+  bool polling() const { return stops_since_process_event_ >= kStopsBeforePolling; }
+  void on_syscall_stop() {
+    if (stops_since_process_event_ < kStopsBeforePolling) ++stops_since_process_event_;
+  }
+  // A fork, vfork, clone or exec event.
+  void on_process_event() { stops_since_process_event_ = 0; }
+
+ private:
+  int stops_since_process_event_ = 0;
+};
+
+}  // namespace seccheck::tracer
