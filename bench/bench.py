@@ -132,9 +132,11 @@ class Bench:
 
         n = 50000 if q else self.args.micro_calls
         add("getppid", f"{n:,} getppid", [self.prog("bench_getppid"), str(n)])
-        n = 5000 if q else 100000
+        # --micro-calls sizes every syscall loop: the default 2,000,000 gives 100,000 pipe rounds
+        # and 300,000 open/fstat/close.
+        n = 5000 if q else self.args.micro_calls // 20
         add("pipe", f"pipe ping-pong, {n:,} rounds", [self.prog("bench_pipe_pingpong"), str(n)])
-        n = 10000 if q else 300000
+        n = 10000 if q else self.args.micro_calls * 3 // 20
         add("open", f"open/fstat/close x{n:,}", [self.prog("bench_open_loop"), str(n)])
         n = 50000 if q else self.args.micro_calls
         add("threads", f"4 threads, {n:,} getppid", [self.prog("bench_threads"), str(n), "4"])
@@ -426,7 +428,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smaller workloads, 3 rounds")
     parser.add_argument("--reps", type=int, default=None, help="rounds per mode (default 5, --quick 3)")
     parser.add_argument("--micro-calls", type=int, default=2000000,
-                        help="getppid calls of the getppid and threads workloads in a full run (default 2,000,000)")
+                        help="size of the syscall loops in a full run: getppid calls of the getppid and threads "
+                             "workloads, N/20 pipe rounds, 3N/20 open/fstat/close (default 2,000,000)")
     parser.add_argument("--repeat-real", type=int, default=1,
                         help="run each real-program workload (tar, find, gcc, python, sqlite) N times in a row")
     parser.add_argument("--redis-requests", type=int, default=None,
