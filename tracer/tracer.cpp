@@ -419,10 +419,10 @@ void Session::interrupt() {
   if (root_ > 0) kill(root_, SIGKILL);
 }
 
-// While syscall stops follow each other within the poll window, and the policy finds polling
-// the cheaper way on this machine and workload, the tracer polls for the next stop instead of
-// sleeping; a longer gap switches back to sleeping. It polls only while a CPU is left over for
-// it (more tracees than CPUs can use every CPU), and yields in the loop.
+// In a long run of syscall stops (wait_policy.h) that follow each other within the poll window,
+// the tracer polls for the next stop instead of sleeping; a longer gap switches back to sleeping.
+// It polls only while a CPU is left over for it (more tracees than CPUs can use every CPU), and
+// yields in the loop.
 pid_t Session::wait_for_stop(int& status) {
   const std::int64_t started = monotonic_ns();
   if (wait_policy_.polling() && last_wait_was_short_ && usable_cpus_ >= 2 &&
@@ -448,16 +448,16 @@ void Session::run() {
       if (errno == EINTR) continue;
       break;  // ECHILD: every tracee is gone
     }
-    // Only long runs of syscall stops are worth polling for (wait_policy.h): after a fork, exec
-    // or exit the next stop is far off, and a polling tracer keeps the new task off its CPU.
+    // After a fork, exec or exit the next stop is far off: the next wait sleeps.
     const StopKind kind = classify_wait_status(status);
     if (kind != StopKind::kSeccomp && kind != StopKind::kSyscall) {
       last_wait_was_short_ = false;
-      if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec)
-        affinity_.hold_current_cpu();
-      if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kClone ||
-          kind == StopKind::kExec)
-        wait_policy_.on_process_event();
+      // While processes are created the tracer holds its CPU and sleeps; a new thread only
+      // makes it sleep.
+      const bool process_event =
+          kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec;
+      if (process_event) affinity_.hold_current_cpu();
+      if (process_event || kind == StopKind::kClone) wait_policy_.on_process_event();
     } else {
       wait_policy_.on_syscall_stop();
       if (last_wait_was_short_) affinity_.release();

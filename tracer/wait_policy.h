@@ -4,7 +4,7 @@
 // 3x faster). But while processes are being created the scheduler keeps a new process and the
 // tracer on one CPU only if the tracer sleeps; a polling tracer pushes each new process to the
 // other CPU, and every one of its stops then costs a cross-CPU wake-up (fork+exec storm: polling
-// 1.5x slower than sleeping). So the tracer polls only once a run of syscall stops has gone on
+// about 2x slower than sleeping). So the tracer polls only once a run of syscall stops has gone on
 // for a while since the last fork, vfork, clone or exec event. Pure logic, tested without a kernel.
 #pragma once
 
