@@ -7,7 +7,9 @@
 #include <sstream>
 #include <tuple>
 
+#include "analysis/catalog.h"
 #include "analysis/evaluate.h"
+#include "analysis/profile_parser.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
@@ -275,6 +277,35 @@ Result<TargetRuntime> parse_target_runtime(const std::string& text) {
   if (text == "containerd") return TargetRuntime::kContainerd;
   if (text == "crio" || text == "cri-o" || text == "podman") return TargetRuntime::kCrio;
   return make_error("--for " + text + ": unknown runtime; use docker, containerd or crio");
+}
+
+TargetRuntime default_target_for(const Profile* base) {
+  if (base != nullptr) {
+    if (const CatalogEntry* entry = catalog_entry_for(base->name)) {
+      if (entry->runtime == "containerd") return TargetRuntime::kContainerd;
+      if (entry->runtime == "containers-common") return TargetRuntime::kCrio;
+    }
+  }
+  return TargetRuntime::kDocker;
+}
+
+Result<ProfileForm> parse_profile_form(const std::string& text) {
+  if (text == "oci") return ProfileForm::kOci;
+  if (text == "spo") return ProfileForm::kSpo;
+  if (text == "pod") return ProfileForm::kPod;
+  return make_error("--format " + text + ": expected oci, spo or pod");
+}
+
+std::string profile_in_form(const Profile& profile, ProfileForm form, TargetRuntime target,
+                            const Context& context, const std::string& name) {
+  switch (form) {
+    case ProfileForm::kOci: return profile_to_json(profile) + "\n";
+    case ProfileForm::kSpo:
+      return profile_to_spo_yaml(
+          flatten_profile(resolve(profile, context_for_target(context, target)), profile), name);
+    case ProfileForm::kPod: return pod_security_context_yaml(name);
+  }
+  return {};
 }
 
 Context context_for_target(const Context& context, TargetRuntime target) {

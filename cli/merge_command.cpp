@@ -9,9 +9,9 @@
 #include "analysis/merge.h"
 #include "analysis/profile_parser.h"
 #include "analysis/run_record.h"
-#include "cli/check_support.h"
 #include "cli/commands.h"
 #include "cli/help_example.h"
+#include "cli/report_output.h"
 #include "core/error.h"
 
 namespace seccheck::cli {

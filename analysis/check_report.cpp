@@ -1,10 +1,11 @@
-#include "analysis/check_findings.h"
+#include "analysis/check_report.h"
 
 #include <algorithm>
 
 #include "analysis/evaluate.h"
 #include "core/decode.h"
 #include "core/syscall_table.h"
+#include "core/version.h"
 
 namespace seccheck::analysis {
 
@@ -42,6 +43,25 @@ std::vector<Finding> build_findings(const std::vector<RecordedCall>& calls,
     return std::tie(a.syscall, a.arch, a.key) < std::tie(b.syscall, b.arch, b.key);
   });
   return findings;
+}
+
+CheckReport make_report(const RunRecord& record, const std::vector<ResolvedProfile>& profiles,
+                        const Context& context) {
+  CheckReport report;
+  report.tool_version = std::string(seccheck_version());
+  report.command = record.command;
+  report.context = describe(context);
+  report.started_at = record.started_at;
+  report.duration_seconds = record.duration_seconds;
+  report.workload_exit_status = record.exit_status;
+  report.interrupted = record.interrupted;
+  report.calls_stopped = record.calls_stopped;
+  report.processes = record.processes;
+  report.notices = record.notices;
+  report.findings = build_findings(record.calls, profiles);
+  for (const ResolvedProfile& profile : profiles)
+    report.profiles.push_back({profile.name, action_text(profile.default_action)});
+  return report;
 }
 
 }  // namespace seccheck::analysis
