@@ -83,7 +83,8 @@ int run_trace(const TraceOptions& options) {
     std::fprintf(stderr, "seccheck: %.*s\n", static_cast<int>(message.size()), message.data());
   };
   tracer::LaunchError launch_error = tracer::LaunchError::kNone;
-  Result<tracer::TraceSummary> summary = session::run_trace(request, *writer, notice, &launch_error);
+  session::PtraceRunner runner;
+  Result<tracer::TraceSummary> summary = session::run_trace(request, *writer, notice, runner, &launch_error);
   Result<void> written = writer->finish();
   if (!summary) throw UserError(exit_code_for(launch_error), summary.error().message);
   if (!written) throw UserError(ExitCode::kTraceFailure, written.error().message);

@@ -176,11 +176,11 @@ parse_trace_expressions(const std::vector<std::string>& expressions) {
 
 Result<tracer::TraceSummary> run_trace(const TraceRequest& request, report::TraceWriter& writer,
                                        const std::function<void(std::string_view)>& notice,
-                                       tracer::LaunchError* launch_error) {
+                                       WorkloadRunner& runner, tracer::LaunchError* launch_error) {
   TraceSession session(request, writer, notice);
   Result<tracer::TraceSummary> summary = make_error("not run");
   if (request.attach_pid != 0) {
-    summary = tracer::attach_process(request.attach_pid, request.return_values, session, launch_error);
+    summary = runner.attach(request.attach_pid, request.return_values, session, launch_error);
   } else {
     tracer::LaunchOptions launch;
     launch.argv = request.command;
@@ -199,7 +199,7 @@ Result<tracer::TraceSummary> run_trace(const TraceRequest& request, report::Trac
       if (!filter) return filter.error();
       launch.filters = std::move(*filter);
     }
-    summary = tracer::run_command(launch, session, launch_error);
+    summary = runner.launch(launch, session, launch_error);
   }
   session.flush_pending();
   return summary;

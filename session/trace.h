@@ -13,6 +13,7 @@
 
 #include "core/result.h"
 #include "report/trace_writer.h"
+#include "session/workload.h"
 #include "tracer/tracer.h"
 
 namespace seccheck::session {
@@ -41,6 +42,6 @@ parse_trace_expressions(const std::vector<std::string>& expressions);
 // for their exit stop have been written either way; the caller finishes the writer.
 Result<tracer::TraceSummary> run_trace(const TraceRequest& request, report::TraceWriter& writer,
                                        const std::function<void(std::string_view)>& notice,
-                                       tracer::LaunchError* launch_error);
+                                       WorkloadRunner& runner, tracer::LaunchError* launch_error);
 
 }  // namespace seccheck::session

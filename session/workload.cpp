@@ -54,6 +54,12 @@ Result<tracer::TraceSummary> PtraceRunner::launch(const tracer::LaunchOptions& o
   return tracer::run_command(options, observer, error);
 }
 
+Result<tracer::TraceSummary> PtraceRunner::attach(pid_t pid, bool return_values,
+                                                  tracer::TraceObserver& observer,
+                                                  tracer::LaunchError* error) {
+  return tracer::attach_process(pid, return_values, observer, error);
+}
+
 std::string utc_timestamp_now() {
   std::time_t now = std::time(nullptr);
   std::tm utc{};

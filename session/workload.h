@@ -20,12 +20,17 @@ class WorkloadRunner {
   virtual Result<tracer::TraceSummary> launch(const tracer::LaunchOptions& options,
                                               tracer::TraceObserver& observer,
                                               tracer::LaunchError* error) = 0;
+  // A running process and its threads (every call stepped: no filter can be added to it).
+  virtual Result<tracer::TraceSummary> attach(pid_t pid, bool return_values, tracer::TraceObserver& observer,
+                                              tracer::LaunchError* error) = 0;
 };
 
-// The real one: tracer::run_command.
+// The real one: tracer::run_command and tracer::attach_process.
 class PtraceRunner final : public WorkloadRunner {
  public:
   Result<tracer::TraceSummary> launch(const tracer::LaunchOptions& options, tracer::TraceObserver& observer,
+                                      tracer::LaunchError* error) override;
+  Result<tracer::TraceSummary> attach(pid_t pid, bool return_values, tracer::TraceObserver& observer,
                                       tracer::LaunchError* error) override;
 };
 
