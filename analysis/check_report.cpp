@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "core/decode.h"
 #include "core/syscall_table.h"
 #include "core/version.h"
@@ -22,25 +23,18 @@ std::vector<Finding> build_findings(const std::vector<RecordedCall>& calls,
     for (const ResolvedProfile& profile : profiles) {
       Verdict verdict = evaluate(profile, call.arch, call.nr, call.args);
       blocked = blocked || verdict.blocked();
-      finding.verdicts.push_back({profile.name, std::move(verdict)});
+      std::string reason = explain(verdict, profile, nullptr, call.arch, call.nr, call.args);
+      finding.verdicts.push_back({profile.name, verdict, std::move(reason)});
     }
     if (!blocked) continue;
     finding.key = call.key();
     finding.syscall = syscall_display_name(call.arch, call.nr);
-    finding.arch = call.arch;
-    finding.nr = call.nr;
     finding.pattern = describe_call_pattern(call);
-    finding.args = call.args;
-    finding.pattern_args = call.kept_args;
-    finding.count = call.count;
-    finding.first_pid = call.first_pid;
-    finding.executable = call.executable;
-    finding.command_line = call.command_line;
-    finding.stack = call.stack;
+    finding.call = call;
     findings.push_back(std::move(finding));
   }
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.syscall, a.arch, a.key) < std::tie(b.syscall, b.arch, b.key);
+    return std::tie(a.syscall, a.call.arch, a.key) < std::tie(b.syscall, b.call.arch, b.key);
   });
   return findings;
 }

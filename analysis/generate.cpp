@@ -9,6 +9,7 @@
 
 #include "analysis/catalog.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/profile_parser.h"
 #include "core/syscall_table.h"
 
@@ -145,7 +146,7 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
       result.unresolved.push_back(call.key() + ": no syscall of that number, a profile cannot name it");
       continue;
     }
-    if (verdict.bad_arch) arches_needed.insert(call.arch);
+    if (verdict.bad_arch()) arches_needed.insert(call.arch);
     AdditionKey key{std::string(*name), {}};
     std::set<unsigned> narrow = conditioned_indices(base_resolved, key.name);
     for (unsigned index : call.kept_args)
@@ -176,21 +177,20 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
   for (const auto& [key, info] : additions) {
     for (const RecordedCall* call : info.calls) {
       for (int attempt = 0;; ++attempt) {
-        Verdict verdict = evaluate(resolve(out, context), call->arch, call->nr, call->args);
-        if (!verdict.blocked()) break;
         const ResolvedProfile resolved = resolve(out, context);
+        Verdict verdict = evaluate(resolved, call->arch, call->nr, call->args);
+        if (!verdict.blocked()) break;
+        const std::string why = explain(verdict, resolved, nullptr, call->arch, call->nr, call->args);
         int rule_index = verdict.rule_index;
         if (attempt >= 4 || rule_index < 0) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
-                                      verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + why);
           break;
         }
         const std::size_t source =
             static_cast<std::size_t>(resolved.rules[static_cast<std::size_t>(rule_index)].source_index);
         Rule blocking = out.rules[source];
         if (!names_syscall(blocking, key.name)) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
-                                      verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + why);
           break;
         }
         remove_name(out, source, key.name);

@@ -7,6 +7,7 @@
 #include "cli/context_options.h"
 #include "cli/help_example.h"
 #include "cli/report_output.h"
+#include "cli/value_kind.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
@@ -49,21 +50,31 @@ Command register_check_command(CLI::App& app) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* sub = app.add_subcommand(
       "check", "Run a workload and report every call the RuntimeDefault seccomp profiles would block");
-  sub->add_option("--profile", options->profiles,
-                  "Profile to check against: a catalog name (docker, containerd, crio, podman, docker@24.0, "
-                  "runtime-default) or a profile file; repeatable. Default: runtime-default");
+  completes_as(sub->add_option(
+                   "--profile", options->profiles,
+                   "Profile to check against: a catalog name (docker, containerd, crio, podman, docker@24.0, "
+                   "runtime-default) or a profile file; repeatable. Default: runtime-default"),
+               ValueKind::kProfile);
   add_context_options(sub, options->context);
-  sub->add_option("--enforce", options->enforce,
-                  "Make calls this profile blocks fail with its action and errno, as the runtime would");
-  sub->add_option(
-      "--record", options->record_path,
-      "Save the run as a JSON record for `seccheck diff` (stops every call, not only flagged ones)");
-  sub->add_option("--stack", options->stack_frames, "Call-site frames to show per finding (0: none)")
+  completes_as(
+      sub->add_option("--enforce", options->enforce,
+                      "Make calls this profile blocks fail with its action and errno, as the runtime would"),
+      ValueKind::kProfile);
+  completes_as(
+      sub->add_option(
+          "--record", options->record_path,
+          "Save the run as a JSON record for `seccheck diff` (stops every call, not only flagged ones)"),
+      ValueKind::kFile);
+  completes_as(
+      sub->add_option("--stack", options->stack_frames, "Call-site frames to show per finding (0: none)"),
+      ValueKind::kNone)
       ->check(CLI::Range(0, 64))
       ->default_str("5");
   sub->add_flag("--pin-cpu", options->pin_cpu, "Run seccheck and the workload on one CPU");
   add_report_options(sub, options->report);
-  sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]")->required();
+  completes_as(sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]"),
+               ValueKind::kCommand)
+      ->required();
   set_example(sub, "seccheck check --profile docker --profile crio -- ./my-server --self-test");
   return {sub, [options] { return run_check(*options); }};
 }

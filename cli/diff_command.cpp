@@ -6,6 +6,7 @@
 #include "cli/context_options.h"
 #include "cli/help_example.h"
 #include "cli/report_output.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
 #include "session/filters.h"
 
@@ -39,10 +40,15 @@ Command register_diff_command(CLI::App& app) {
   auto options = std::make_shared<DiffOptions>();
   CLI::App* sub =
       app.add_subcommand("diff", "Re-check a saved run (check --record) against other profiles, offline");
-  sub->add_option("record", options->record_path, "A record written by `seccheck check --record FILE`")
+  completes_as(
+      sub->add_option("record", options->record_path, "A record written by `seccheck check --record FILE`"),
+      ValueKind::kFile)
       ->required();
-  sub->add_option("--profile", options->profiles,
-                  "Profile to check against: a catalog name or a file; repeatable. Default: runtime-default");
+  completes_as(
+      sub->add_option(
+          "--profile", options->profiles,
+          "Profile to check against: a catalog name or a file; repeatable. Default: runtime-default"),
+      ValueKind::kProfile);
   add_context_options(sub, options->context);
   add_report_options(sub, options->report);
   set_example(sub, "seccheck diff run.json --profile docker@20.10 --profile docker@29.4 --cap-add SYS_ADMIN");

@@ -12,6 +12,7 @@
 #include "cli/context_options.h"
 #include "cli/help_example.h"
 #include "cli/report_output.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
 #include "session/check.h"
 
@@ -128,10 +129,13 @@ Command register_generate_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "generate",
       "Write a seccomp profile for a workload: a base profile plus what a run needed, or a minimal one");
-  sub->add_option("--from", options->from,
-                  "Records saved by `seccheck check --record FILE` (several are merged)");
-  sub->add_option("--base", options->base,
-                  "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file")
+  completes_as(sub->add_option("--from", options->from,
+                               "Records saved by `seccheck check --record FILE` (several are merged)"),
+               ValueKind::kFile);
+  completes_as(sub->add_option(
+                   "--base", options->base,
+                   "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file"),
+               ValueKind::kProfile)
       ->default_str("docker");
   sub->add_flag("--minimal", options->minimal,
                 "Allow only the observed calls (default action ERRNO/EPERM) plus what any process needs");
@@ -145,13 +149,17 @@ Command register_generate_command(CLI::App& app) {
                   "securityContext snippet referencing it as Localhost profiles/NAME.json)")
       ->check(CLI::IsMember({"oci", "spo", "pod"}))
       ->default_str("oci");
-  sub->add_option("--name", options->name,
-                  "Profile name (SPO object, pod snippet). Default: the command's name");
-  sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output");
+  completes_as(sub->add_option("--name", options->name,
+                               "Profile name (SPO object, pod snippet). Default: the command's name"),
+               ValueKind::kNone);
+  completes_as(
+      sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output"),
+      ValueKind::kFile);
   add_context_options(sub, options->context);
   sub->add_flag("-q,--quiet", options->quiet, "No notes on standard error");
   sub->add_flag("-v,--verbose", options->verbosity, "Explain what seccheck does");
-  sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]");
+  completes_as(sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]"),
+               ValueKind::kCommand);
   set_example(sub, "seccheck generate --base docker --name myapp -o myapp.json -- ./myapp --self-test");
   return {sub, [options] { return run_generate(*options); }};
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/value_kind.h"
 #include "core/error.h"
 #include "report/baseline.h"
 #include "report/renderer.h"
@@ -17,9 +18,13 @@ void add_report_options(CLI::App* sub, ReportOptions& options) {
   sub->add_option("--format", options.format, "Report format: text, json, sarif, junit, markdown")
       ->check(CLI::IsMember(report::format_names()))
       ->default_str("text");
-  sub->add_option("-o,--output", options.output_path, "Write the report to FILE instead of standard output");
-  sub->add_option("--baseline", options.baseline_path,
-                  "A previous JSON report: its findings are shown as known and do not fail the gate");
+  completes_as(sub->add_option("-o,--output", options.output_path,
+                               "Write the report to FILE instead of standard output"),
+               ValueKind::kFile);
+  completes_as(
+      sub->add_option("--baseline", options.baseline_path,
+                      "A previous JSON report: its findings are shown as known and do not fail the gate"),
+      ValueKind::kFile);
   sub->add_flag("--fail-on-workload-error", options.fail_on_workload_error,
                 "Exit 1 also when the workload itself exits non-zero");
   sub->add_flag("-q,--quiet", options.quiet, "No progress line and no notes on standard error");

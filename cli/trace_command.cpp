@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/help_example.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
 #include "session/trace.h"
 
@@ -106,7 +107,8 @@ Command register_trace_command(CLI::App& app) {
                "PTRACE_SYSCALL (two stops per call). Exit status: the workload's; 125 seccheck failed, 126 "
                "not executable, "
                "127 not found. SIGINT/SIGTERM kill a launched workload (detach from -p) and exit 130/143.");
-  sub->add_option("-o,--output", options->output, "Write the trace to FILE instead of stderr");
+  completes_as(sub->add_option("-o,--output", options->output, "Write the trace to FILE instead of stderr"),
+               ValueKind::kFile);
   sub->add_flag("--json", options->json, "One JSON object per call (fields documented in README)");
   sub->add_flag(
       "-c,--summary", options->summary,
@@ -114,18 +116,22 @@ Command register_trace_command(CLI::App& app) {
   sub->add_flag("--errors", options->errors, "With -c: also stop at syscall exit to count errors");
   sub->add_flag("--entry-only", options->entry_only,
                 "Text/JSON: one stop per call, no return values (lines end in `= ?`)");
-  sub->add_option("-e,--expr", options->expressions,
-                  "trace=NAME,...: only these calls stop the workload (default: all)");
-  sub->add_option("-p,--pid", options->pid,
-                  "Attach to a running process and all its threads (PTRACE_SYSCALL stepping)");
+  completes_as(sub->add_option("-e,--expr", options->expressions,
+                               "trace=NAME,...: only these calls stop the workload (default: all)"),
+               ValueKind::kNone);
+  completes_as(sub->add_option("-p,--pid", options->pid,
+                               "Attach to a running process and all its threads (PTRACE_SYSCALL stepping)"),
+               ValueKind::kNone);
   sub->add_flag("--pin-cpu", options->pin_cpu, "Pin seccheck and the workload to one CPU (steadier timings)");
-  sub->add_option("-s,--string-limit", options->string_limit,
-                  "Print at most N bytes of each string (default 64)")
+  completes_as(sub->add_option("-s,--string-limit", options->string_limit,
+                               "Print at most N bytes of each string (default 64)"),
+               ValueKind::kNone)
       ->check(CLI::Range(1, 1 << 20));
   sub->add_flag(
       "--no-seccomp", options->no_seccomp,
       "Install no seccomp filter; step every call with PTRACE_SYSCALL (as strace without --seccomp-bpf)");
-  sub->add_option("command", options->command, "The command and its arguments, after --");
+  completes_as(sub->add_option("command", options->command, "The command and its arguments, after --"),
+               ValueKind::kCommand);
   set_example(sub, "seccheck trace -c -- ls -l /");
   return {sub, [options]() -> int { return run_trace(*options); }};
 }

@@ -7,6 +7,7 @@
 #include "cli/context_options.h"
 #include "cli/help_example.h"
 #include "cli/report_output.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
 #include "session/check.h"
 
@@ -46,15 +47,20 @@ Command register_verify_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "verify",
       "Run a workload under a profile for real: report denied calls and whether it exited as without it");
-  sub->add_option("--profile", options->profile,
-                  "The profile to enforce: a file or a catalog name (docker, crio)")
+  completes_as(sub->add_option("--profile", options->profile,
+                               "The profile to enforce: a file or a catalog name (docker, crio)"),
+               ValueKind::kProfile)
       ->required();
   add_context_options(sub, options->context);
-  sub->add_option("--stack", options->stack_frames, "Call-site frames to show per denied call (0: none)")
+  completes_as(
+      sub->add_option("--stack", options->stack_frames, "Call-site frames to show per denied call (0: none)"),
+      ValueKind::kNone)
       ->check(CLI::Range(0, 64))
       ->default_str("5");
   add_report_options(sub, options->report);
-  sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]")->required();
+  completes_as(sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]"),
+               ValueKind::kCommand)
+      ->required();
   set_example(sub, "seccheck verify --profile myapp.json -- ./myapp --self-test");
   return {sub, [options] { return run_verify(*options); }};
 }

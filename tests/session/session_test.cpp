@@ -245,7 +245,7 @@ TEST(MakeReport, CarriesTheRunsFactsAndOnlyBlockedCalls) {
   EXPECT_EQ(report.notices, record.notices);
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].key, "x86_64/keyctl");
-  EXPECT_EQ(report.findings[0].count, 2u);
+  EXPECT_EQ(report.findings[0].call.count, 2u);
   ASSERT_EQ(report.profiles.size(), 1u);
   EXPECT_EQ(report.profiles[0].name, "docker@29.4.3");
   EXPECT_EQ(report.profiles[0].default_action, "ERRNO(EPERM)");
