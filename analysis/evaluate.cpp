@@ -1,25 +1,19 @@
 #include "analysis/evaluate.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 #include <tuple>
 
+#include "analysis/profile_names.h"
+#include "core/decode.h"
 #include "core/errno_names.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
 
 constexpr std::uint32_t kEnosys = 38;
-
-// Small values (address families, personalities) in decimal, flags and masks in hex.
-std::string hex(std::uint64_t value) {
-  if (value < 4096) return std::to_string(value);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 bool is_32bit_abi(Arch arch) {
   return arch == Arch::kI386 || arch == Arch::kX32;
@@ -134,14 +128,14 @@ std::string call_text(std::string_view name, const std::vector<EffectiveRule>& r
   if (!flags.empty() && (name == "clone" || name == "unshare" || name == "clone3")) {
     out += " with ";
     for (std::size_t i = 0; i < flags.size(); ++i)
-      out += (i ? "|" : "") + flags[i];
+      out += (i ? "|" : "") + std::string(flags[i]);
     return out;
   }
   if (used.empty()) return out;
   out += "(";
   bool first = true;
   for (unsigned index : used) {
-    out += (first ? "" : ", ") + std::string("arg") + std::to_string(index) + "=" + hex(args[index]);
+    out += (first ? "" : ", ") + std::string("arg") + std::to_string(index) + "=" + flag_value(args[index]);
     first = false;
   }
   return out + ")";

@@ -15,12 +15,6 @@ namespace {
 
 constexpr std::uint32_t kEperm = 1;
 
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
-
 // One addition: a syscall name and the EQ conditions that narrow it (empty: unconditional).
 struct AdditionKey {
   std::string name;

@@ -6,18 +6,13 @@
 #include <set>
 
 #include "analysis/json_input.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 const std::vector<unsigned> kNoIndices;
 

@@ -23,6 +23,7 @@
 #include "cli/help_example.h"
 #include "core/errno_names.h"
 #include "core/error.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::cli {

@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-#include <cstdio>
 #include <cstring>
 
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 #include "core/text_escape.h"
 
@@ -515,7 +515,7 @@ std::string format_flags(std::uint64_t value, std::span<const FlagName> table, s
   }
   if (rest != 0) {
     if (!out.empty()) out += '|';
-    out += hex(rest);
+    out += hex_or_zero(rest);
   }
   return out;
 }
@@ -569,7 +569,7 @@ std::string personality_string(std::uint64_t persona) {
   if (auto name = constant_name(persona & 0xff, kPersonalities))
     out = *name;
   else
-    out = hex(persona & 0xff);
+    out = hex_or_zero(persona & 0xff);
   const std::uint64_t flags = persona & ~0xffull;
   if (flags != 0) out += "|" + format_flags(flags, kPersonalityFlags);
   return out;
@@ -577,12 +577,12 @@ std::string personality_string(std::uint64_t persona) {
 
 std::string prctl_option_string(std::uint64_t option) {
   if (auto name = constant_name(option, kPrctlOptions)) return std::string(*name);
-  return hex(option);
+  return hex_or_zero(option);
 }
 
 std::string ioctl_request_string(std::uint64_t request) {
   if (auto name = constant_name(request & 0xffffffffull, kIoctlRequests)) return std::string(*name);
-  return hex(request);
+  return hex_or_zero(request);
 }
 
 std::string open_flags_string(std::uint64_t flags) {
@@ -617,11 +617,11 @@ namespace {
 std::string format_one(char kind, std::uint64_t value, const MemoryReader* reader, std::size_t max_string) {
   const auto as_int = static_cast<std::int32_t>(value);
   switch (kind) {
-    case 'd': return decimal(as_int);
-    case 'l': return decimal(static_cast<std::int64_t>(value));
-    case 'h': return hex(value);
+    case 'd': return std::to_string(as_int);
+    case 'l': return std::to_string(static_cast<std::int64_t>(value));
+    case 'h': return hex_or_zero(value);
     case 'u': return std::to_string(value);
-    case 'x': return value == 0 ? "NULL" : hex(value);
+    case 'x': return value == 0 ? "NULL" : hex_or_zero(value);
     case 'p': {
       if (value == 0) return "NULL";
       if (reader != nullptr && *reader) {
@@ -631,16 +631,13 @@ std::string format_one(char kind, std::uint64_t value, const MemoryReader* reade
           return escape_string(std::string_view(*text).substr(0, max_string), cut);
         }
       }
-      return hex(value);
+      return hex_or_zero(value);
     }
-    case 'A': return as_int == -100 ? "AT_FDCWD" : decimal(as_int);
+    case 'A': return as_int == -100 ? "AT_FDCWD" : std::to_string(as_int);
     case 'o': return open_flags_string(value);
     case 'O': return format_flags(value, kOpenFlags);
-    case 'm': {
-      char buffer[24];
-      std::snprintf(buffer, sizeof buffer, "0%llo", static_cast<unsigned long long>(value));
-      return value == 0 ? "000" : buffer;
-    }
+    case 'm':
+    case 'C': return octal_mode(value);
     case 'c': return clone_flags_string(value);
     case 'n': return namespace_flags_string(value);
     case 'f': return address_family_string(value);

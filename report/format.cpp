@@ -116,12 +116,6 @@ std::string markdown_escape(std::string_view text) {
   return out;
 }
 
-std::string hex(std::uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
 std::string shell_join(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& word : words) {

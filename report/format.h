@@ -35,8 +35,6 @@ std::string xml_escape(std::string_view text, bool attribute);
 // as entities, Markdown punctuation (|, `, *, _, [, ], ~, \, #, !) backslash-escaped.
 std::string markdown_escape(std::string_view text);
 
-// "0x10000000".
-std::string hex(std::uint64_t value);
 // A command line as a shell would take it back: words with special characters single-quoted.
 // Not escaped for any format.
 std::string shell_join(const std::vector<std::string>& words);
