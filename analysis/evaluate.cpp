@@ -336,31 +336,18 @@ Verdict evaluate(const ResolvedProfile& profile, const Profile& original, Arch a
 }
 
 std::string action_text(const Action& action) {
-  switch (action.kind) {
-    case ActionKind::kKillProcess: return "KILL_PROCESS";
-    case ActionKind::kKillThread: return "KILL_THREAD";
-    case ActionKind::kTrap: return "TRAP";
-    case ActionKind::kErrno: return "ERRNO(" + errno_name(action.value.value_or(1)) + ")";
-    case ActionKind::kNotify: return "NOTIFY";
-    case ActionKind::kTrace: return "TRACE(" + std::to_string(action.value.value_or(0)) + ")";
-    case ActionKind::kLog: return "LOG";
-    case ActionKind::kAllow: return "ALLOW";
-  }
-  return "?";
+  const std::string name(action_kind_name(action.kind));
+  if (action.kind == ActionKind::kErrno) return name + "(" + errno_name(action.value.value_or(1)) + ")";
+  if (action.kind == ActionKind::kTrace) return name + "(" + std::to_string(action.value.value_or(0)) + ")";
+  return name;
 }
 
 std::string arg_condition_text(const ArgCondition& c) {
   const std::string arg = "arg" + std::to_string(c.index);
-  switch (c.op) {
-    case CompareOp::kNe: return arg + " != " + hex(c.value);
-    case CompareOp::kLt: return arg + " < " + hex(c.value);
-    case CompareOp::kLe: return arg + " <= " + hex(c.value);
-    case CompareOp::kEq: return arg + " == " + hex(c.value);
-    case CompareOp::kGe: return arg + " >= " + hex(c.value);
-    case CompareOp::kGt: return arg + " > " + hex(c.value);
-    case CompareOp::kMaskedEq: return arg + " & " + hex(c.value) + " == " + hex(c.value_two);
-  }
-  return arg;
+  const std::string symbol(op_name(c.op).symbol);
+  if (c.op == CompareOp::kMaskedEq)
+    return arg + " & " + flag_value(c.value) + " " + symbol + " " + flag_value(c.value_two);
+  return arg + " " + symbol + " " + flag_value(c.value);
 }
 
 }  // namespace seccheck::analysis
