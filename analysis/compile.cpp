@@ -266,7 +266,7 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
   // x32: libseccomp translates a rule's number from the native arch by name, so each ABI gets
   // its own context (rules given libseccomp's own number for the name) merged in.
   std::vector<std::string> not_compiled;
-  for (Arch arch : {Arch::kX86_64, Arch::kI386, Arch::kX32}) {
+  for (Arch arch : kX86Arches) {
     if (arch != Arch::kX86_64 && !arch_in_filter(profile, arch)) continue;
     LibseccompContext context{arch, {}};
     for (const std::string& name : names) {

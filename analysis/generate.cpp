@@ -308,19 +308,16 @@ Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original
   return out;
 }
 
-const std::vector<EssentialCall>& essential_calls() {
-  static const std::vector<EssentialCall> calls = {
-      {"execve", "the runtime loads the filter before it executes the container's entrypoint"},
-      {"exit", "a thread ends with it; a run that ended by signal may not show it"},
-      {"exit_group", "a process ends with it; a run that ended by signal may not show it"},
-      {"rt_sigreturn", "returning from a signal handler; a run without signals never shows it"},
-      {"futex", "runc's init (Go) may wait on a futex between loading the filter and execve"},
-      {"sched_yield", "runc's init (Go runtime) between loading the filter and execve"},
-      {"nanosleep", "runc's init (Go runtime) between loading the filter and execve"},
-      {"rt_sigprocmask", "runc's init (Go runtime) between loading the filter and execve"},
-      {"close", "runc's init closes its descriptors before execve"},
-      {"write", "runc's init reports to its parent before execve"},
-  };
+std::vector<EssentialCall> essential_calls() {
+  std::vector<const SyscallEntry*> entries;
+  for (const SyscallEntry& entry : all_syscall_rows())
+    if (entry.essential()) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(), [](const SyscallEntry* a, const SyscallEntry* b) {
+    return a->essential_rank < b->essential_rank;
+  });
+  std::vector<EssentialCall> calls;
+  for (const SyscallEntry* entry : entries)
+    calls.push_back({std::string(entry->name), std::string(entry->essential_why)});
   return calls;
 }
 

@@ -79,7 +79,7 @@ std::string verdict_word(const analysis::Verdict& verdict) {
 }
 
 int run_explain(const ExplainOptions& options) {
-  auto arch = parse_arch(options.arch);
+  auto arch = parse_x86_arch(options.arch);
   if (!arch) throw UserError(ExitCode::kUsage, "--arch " + options.arch + ": expected x86_64, i386 or x32");
   const int nr = resolve_syscall(options.syscall, *arch);
   std::vector<bool> given;

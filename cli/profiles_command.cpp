@@ -314,7 +314,7 @@ int run_diff(const ProfilesOptions& options) {
   if (options.diff_raw) return run_raw_diff(a, b);
 
   const analysis::Context context = make_context(options.context);
-  const auto arch = parse_arch(options.diff_arch);
+  const auto arch = parse_x86_arch(options.diff_arch);
   if (!arch)
     throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32)");
   const auto resolved_a = analysis::resolve(a, context);
@@ -332,7 +332,7 @@ int run_diff(const ProfilesOptions& options) {
   std::vector<Row> rows;
   std::size_t name_width = 7, left_width = a.name.size();
   for (const auto& entry : syscall_table()) {
-    const int nr = *arch == Arch::kX86_64 ? entry.x86_64 : *arch == Arch::kI386 ? entry.i386 : entry.x32;
+    const int nr = syscall_number_on(entry, *arch);
     if (nr < 0) continue;
     const std::string name(entry.name);
     Row row{name, effective(resolved_a, *arch, name, nr), effective(resolved_b, *arch, name, nr)};
