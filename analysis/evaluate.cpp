@@ -96,31 +96,20 @@ std::string conditions_text(const std::vector<ArgCondition>& args) {
   return out;
 }
 
-// Namespace flags, for reasons about clone/unshare masks (values from linux/sched.h).
-struct FlagName {
-  std::uint64_t bit;
-  const char* name;
-};
-constexpr FlagName kCloneFlags[] = {
-    {0x00020000, "CLONE_NEWNS"},  {0x02000000, "CLONE_NEWCGROUP"}, {0x04000000, "CLONE_NEWUTS"},
-    {0x08000000, "CLONE_NEWIPC"}, {0x10000000, "CLONE_NEWUSER"},   {0x20000000, "CLONE_NEWPID"},
-    {0x40000000, "CLONE_NEWNET"}, {0x00000080, "CLONE_NEWTIME"},
-};
-
 // "clone with CLONE_NEWUSER" when a MASKED_EQ condition fails on namespace bits, else
 // "clone(arg0=0x10000000)".
 std::string call_text(std::string_view name, const std::vector<EffectiveRule>& rules,
                       const std::array<std::uint64_t, 6>& args, bool bits32) {
   std::set<unsigned> used;
-  std::vector<std::string> flags;
+  std::vector<std::string_view> flags;
   for (const EffectiveRule& rule : rules) {
     for (const ArgCondition& c : rule.args) {
       used.insert(c.index);
       if (c.op != CompareOp::kMaskedEq || condition_matches(c, args[c.index], bits32)) continue;
       std::uint64_t offending = (args[c.index] & c.value) ^ c.value_two;
-      for (const FlagName& flag : kCloneFlags) {
-        if ((offending & flag.bit) && std::find(flags.begin(), flags.end(), flag.name) == flags.end())
-          flags.push_back(flag.name);
+      for (const FlagName& flag : namespace_flag_table()) {
+        if (!flag.name.starts_with("CLONE_NEW") || (offending & flag.value) == 0) continue;
+        if (std::find(flags.begin(), flags.end(), flag.name) == flags.end()) flags.push_back(flag.name);
       }
     }
   }

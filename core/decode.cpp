@@ -292,6 +292,10 @@ std::string clone_flags_string(std::uint64_t flags) {
   return out.empty() ? "0" : out;
 }
 
+std::span<const FlagName> namespace_flag_table() {
+  return kNamespaceFlags;
+}
+
 std::string namespace_flags_string(std::uint64_t flags) {
   return format_flags(flags, kNamespaceFlags);
 }

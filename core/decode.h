@@ -37,6 +37,10 @@ std::string format_flags(std::uint64_t value, std::span<const FlagName> table, s
 // The exact name of `value`, or nullopt.
 std::optional<std::string_view> constant_name(std::uint64_t value, std::span<const FlagName> table);
 
+// unshare(2)/setns(2) flags; its CLONE_NEW* entries are the namespace bits profiles mask in
+// clone, clone3 and unshare rules.
+std::span<const FlagName> namespace_flag_table();
+
 std::string clone_flags_string(std::uint64_t flags);      // CLONE_VM|...|SIGCHLD (low byte: exit signal)
 std::string namespace_flags_string(std::uint64_t flags);  // unshare/setns: CLONE_NEW*
 std::string address_family_string(std::uint64_t family);  // AF_VSOCK, or the number
