@@ -1,25 +1,19 @@
 #include "analysis/evaluate.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 #include <tuple>
 
+#include "analysis/profile_names.h"
+#include "core/decode.h"
 #include "core/errno_names.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
 
 constexpr std::uint32_t kEnosys = 38;
-
-// Small values (address families, personalities) in decimal, flags and masks in hex.
-std::string hex(std::uint64_t value) {
-  if (value < 4096) return std::to_string(value);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 bool is_32bit_abi(Arch arch) {
   return arch == Arch::kI386 || arch == Arch::kX32;
@@ -214,31 +208,18 @@ bool condition_holds(const ArgCondition& condition, std::uint64_t arg, Arch arch
 }
 
 std::string action_text(const Action& action) {
-  switch (action.kind) {
-    case ActionKind::kKillProcess: return "KILL_PROCESS";
-    case ActionKind::kKillThread: return "KILL_THREAD";
-    case ActionKind::kTrap: return "TRAP";
-    case ActionKind::kErrno: return "ERRNO(" + errno_name(action.value.value_or(1)) + ")";
-    case ActionKind::kNotify: return "NOTIFY";
-    case ActionKind::kTrace: return "TRACE(" + std::to_string(action.value.value_or(0)) + ")";
-    case ActionKind::kLog: return "LOG";
-    case ActionKind::kAllow: return "ALLOW";
-  }
-  return "?";
+  const std::string name(action_kind_name(action.kind));
+  if (action.kind == ActionKind::kErrno) return name + "(" + errno_name(action.value.value_or(1)) + ")";
+  if (action.kind == ActionKind::kTrace) return name + "(" + std::to_string(action.value.value_or(0)) + ")";
+  return name;
 }
 
 std::string arg_condition_text(const ArgCondition& c) {
   const std::string arg = "arg" + std::to_string(c.index);
-  switch (c.op) {
-    case CompareOp::kNe: return arg + " != " + hex(c.value);
-    case CompareOp::kLt: return arg + " < " + hex(c.value);
-    case CompareOp::kLe: return arg + " <= " + hex(c.value);
-    case CompareOp::kEq: return arg + " == " + hex(c.value);
-    case CompareOp::kGe: return arg + " >= " + hex(c.value);
-    case CompareOp::kGt: return arg + " > " + hex(c.value);
-    case CompareOp::kMaskedEq: return arg + " & " + hex(c.value) + " == " + hex(c.value_two);
-  }
-  return arg;
+  const std::string symbol(op_name(c.op).symbol);
+  if (c.op == CompareOp::kMaskedEq)
+    return arg + " & " + flag_value(c.value) + " " + symbol + " " + flag_value(c.value_two);
+  return arg + " " + symbol + " " + flag_value(c.value);
 }
 
 }  // namespace seccheck::analysis

@@ -4,18 +4,12 @@
 #include <cstdio>
 #include <set>
 
+#include "core/decode.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
-
-// Small values (address families, personalities) in decimal, flags and masks in hex.
-std::string hex(std::uint64_t value) {
-  if (value < 4096) return std::to_string(value);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 std::string rule_label(const ResolvedRule& rule) {
   return "syscalls[" + std::to_string(rule.source_index) + "]";
@@ -30,31 +24,20 @@ std::string conditions_text(const std::vector<ArgCondition>& args) {
   return out;
 }
 
-// Namespace flags, for reasons about clone/unshare masks (values from linux/sched.h).
-struct FlagName {
-  std::uint64_t bit;
-  const char* name;
-};
-constexpr FlagName kCloneFlags[] = {
-    {0x00020000, "CLONE_NEWNS"},  {0x02000000, "CLONE_NEWCGROUP"}, {0x04000000, "CLONE_NEWUTS"},
-    {0x08000000, "CLONE_NEWIPC"}, {0x10000000, "CLONE_NEWUSER"},   {0x20000000, "CLONE_NEWPID"},
-    {0x40000000, "CLONE_NEWNET"}, {0x00000080, "CLONE_NEWTIME"},
-};
-
 // "clone with CLONE_NEWUSER" when a MASKED_EQ condition fails on namespace bits, else
 // "clone(arg0=0x10000000)".
 std::string call_text(std::string_view name, const std::vector<EffectiveRule>& rules,
                       const std::array<std::uint64_t, 6>& args, Arch arch) {
   std::set<unsigned> used;
-  std::vector<std::string> flags;
+  std::vector<std::string_view> flags;
   for (const EffectiveRule& rule : rules) {
     for (const ArgCondition& c : rule.args) {
       used.insert(c.index);
       if (c.op != CompareOp::kMaskedEq || condition_holds(c, args[c.index], arch)) continue;
       std::uint64_t offending = (args[c.index] & c.value) ^ c.value_two;
-      for (const FlagName& flag : kCloneFlags) {
-        if ((offending & flag.bit) && std::find(flags.begin(), flags.end(), flag.name) == flags.end())
-          flags.push_back(flag.name);
+      for (const FlagName& flag : namespace_flag_table()) {
+        if (!flag.name.starts_with("CLONE_NEW") || (offending & flag.value) == 0) continue;
+        if (std::find(flags.begin(), flags.end(), flag.name) == flags.end()) flags.push_back(flag.name);
       }
     }
   }
@@ -62,14 +45,14 @@ std::string call_text(std::string_view name, const std::vector<EffectiveRule>& r
   if (!flags.empty() && (name == "clone" || name == "unshare" || name == "clone3")) {
     out += " with ";
     for (std::size_t i = 0; i < flags.size(); ++i)
-      out += (i ? "|" : "") + flags[i];
+      out += (i ? "|" : "") + std::string(flags[i]);
     return out;
   }
   if (used.empty()) return out;
   out += "(";
   bool first = true;
   for (unsigned index : used) {
-    out += (first ? "" : ", ") + std::string("arg") + std::to_string(index) + "=" + hex(args[index]);
+    out += (first ? "" : ", ") + std::string("arg") + std::to_string(index) + "=" + flag_value(args[index]);
     first = false;
   }
   return out + ")";
