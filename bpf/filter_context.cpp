@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/fd.h"
+#include "core/number_format.h"
 
 namespace seccheck::bpf {
 namespace {
@@ -22,8 +23,7 @@ Error lib_error(const std::string& what, int rc) {
 Result<FilterContext> FilterContext::create(std::uint32_t default_action) {
   void* ctx = seccomp_init(default_action);
   if (ctx == nullptr)
-    return make_error("libseccomp cannot make a filter with default action " +
-                      std::to_string(default_action));
+    return make_error("libseccomp cannot make a filter with default action " + hex(default_action));
   return FilterContext(ctx);
 }
 

@@ -5,14 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "core/number_format.h"
+
 namespace seccheck::bpf {
 namespace {
 
 constexpr std::uint32_t kDataSize = sizeof(seccomp_data);
 
 Error at(std::size_t pc, const sock_filter& insn, const std::string& what) {
-  return make_error("instruction " + std::to_string(pc) + " (code " + std::to_string(insn.code) + ", k " +
-                    std::to_string(insn.k) + "): " + what);
+  return make_error("instruction " + std::to_string(pc) + " (code " + hex(insn.code) + ", k " + hex(insn.k) +
+                    "): " + what);
 }
 
 // The opcodes seccomp(2) accepts (the kernel's seccomp_check_filter): LD/LDX W LEN and LD W ABS

@@ -48,7 +48,7 @@ Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names,
     // should it refuse the rule) the call is matched by its number on each arch.
     if (std::optional<int> resolved = bpf::resolve_name(name))
       if (ctx->add_rule(SCMP_ACT_TRACE(tag), *resolved, {}, name)) continue;
-    for (Arch arch : kAllArches) {
+    for (Arch arch : kX86Arches) {
       int nr = syscall_number_on(*entry, arch);
       if (nr >= 0) by_number.emplace_back(arch, nr);
     }

@@ -219,7 +219,7 @@ TEST(Interpreter, RunRefusesWhatTheKernelWouldNotLoad) {
   Result<std::uint32_t> outside = run_program(with_ret_a({{BPF_LD | BPF_W | BPF_ABS, 0, 0, 64}}), data);
   ASSERT_FALSE(outside.ok());
   EXPECT_EQ(outside.error().message,
-            "instruction 0 (code 32, k 64): loads outside seccomp_data (64 bytes, 4-byte words)");
+            "instruction 0 (code 0x20, k 0x40): loads outside seccomp_data (64 bytes, 4-byte words)");
 }
 
 TEST(Interpreter, LoadChecksAgreeWithTheKernel) {

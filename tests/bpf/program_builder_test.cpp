@@ -275,7 +275,7 @@ TEST(ProgramBuilder, MisuseIsAnErrorNamingTheProblem) {
        },
        "over the kernel's limit of 4096"},
       {"no final return", [](ProgramBuilder& b) { b.load_nr(); },
-       "the kernel would refuse the program: instruction 0 (code 32, k 0): the last instruction is not a "
+       "the kernel would refuse the program: instruction 0 (code 0x20, k 0x0): the last instruction is not a "
        "return"},
       {"load outside seccomp_data",
        [](ProgramBuilder& b) {

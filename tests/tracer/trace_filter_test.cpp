@@ -116,13 +116,13 @@ bool in_long_list(Arch arch, std::uint32_t nr) {
     case Arch::kX86_64: return nr >= 1000 && nr < 1000 + 2 * 320 && nr % 2 == 0;
     case Arch::kX32: return nr >= 1001 && nr < 1001 + 2 * 310 && nr % 2 == 1;
     case Arch::kI386: return nr >= 2000 && nr < 2000 + 3 * 330 && (nr - 2000) % 3 == 0;
+    default: return false;
   }
-  return false;
 }
 
 std::vector<std::pair<Arch, int>> long_list() {
   std::vector<std::pair<Arch, int>> calls;
-  for (Arch arch : kAllArches)
+  for (Arch arch : kX86Arches)
     for (std::uint32_t nr = 0; nr < 4000; ++nr)
       if (in_long_list(arch, nr)) calls.emplace_back(arch, static_cast<int>(nr));
   return calls;
@@ -133,7 +133,7 @@ TEST(TraceFilter, NumberFilterTracesEveryNumberOfALongList) {
   ASSERT_TRUE(program.ok()) << program.error().message;
   EXPECT_GT(program->instructions.size(), 960u);
   std::size_t traced = 0;
-  for (Arch arch : kAllArches) {
+  for (Arch arch : kX86Arches) {
     for (std::uint32_t nr = 0; nr < 4000; ++nr) {
       seccomp_data data{};
       data.arch = arch == Arch::kI386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
