@@ -4,6 +4,7 @@
 #include <map>
 
 #include "analysis/catalog.h"
+#include "analysis/evaluate.h"
 #include "analysis/profile_names.h"
 #include "analysis/resolve.h"
 #include "core/errno_names.h"
@@ -228,6 +229,43 @@ void print_raw_difference(std::ostream& out, const analysis::RawDifference& diff
     }
   }
   if (difference.empty()) out << "  (no difference: the same rules, possibly in another order)\n";
+}
+
+void print_call_explanation(std::ostream& out, const analysis::CallExplanation& explanation,
+                            const std::string& syscall) {
+  const analysis::Verdict& verdict = explanation.verdict;
+  const std::string word = !verdict.blocked()
+                               ? (verdict.action.kind == ActionKind::kLog ? "allowed (logged)" : "allowed")
+                               : "BLOCKED: " + analysis::action_text(verdict.action);
+  out << "\n" << explanation.profile << ": " << word << "\n";
+  out << "  " << explanation.reason << "\n";
+  if (!explanation.rules.empty()) out << "  rules naming " << syscall << ":\n";
+  for (const analysis::RuleInContext& entry : explanation.rules) {
+    const analysis::Rule& rule = *entry.rule;
+    std::string line =
+        "    syscalls[" + std::to_string(rule.source_index) + "] " + analysis::action_text(entry.action);
+    if (!rule.args.empty()) {
+      line += " [";
+      for (std::size_t i = 0; i < rule.args.size(); ++i)
+        line += (i ? " && " : "") + analysis::arg_condition_text(rule.args[i]);
+      line += "]";
+    }
+    const std::string condition = analysis::condition_text(rule);
+    if (!condition.empty()) line += " " + condition;
+    switch (entry.status) {
+      case analysis::RuleInContext::Status::kNotInEffect: line += "  (not in effect for this context)"; break;
+      case analysis::RuleInContext::Status::kDecides: line += "  <- decides"; break;
+      case analysis::RuleInContext::Status::kSameAsDefault:
+        line += "  (same as the default action: runc skips it)";
+        break;
+      case analysis::RuleInContext::Status::kInEffect: break;
+    }
+    out << line << "\n";
+  }
+  if (explanation.rules.empty()) out << "  no rule names " << syscall << "\n";
+  out << "  default action: " << analysis::action_text(explanation.default_action) << "\n";
+  for (const std::string& note : explanation.notes)
+    out << "  note: " << note << "\n";
 }
 
 }  // namespace seccheck::report

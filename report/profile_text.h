@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/explain.h"
 #include "analysis/profile.h"
 #include "analysis/profile_diff.h"
 #include "core/arch.h"
@@ -20,5 +21,9 @@ void print_treatment_differences(std::ostream& out, const std::vector<analysis::
                                  const std::string& left_name, const std::string& right_name, Arch arch);
 void print_raw_difference(std::ostream& out, const analysis::RawDifference& difference,
                           const analysis::Profile& left, const analysis::Profile& right);
+
+// One profile's part of `seccheck explain`: verdict, reason, the rules naming the call.
+void print_call_explanation(std::ostream& out, const analysis::CallExplanation& explanation,
+                            const std::string& syscall);
 
 }  // namespace seccheck::report
