@@ -122,13 +122,13 @@ void print_catalog(std::ostream& out) {
   std::size_t name_width = 4, runtime_width = 7, version_width = 7;
   for (const auto& entry : entries) {
     name_width = std::max(name_width, entry.name.size());
-    runtime_width = std::max(runtime_width, entry.runtime.size());
+    runtime_width = std::max(runtime_width, entry.family.size());
     version_width = std::max(version_width, entry.version.size());
   }
   out << pad("NAME", name_width + 2) << pad("RUNTIME", runtime_width + 2) << pad("VERSION", version_width + 2)
       << pad("LATEST", 8) << "RELEASES\n";
   for (const auto& entry : entries) {
-    out << pad(entry.name, name_width + 2) << pad(entry.runtime, runtime_width + 2)
+    out << pad(entry.name, name_width + 2) << pad(entry.family, runtime_width + 2)
         << pad(entry.version, version_width + 2) << pad(entry.latest ? "latest" : "", 8) << entry.releases
         << "\n";
   }
@@ -143,11 +143,10 @@ void print_profile(std::ostream& out, const analysis::Profile& profile) {
   const analysis::CatalogEntry* entry = analysis::catalog_entry_for(profile.name);
   out << profile.name << "\n";
   if (entry) {
-    out << "  runtime:       " << entry->runtime << " " << entry->version
-        << (entry->latest ? " (latest)" : "")
+    out << "  runtime:       " << entry->family << " " << entry->version << (entry->latest ? " (latest)" : "")
         << "\n  releases:      " << (entry->releases.empty() ? "(none)" : entry->releases)
-        << "\n  upstream:      " << entry->source << "\n  loader:        " << loader_text(entry->loader)
-        << "\n";
+        << "\n  upstream:      " << entry->source
+        << "\n  loader:        " << loader_text(analysis::loader_for(entry->engine)) << "\n";
     if (!entry->parent.empty()) out << "  catalog form:  changes against " << entry->parent << "\n";
   } else {
     out << "  source:        " << profile.source << "\n";
