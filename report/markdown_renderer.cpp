@@ -77,7 +77,9 @@ class MarkdownRenderer : public Renderer {
       if (frames > 0) out << "- call site:\n";
       for (std::size_t i = 0; i < frames; ++i) {
         out << "  " << i + 1 << ". " << markdown_escape(frame_function(f.stack[i])) << " in "
-            << markdown_escape(frame_binary(f.stack[i])) << '\n';
+            << markdown_escape(frame_binary(f.stack[i]));
+        if (!f.stack[i].source_file.empty()) out << " at " << markdown_escape(frame_source(f.stack[i]));
+        out << '\n';
       }
       out << "- key: " << markdown_escape(f.key) << "\n\n";
     }

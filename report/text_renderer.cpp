@@ -107,7 +107,9 @@ class TextRenderer : public Renderer {
     for (std::size_t i = 0; i < shown; ++i) {
       out << (i == 0 ? "    stack:  " : "            ") << '#' << i << ' '
           << escape_terminal(frame_function(f.stack[i])) << "  "
-          << paint(kDim, escape_terminal(frame_binary(f.stack[i]))) << '\n';
+          << paint(kDim, escape_terminal(frame_binary(f.stack[i])));
+      if (!f.stack[i].source_file.empty()) out << "  at " << escape_terminal(frame_source(f.stack[i]));
+      out << '\n';
     }
     if (f.stack.size() > shown) out << "            ... " << f.stack.size() - shown << " more frames\n";
     if (f.stack.empty()) out << "    stack:  (not unwound)\n";
