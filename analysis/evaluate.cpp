@@ -1,25 +1,19 @@
 #include "analysis/evaluate.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 #include <tuple>
 
+#include "analysis/profile_names.h"
+#include "core/decode.h"
 #include "core/errno_names.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
 
 constexpr std::uint32_t kEnosys = 38;
-
-// Small values (address families, personalities) in decimal, flags and masks in hex.
-std::string hex(std::uint64_t value) {
-  if (value < 4096) return std::to_string(value);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 bool is_32bit_abi(Arch arch) {
   return arch == Arch::kI386 || arch == Arch::kX32;
@@ -102,31 +96,20 @@ std::string conditions_text(const std::vector<ArgCondition>& args) {
   return out;
 }
 
-// Namespace flags, for reasons about clone/unshare masks (values from linux/sched.h).
-struct FlagName {
-  std::uint64_t bit;
-  const char* name;
-};
-constexpr FlagName kCloneFlags[] = {
-    {0x00020000, "CLONE_NEWNS"},  {0x02000000, "CLONE_NEWCGROUP"}, {0x04000000, "CLONE_NEWUTS"},
-    {0x08000000, "CLONE_NEWIPC"}, {0x10000000, "CLONE_NEWUSER"},   {0x20000000, "CLONE_NEWPID"},
-    {0x40000000, "CLONE_NEWNET"}, {0x00000080, "CLONE_NEWTIME"},
-};
-
 // "clone with CLONE_NEWUSER" when a MASKED_EQ condition fails on namespace bits, else
 // "clone(arg0=0x10000000)".
 std::string call_text(std::string_view name, const std::vector<EffectiveRule>& rules,
                       const std::array<std::uint64_t, 6>& args, bool bits32) {
   std::set<unsigned> used;
-  std::vector<std::string> flags;
+  std::vector<std::string_view> flags;
   for (const EffectiveRule& rule : rules) {
     for (const ArgCondition& c : rule.args) {
       used.insert(c.index);
       if (c.op != CompareOp::kMaskedEq || condition_matches(c, args[c.index], bits32)) continue;
       std::uint64_t offending = (args[c.index] & c.value) ^ c.value_two;
-      for (const FlagName& flag : kCloneFlags) {
-        if ((offending & flag.bit) && std::find(flags.begin(), flags.end(), flag.name) == flags.end())
-          flags.push_back(flag.name);
+      for (const FlagName& flag : namespace_flag_table()) {
+        if (!flag.name.starts_with("CLONE_NEW") || (offending & flag.value) == 0) continue;
+        if (std::find(flags.begin(), flags.end(), flag.name) == flags.end()) flags.push_back(flag.name);
       }
     }
   }
@@ -134,14 +117,14 @@ std::string call_text(std::string_view name, const std::vector<EffectiveRule>& r
   if (!flags.empty() && (name == "clone" || name == "unshare" || name == "clone3")) {
     out += " with ";
     for (std::size_t i = 0; i < flags.size(); ++i)
-      out += (i ? "|" : "") + flags[i];
+      out += (i ? "|" : "") + std::string(flags[i]);
     return out;
   }
   if (used.empty()) return out;
   out += "(";
   bool first = true;
   for (unsigned index : used) {
-    out += (first ? "" : ", ") + std::string("arg") + std::to_string(index) + "=" + hex(args[index]);
+    out += (first ? "" : ", ") + std::string("arg") + std::to_string(index) + "=" + flag_value(args[index]);
     first = false;
   }
   return out + ")";
@@ -342,31 +325,18 @@ Verdict evaluate(const ResolvedProfile& profile, const Profile& original, Arch a
 }
 
 std::string action_text(const Action& action) {
-  switch (action.kind) {
-    case ActionKind::kKillProcess: return "KILL_PROCESS";
-    case ActionKind::kKillThread: return "KILL_THREAD";
-    case ActionKind::kTrap: return "TRAP";
-    case ActionKind::kErrno: return "ERRNO(" + errno_name(action.value.value_or(1)) + ")";
-    case ActionKind::kNotify: return "NOTIFY";
-    case ActionKind::kTrace: return "TRACE(" + std::to_string(action.value.value_or(0)) + ")";
-    case ActionKind::kLog: return "LOG";
-    case ActionKind::kAllow: return "ALLOW";
-  }
-  return "?";
+  const std::string name(action_kind_name(action.kind));
+  if (action.kind == ActionKind::kErrno) return name + "(" + errno_name(action.value.value_or(1)) + ")";
+  if (action.kind == ActionKind::kTrace) return name + "(" + std::to_string(action.value.value_or(0)) + ")";
+  return name;
 }
 
 std::string arg_condition_text(const ArgCondition& c) {
   const std::string arg = "arg" + std::to_string(c.index);
-  switch (c.op) {
-    case CompareOp::kNe: return arg + " != " + hex(c.value);
-    case CompareOp::kLt: return arg + " < " + hex(c.value);
-    case CompareOp::kLe: return arg + " <= " + hex(c.value);
-    case CompareOp::kEq: return arg + " == " + hex(c.value);
-    case CompareOp::kGe: return arg + " >= " + hex(c.value);
-    case CompareOp::kGt: return arg + " > " + hex(c.value);
-    case CompareOp::kMaskedEq: return arg + " & " + hex(c.value) + " == " + hex(c.value_two);
-  }
-  return arg;
+  const std::string symbol(op_name(c.op).symbol);
+  if (c.op == CompareOp::kMaskedEq)
+    return arg + " & " + flag_value(c.value) + " " + symbol + " " + flag_value(c.value_two);
+  return arg + " " + symbol + " " + flag_value(c.value);
 }
 
 }  // namespace seccheck::analysis

@@ -56,12 +56,13 @@ Context context_for_target(const Context& context, TargetRuntime target);
 Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original);
 
 // Calls --minimal always allows because any process needs them to start or end, though a run
-// may not show them. `why` is written into the profile's comment.
+// may not show them (the syscall table's essential rows, in their order). `why` is written into
+// the profile's comment.
 struct EssentialCall {
-  const char* name;
-  const char* why;
+  std::string name;
+  std::string why;
 };
-const std::vector<EssentialCall>& essential_calls();
+std::vector<EssentialCall> essential_calls();
 
 // A Security Profiles Operator SeccompProfile object (apiVersion
 // security-profiles-operator.x-k8s.io/v1beta1) for a flat profile; comments become YAML

@@ -6,18 +6,13 @@
 #include <set>
 
 #include "analysis/json_input.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 const std::vector<unsigned> kNoIndices;
 
@@ -252,7 +247,7 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
       }
       RecordedCall call;
       std::string arch_text = reader.string(reader.field(entry, "arch", path), path + "arch");
-      auto arch = parse_arch(arch_text);
+      auto arch = parse_x86_arch(arch_text);
       if (!arch && reader.error.empty())
         reader.fail(path + "arch", "unknown arch \"" + arch_text + "\" (expected x86_64, i386 or x32)");
       call.arch = arch.value_or(Arch::kX86_64);

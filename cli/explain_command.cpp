@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -22,6 +21,7 @@
 #include "cli/context_options.h"
 #include "cli/help_example.h"
 #include "core/error.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::cli {
@@ -79,7 +79,7 @@ std::string verdict_word(const analysis::Verdict& verdict) {
 }
 
 int run_explain(const ExplainOptions& options) {
-  auto arch = parse_arch(options.arch);
+  auto arch = parse_x86_arch(options.arch);
   if (!arch) throw UserError(ExitCode::kUsage, "--arch " + options.arch + ": expected x86_64, i386 or x32");
   const int nr = resolve_syscall(options.syscall, *arch);
   std::vector<bool> given;
@@ -101,10 +101,7 @@ int run_explain(const ExplainOptions& options) {
   bool any_arg = false;
   for (int i = 0; i < 6; ++i) {
     if (!given[i]) continue;
-    char value[32];
-    std::snprintf(value, sizeof value, args[i] < 4096 ? "%llu" : "%#llx",
-                  static_cast<unsigned long long>(args[i]));
-    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + value;
+    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + flag_value(args[i]);
     any_arg = true;
   }
   if (any_arg) call += ")";

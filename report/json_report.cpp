@@ -172,7 +172,7 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
   r.get(j, where, "syscall", f.syscall);
   std::string arch;
   r.get(j, where, "arch", arch);
-  if (auto parsed = parse_arch(arch)) {
+  if (auto parsed = parse_x86_arch(arch)) {
     f.arch = *parsed;
   } else if (!r.failed()) {
     r.fail(where + ".arch", "unknown arch \"" + arch + "\"");

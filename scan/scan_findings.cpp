@@ -1,10 +1,10 @@
 #include "scan/scan_findings.h"
 
-#include <cstdio>
 #include <map>
 #include <set>
 
 #include "analysis/resolve.h"
+#include "core/number_format.h"
 
 namespace seccheck::scan {
 
@@ -79,12 +79,6 @@ ScanVerdict verdict_for(const Resolved& r, const std::string& name, Arch arch, i
                         : some_block ? "blocked for some values"
                                      : "allowed either way");
   return out;
-}
-
-std::string hex(std::uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "%#llx", static_cast<unsigned long long>(value));
-  return value == 0 ? "0x0" : text;
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST(Conformance, CatalogVerdictsEqualTheReferenceFiles) {
       const ResolvedProfile left = resolve(catalog, *context);
       const ResolvedProfile right = resolve(named_reference, *context);
       int mismatches = 0;
-      for (Arch arch : kAllArches) {
+      for (Arch arch : kX86Arches) {
         // Every number the table assigns, the holes between them, and a few past the end
         // (runc's ENOSYS stub answers those).
         for (int nr = 0; nr <= max_syscall_number(arch) + 8; ++nr) {
