@@ -6,8 +6,11 @@
 #include <sstream>
 #include <tuple>
 
+#include "analysis/catalog.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/profile_names.h"
+#include "analysis/profile_parser.h"
 #include "core/number_format.h"
 #include "core/syscall_table.h"
 
@@ -138,7 +141,7 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
       result.unresolved.push_back(call.key() + ": no syscall of that number, a profile cannot name it");
       continue;
     }
-    if (verdict.bad_arch) arches_needed.insert(call.arch);
+    if (verdict.bad_arch()) arches_needed.insert(call.arch);
     AdditionKey key{std::string(*name), {}};
     std::set<unsigned> narrow = conditioned_indices(base_resolved, key.name);
     for (unsigned index : call.kept_args)
@@ -169,21 +172,20 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
   for (const auto& [key, info] : additions) {
     for (const RecordedCall* call : info.calls) {
       for (int attempt = 0;; ++attempt) {
-        Verdict verdict = evaluate(resolve(out, context), call->arch, call->nr, call->args);
-        if (!verdict.blocked()) break;
         const ResolvedProfile resolved = resolve(out, context);
+        Verdict verdict = evaluate(resolved, call->arch, call->nr, call->args);
+        if (!verdict.blocked()) break;
+        const std::string why = explain(verdict, resolved, nullptr, call->arch, call->nr, call->args);
         int rule_index = verdict.rule_index;
         if (attempt >= 4 || rule_index < 0) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
-                                      verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + why);
           break;
         }
         const std::size_t source =
             static_cast<std::size_t>(resolved.rules[static_cast<std::size_t>(rule_index)].source_index);
         Rule blocking = out.rules[source];
         if (!names_syscall(blocking, key.name)) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
-                                      verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + why);
           break;
         }
         remove_name(out, source, key.name);
@@ -270,6 +272,35 @@ Result<TargetRuntime> parse_target_runtime(const std::string& text) {
   if (text == "containerd") return TargetRuntime::kContainerd;
   if (text == "crio" || text == "cri-o" || text == "podman") return TargetRuntime::kCrio;
   return make_error("--for " + text + ": unknown runtime; use docker, containerd or crio");
+}
+
+TargetRuntime default_target_for(const Profile* base) {
+  if (base != nullptr) {
+    if (const CatalogEntry* entry = catalog_entry_for(base->name)) {
+      if (entry->runtime == "containerd") return TargetRuntime::kContainerd;
+      if (entry->runtime == "containers-common") return TargetRuntime::kCrio;
+    }
+  }
+  return TargetRuntime::kDocker;
+}
+
+Result<ProfileForm> parse_profile_form(const std::string& text) {
+  if (text == "oci") return ProfileForm::kOci;
+  if (text == "spo") return ProfileForm::kSpo;
+  if (text == "pod") return ProfileForm::kPod;
+  return make_error("--format " + text + ": expected oci, spo or pod");
+}
+
+std::string profile_in_form(const Profile& profile, ProfileForm form, TargetRuntime target,
+                            const Context& context, const std::string& name) {
+  switch (form) {
+    case ProfileForm::kOci: return profile_to_json(profile) + "\n";
+    case ProfileForm::kSpo:
+      return profile_to_spo_yaml(
+          flatten_profile(resolve(profile, context_for_target(context, target)), profile), name);
+    case ProfileForm::kPod: return pod_security_context_yaml(name);
+  }
+  return {};
 }
 
 Context context_for_target(const Context& context, TargetRuntime target) {

@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
+#include "cli/value_kind.h"
 #include "core/errno_names.h"
 #include "core/error.h"
 #include "core/number_format.h"
@@ -364,16 +365,20 @@ Command register_profiles_command(CLI::App& app) {
       sub->add_subcommand("list", "The catalog: every Docker, containerd and containers-common version");
   CLI::App* show =
       sub->add_subcommand("show", "A profile's default action, architectures and rules with conditions");
-  show->add_option("NAME", options->show_name,
-                   "Catalog name (docker, docker@24.0, crio, ...) or profile file")
+  completes_as(show->add_option("NAME", options->show_name,
+                                "Catalog name (docker, docker@24.0, crio, ...) or profile file"),
+               ValueKind::kProfile)
       ->required();
   show->add_flag("--json", options->show_json, "Print the profile as OCI / Docker seccomp JSON");
   CLI::App* diff =
       sub->add_subcommand("diff", "What differs between two profiles for one context, per syscall");
-  diff->add_option("A", options->diff_a, "Catalog name or profile file")->required();
-  diff->add_option("B", options->diff_b, "Catalog name or profile file")->required();
+  completes_as(diff->add_option("A", options->diff_a, "Catalog name or profile file"), ValueKind::kProfile)
+      ->required();
+  completes_as(diff->add_option("B", options->diff_b, "Catalog name or profile file"), ValueKind::kProfile)
+      ->required();
   diff->add_flag("--raw", options->diff_raw, "Compare the rules as written (added/removed, all conditions)");
-  diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32")
+  completes_as(diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32"),
+               ValueKind::kNone)
       ->default_str("x86_64");
   add_context_options(diff, options->context);
   set_example(list, "seccheck profiles list");

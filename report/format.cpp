@@ -133,7 +133,7 @@ Summary summarize(const analysis::CheckReport& report) {
   for (const auto& profile : report.profiles)
     summary.per_profile.push_back({profile.name, 0, 0});
   for (const auto& finding : report.findings) {
-    summary.calls += finding.count;
+    summary.calls += finding.call.count;
     if (finding.known) {
       ++summary.known;
     } else {
@@ -141,7 +141,8 @@ Summary summarize(const analysis::CheckReport& report) {
       if (finding.blocked_by_any()) ++summary.new_blocking;
     }
     for (auto& count : summary.per_profile) {
-      const analysis::Verdict* verdict = find_verdict(finding, count.profile);
+      const analysis::ProfileVerdict* found = find_verdict(finding, count.profile);
+      const analysis::Verdict* verdict = found != nullptr ? &found->verdict : nullptr;
       if (verdict != nullptr && verdict->blocked()) {
         ++count.blocked;
         if (!finding.known) ++count.new_blocked;
@@ -171,9 +172,9 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
   return text;
 }
 
-const analysis::Verdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {
+const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {
   for (const auto& verdict : finding.verdicts) {
-    if (verdict.profile == profile) return &verdict.verdict;
+    if (verdict.profile == profile) return &verdict;
   }
   return nullptr;
 }

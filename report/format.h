@@ -70,7 +70,7 @@ Summary summarize(const analysis::CheckReport& report);
 // "FAIL: 2 new findings would be blocked" / "pass: nothing new would be blocked (1 known)".
 std::string gate_text(const analysis::CheckReport& report, const Summary& summary);
 // The verdict of `profile` on `finding`, nullptr when the finding has none for it.
-const analysis::Verdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
+const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
 
 // "2026-11-25T06:19:15" from an ISO 8601 time ("2026-11-25T06:19:15.123Z"), as JUnit wants it;
 // nullopt when the text does not start with such a time.

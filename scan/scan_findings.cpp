@@ -56,7 +56,7 @@ ScanVerdict verdict_for(const Resolved& r, const std::string& name, Arch arch, i
       !analysis::arch_in_filter(r.profile, arch) || (stub != nullptr && nr > stub->above);
   for (unsigned index : used)
     if (!args[index] && !independent) out.unknown_args.push_back(index);
-  out.verdict = analysis::evaluate(r.profile, *r.original, arch, nr, values);
+  out.verdict = analysis::evaluate(r.profile, arch, nr, values);
   if (out.unknown_args.empty()) {
     out.blocked = out.may_block = out.verdict.blocked();
     return out;
@@ -70,14 +70,6 @@ ScanVerdict verdict_for(const Resolved& r, const std::string& name, Arch arch, i
   }
   out.blocked = all_block;
   out.may_block = some_block;
-  std::string depends;
-  for (unsigned index : out.unknown_args)
-    depends += (depends.empty() ? "arg" : ", arg") + std::to_string(index);
-  out.verdict.reason = name + " depends on " + depends + " (not constant at the call site) under " +
-                       r.profile.name + ": " +
-                       (all_block    ? "blocked either way"
-                        : some_block ? "blocked for some values"
-                                     : "allowed either way");
   return out;
 }
 

@@ -18,7 +18,7 @@ namespace seccheck::scan {
 
 struct ScanVerdict {
   std::string profile;
-  analysis::Verdict verdict;           // exact; or, when !exact, the action for arguments no rule matches
+  analysis::Verdict verdict;           // exact; or, when !exact, with unknown arguments 0 (see blocked)
   bool exact = true;                   // the arguments the rules look at were all known
   bool blocked = false;                // blocked whatever the unknown arguments are
   bool may_block = false;              // blocked for some values of the unknown arguments
