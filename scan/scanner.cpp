@@ -67,6 +67,17 @@ std::string constant_string(const elf::ElfFile& file, std::uint64_t address) {
   return "";
 }
 
+// Names `call` by a syscall number found at its site; false when none was, or it names no call.
+bool name_call(ReachableCall& call, std::optional<std::uint64_t> nr, CallKind kind) {
+  const auto name =
+      nr && *nr < 0x40000000 ? syscall_name(Arch::kX86_64, static_cast<int>(*nr)) : std::nullopt;
+  if (!name) return false;
+  call.syscall = std::string(*name);
+  call.nr = static_cast<int>(*nr);
+  call.kind = kind;
+  return true;
+}
+
 struct ModuleScan {
   std::vector<ReachableCall> calls;
   std::vector<std::string> dlopen_names;
@@ -122,16 +133,10 @@ Result<ModuleScan> scan_module(elf::Module& module, const std::string& path, con
     call.module = path;
     call.address = site.address;
     if (site.kind == CodeSite::Kind::kSyscall) {
-      const auto nr = site.registers[kRax];
-      const auto name =
-          nr && *nr < 0x40000000 ? syscall_name(Arch::kX86_64, static_cast<int>(*nr)) : std::nullopt;
-      if (!name) {
+      if (!name_call(call, site.registers[kRax], CallKind::kDirect)) {
         ++unknown_direct;
         continue;
       }
-      call.syscall = std::string(*name);
-      call.nr = static_cast<int>(*nr);
-      call.kind = CallKind::kDirect;
       for (std::size_t i = 0; i < 6; ++i)
         call.args[i] = site.registers[kSyscallArguments[i]];
       call.function = module.locate(site.address).function;
@@ -161,16 +166,11 @@ Result<ModuleScan> scan_module(elf::Module& module, const std::string& path, con
                            ? row->fixed_args[i]
                            : call_argument(site.registers, row->convention, row->argument_from[i]);
       if (row->number_argument >= 0) {
-        const auto nr = call_argument(site.registers, row->convention, row->number_argument);
-        const auto name =
-            nr && *nr < 0x40000000 ? syscall_name(Arch::kX86_64, static_cast<int>(*nr)) : std::nullopt;
-        if (!name) {
+        if (!name_call(made, call_argument(site.registers, row->convention, row->number_argument),
+                       CallKind::kSyscallFunction)) {
           ++unknown_function;
           continue;
         }
-        made.syscall = std::string(*name);
-        made.nr = static_cast<int>(*nr);
-        made.kind = CallKind::kSyscallFunction;
       } else {
         made.syscall = row->syscall;
         made.nr = *syscall_number(Arch::kX86_64, row->syscall);

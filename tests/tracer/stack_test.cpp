@@ -206,49 +206,50 @@ TEST_F(Stacks, EveryNamedFrameHoldsItsAddressInSyscallWrapper) {
   expect_frames_hold_their_addresses(stack, maps);
 }
 
+// A child of this test, traced by it and stopped in raise(SIGSTOP); killed at the end of scope.
+struct StoppedChild {
+  pid_t pid = fork();
+  int status = 0;
+  StoppedChild() {
+    if (pid == 0) {
+      ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
+      raise(SIGSTOP);
+      _exit(0);
+    }
+    if (pid > 0 && waitpid(pid, &status, 0) != pid) status = 0;
+  }
+  ~StoppedChild() {
+    if (pid <= 0) return;
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  bool stopped() const { return pid > 0 && WIFSTOPPED(status); }
+};
+
 // A stopped child of this test, stack taken with no debug files: libc's frames are named from
 // its .dynsym only where an exported symbol holds the address (raise's helpers are local).
 TEST(Unwinder, WithoutDebugFilesOnlyExportedSymbolsThatHoldTheAddressName) {
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
-    raise(SIGSTOP);
-    _exit(0);
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
+  StoppedChild child;
+  ASSERT_TRUE(child.stopped());
   Unwinder unwinder({}, "/nonexistent-debug-root");
-  const auto stack = unwinder.stack(child, child, 16);
-  std::ifstream in("/proc/" + std::to_string(child) + "/maps");
+  const auto stack = unwinder.stack(child.pid, child.pid, 16);
+  std::ifstream in("/proc/" + std::to_string(child.pid) + "/maps");
   std::ostringstream maps;
   maps << in.rdbuf();
-  kill(child, SIGKILL);
-  waitpid(child, &status, 0);
   expect_frames_hold_their_addresses(stack, maps.str(), "/nonexistent-debug-root");
 }
 
 // A process of our own, stopped: the unwinder takes its stack twice, and once more after a flush
 // (as after an execve elsewhere); the files are read for the first stack only.
 TEST(Unwinder, RepeatedStacksReadNoFile) {
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
-    raise(SIGSTOP);
-    _exit(0);
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSTOPPED(status));
+  StoppedChild child;
+  ASSERT_TRUE(child.stopped());
   Unwinder unwinder;
-  const auto first = unwinder.stack(child, child, 16);
+  const auto first = unwinder.stack(child.pid, child.pid, 16);
   const std::size_t reads = unwinder.files_read();
-  const auto second = unwinder.stack(child, child, 16);
-  unwinder.flush(child);
-  const auto third = unwinder.stack(child, child, 16);
-  kill(child, SIGKILL);
-  waitpid(child, &status, 0);
+  const auto second = unwinder.stack(child.pid, child.pid, 16);
+  unwinder.flush(child.pid);
+  const auto third = unwinder.stack(child.pid, child.pid, 16);
   ASSERT_GE(first.size(), 2u);
   EXPECT_GT(reads, 0u);
   EXPECT_EQ(unwinder.files_read(), reads);
