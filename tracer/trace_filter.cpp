@@ -122,8 +122,9 @@ Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::st
 
 Result<std::vector<BpfProgram>> build_notice_filter() {
   // Only the calls that can hide others from the tracer stop here: seccomp(2),
-  // prctl(PR_SET_SECCOMP), clone with CLONE_UNTRACED, and clone3 (its flags are in memory, out
-  // of the filter's reach). Ordinary prctl and clone calls run at native speed.
+  // prctl(PR_SET_SECCOMP), clone with CLONE_UNTRACED, clone3 (its flags are in memory, out of
+  // the filter's reach), and ptrace's attach requests. Ordinary prctl, clone and ptrace calls
+  // run at native speed.
   auto ctx = new_context(SCMP_ACT_ALLOW);
   if (!ctx) return ctx.error();
   constexpr std::uint64_t kCloneUntraced = 0x00800000;
@@ -136,6 +137,9 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
   if (rc == 0)
     rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(clone), 1,
                           SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneUntraced, kCloneUntraced));
+  // ptrace's attach requests fail when seccheck already traces the caller or the target.
+  for (std::uint64_t request : {0 /* PTRACE_TRACEME */, 16 /* PTRACE_ATTACH */, 0x4206 /* PTRACE_SEIZE */})
+    if (rc == 0) rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(ptrace), 1, SCMP_A0(SCMP_CMP_EQ, request));
   if (rc != 0) return make_error(std::string("libseccomp: notice filter: ") + std::strerror(-rc));
   auto program = export_program(ctx->get(), "seccheck notices");
   if (!program) return program.error();
