@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/fd.h"
 #include "core/syscall_table.h"
 #include "core/text_escape.h"
 #include "tracer/interrupt.h"
@@ -34,22 +35,6 @@
 
 namespace seccheck::tracer {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_;
-};
 
 std::int64_t now_ns() {
   timespec ts;
