@@ -1064,7 +1064,8 @@ Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver
         int saved = errno;
         if (saved == ESRCH) continue;  // the thread exited meanwhile
         // A thread created since the last pass by one already seized is ours by auto-attach.
-        if (saved == EPERM && status_field(tid, "TracerPid") == static_cast<long>(syscall(SYS_gettid))) continue;
+        if (saved == EPERM && status_field(tid, "TracerPid") == static_cast<long>(syscall(SYS_gettid)))
+          continue;
         closedir(dir);
         kind = LaunchError::kPtrace;
         // Let go of the threads seized so far before reporting.
