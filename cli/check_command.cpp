@@ -3,28 +3,22 @@
 #include <unistd.h>
 
 #include "analysis/run_record.h"
+#include "cli/bundle_check.h"
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
+#include "core/error.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
 namespace {
 
-struct CheckOptions {
-  std::vector<std::string> profiles;
-  std::string enforce;
-  std::string record_path;
-  int stack_frames = 5;
-  bool pin_cpu = false;
-  std::vector<std::string> command;
-  ReportOptions report;
-  ContextOptions context;
-};
-
 int run_check(const CheckOptions& options) {
+  if (!options.bundle_dir.empty()) return run_bundle_check(options);
+  if (options.command.empty())
+    throw UserError(ExitCode::kUsage, "check: give the workload (-- CMD [ARGS...]) or --bundle DIR");
   session::CheckRequest request;
   request.run.command = options.command;
   request.run.stack_frames = options.stack_frames;
@@ -72,9 +66,26 @@ Command register_check_command(CLI::App& app) {
       ->default_str("5");
   sub->add_flag("--pin-cpu", options->pin_cpu, "Run seccheck and the workload on one CPU");
   add_report_options(sub, options->report);
-  completes_as(sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]"),
-               ValueKind::kCommand)
-      ->required();
+  const std::string container = "Containers (the check run inside a real container)";
+  completes_as(
+      sub->add_option("--bundle", options->bundle_dir,
+                      "Run the check inside this OCI bundle (config.json + rootfs) with the real OCI "
+                      "runtime; context and declared profile from its config.json"),
+      ValueKind::kFile)
+      ->group(container);
+  sub->add_option("--oci-runtime", options->oci_runtime, "The OCI runtime that runs --bundle: runc or crun")
+      ->group(container)
+      ->check(CLI::IsMember({"runc", "crun"}))
+      ->default_str("runc");
+  completes_as(sub->add_option("--oci-runtime-arg", options->runtime_args,
+                               "A global option for the OCI runtime (before `run`), e.g. "
+                               "--oci-runtime-arg=--cgroup-manager=disabled; repeatable"),
+               ValueKind::kNone)
+      ->group(container)
+      ->allow_extra_args(false);
+  completes_as(sub->add_option("command", options->command,
+                               "The workload: -- CMD [ARGS...] (with --bundle: replaces process.args)"),
+               ValueKind::kCommand);
   set_example(sub, "seccheck check --profile docker --profile crio -- ./my-server --self-test");
   return {sub, [options] { return run_check(*options); }};
 }

@@ -1,5 +1,6 @@
 # Installing seccheck like other Debian tools, and its .deb (CPack):
 #   bin/seccheck
+#   bin/seccheck-static                            fully static, for running inside containers
 #   share/man/man1/seccheck.1.gz                  generated from the CLI definitions + docs/seccheck.1.in
 #   share/bash-completion/completions/seccheck    generated from the CLI definitions
 #   share/seccheck/*.schema.json                  the published report schema(s) from schemas/
@@ -25,6 +26,10 @@ add_custom_command(
 add_custom_target(seccheck_docs ALL DEPENDS ${seccheck_doc_outputs})
 
 install(TARGETS seccheck RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+# The static seccheck beside it: check --bundle mounts it into the container.
+if(TARGET seccheck-static)
+  install(TARGETS seccheck-static RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+endif()
 if(SECCHECK_GZIP)
   install(FILES "${SECCHECK_DOCS_DIR}/seccheck.1.gz" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
 else()

@@ -7,12 +7,19 @@
 #include <cstdio>
 #include <fstream>
 
+#include "tracer/unwind_linked.h"
+
 namespace seccheck::tracer {
 
 // libunwind is loaded on the first stack, not at start-up: mapping and relocating its three
 // libraries cost every run ~1 ms, and most runs never unwind (no finding, or --stack 0).
+// The static binary has no loader to dlopen with: tracer/unwind_linked.cpp (linked into that
+// binary only, with libunwind's archives) defines linked_libunwind() and the weak reference
+// below then finds it.
 #define SECCHECK_SYMBOL_TEXT(name) #name
 #define SECCHECK_SYMBOL_NAME(name) SECCHECK_SYMBOL_TEXT(name)
+
+LinkedLibunwind linked_libunwind() __attribute__((weak));
 
 namespace {
 
@@ -84,6 +91,20 @@ struct Unwinder::Library {
   std::string error;  // why it could not be loaded; empty when loaded
 
   Library() {
+    if (&linked_libunwind != nullptr) {
+      const LinkedLibunwind linked = linked_libunwind();
+      upt_create = linked.upt_create;
+      upt_destroy = linked.upt_destroy;
+      upt_accessors = linked.upt_accessors;
+      create_addr_space = linked.create_addr_space;
+      destroy_addr_space = linked.destroy_addr_space;
+      set_caching_policy = linked.set_caching_policy;
+      init_remote = linked.init_remote;
+      get_reg = linked.get_reg;
+      step = linked.step;
+      set_accessors();
+      return;
+    }
     // The ptrace accessors call into the x86_64 unwinder, so that one is loaded first, globally.
     void* generic = dlopen("libunwind-x86_64.so.8", RTLD_NOW | RTLD_GLOBAL);
     void* ptrace = generic != nullptr ? dlopen("libunwind-ptrace.so.0", RTLD_NOW | RTLD_LOCAL) : nullptr;
@@ -102,6 +123,10 @@ struct Unwinder::Library {
     bind(generic, init_remote, SECCHECK_SYMBOL_NAME(unw_init_remote));
     bind(generic, get_reg, SECCHECK_SYMBOL_NAME(unw_get_reg));
     bind(generic, step, SECCHECK_SYMBOL_NAME(unw_step));
+    set_accessors();
+  }
+
+  void set_accessors() {
     if (upt_accessors != nullptr)
       accessors = {find_proc_info, put_unwind_info, get_dyn_info_list_addr,
                    access_mem,     access_reg,      access_fpreg,

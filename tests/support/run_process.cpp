@@ -167,6 +167,13 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
 std::string seccheck_binary() {
   return SECCHECK_BINARY;
 }
+std::string seccheck_static_binary() {
+#ifdef SECCHECK_STATIC_BINARY
+  return SECCHECK_STATIC_BINARY;
+#else
+  return "";
+#endif
+}
 std::string testprog(const std::string& name) {
   return std::string(SECCHECK_TESTPROGS_DIR) + "/" + name;
 }

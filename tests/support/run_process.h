@@ -47,6 +47,8 @@ std::vector<std::string> processes_in_group(int pgid);
 
 // Absolute paths the build gives the tests.
 std::string seccheck_binary();
+// seccheck-static, or "" when the build made none (SECCHECK_STATIC_BINARY=OFF, sanitizers).
+std::string seccheck_static_binary();
 std::string testprog(const std::string& name);
 // ../shared next to the checkout, or "" when absent (tests then GTEST_SKIP with a message).
 std::string shared_dir();

@@ -1,0 +1,124 @@
+#include "cli/bundle_check.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "container/bundle_run.h"
+#include "core/error.h"
+
+namespace seccheck::cli {
+namespace {
+
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+// A --profile/--enforce value: a file is copied in and named by its path inside; a catalog
+// name passes as it is.
+std::string profile_inside(container::BundleRun& run, const std::string& spec, const std::string& name) {
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(spec, ignored)) return spec;
+  return run.place_file(spec, name + "-" + std::filesystem::path(spec).filename().string());
+}
+
+std::vector<std::string> inner_check_args(container::BundleRun& run, const CheckOptions& options) {
+  const container::BundleConfig& bundle = run.bundle();
+  std::vector<std::string> args = {"check"};
+  std::vector<std::string> profiles = options.profiles;
+  if (bundle.declared_profile && profiles.empty()) profiles.push_back("runtime-default");
+  for (std::size_t i = 0; i < profiles.size(); ++i)
+    args.insert(args.end(), {"--profile", profile_inside(run, profiles[i], "profile" + std::to_string(i))});
+  if (bundle.declared_profile)
+    args.insert(args.end(),
+                {"--profile", run.place_text(bundle.declared_profile->dump(2), "declared-profile.json")});
+  if (!options.enforce.empty())
+    args.insert(args.end(), {"--enforce", profile_inside(run, options.enforce, "enforce")});
+  // The context comes from config.json: its capabilities, and the runtime that runs it.
+  args.insert(args.end(), {"--cap-drop", "ALL"});
+  if (!bundle.capabilities.empty()) args.insert(args.end(), {"--cap-add", join(bundle.capabilities)});
+  args.insert(args.end(), {"--runtime", options.oci_runtime});
+  if (!options.context.kernel.empty()) args.insert(args.end(), {"--kernel", options.context.kernel});
+  if (!options.context.libseccomp.empty())
+    args.insert(args.end(), {"--libseccomp", options.context.libseccomp});
+  args.insert(args.end(), {"--stack", std::to_string(options.stack_frames)});
+  if (options.pin_cpu) args.push_back("--pin-cpu");
+  if (!options.record_path.empty()) args.insert(args.end(), {"--record", run.container_path("record.json")});
+  args.insert(args.end(), {"--format", options.report.format, "-o", run.container_path("report")});
+  if (!options.report.baseline_path.empty())
+    args.insert(args.end(), {"--baseline", run.place_file(options.report.baseline_path, "baseline")});
+  if (options.report.fail_on_workload_error) args.push_back("--fail-on-workload-error");
+  if (options.report.quiet) args.push_back("-q");
+  for (int i = 0; i < options.report.verbosity; ++i)
+    args.push_back("-v");
+  return args;
+}
+
+void copy_out(const std::string& from, const std::string& to, const std::string& what) {
+  std::ifstream in(from, std::ios::binary);
+  if (to.empty()) {
+    std::cout << in.rdbuf();
+    std::cout.flush();
+    return;
+  }
+  std::ofstream out(to, std::ios::binary | std::ios::trunc);
+  if (!out) throw UserError(ExitCode::kUsage, what + " " + to + ": cannot be written");
+  out << in.rdbuf();
+  out.flush();
+  if (!out) throw UserError(ExitCode::kToolFailure, what + " " + to + ": write failed");
+}
+
+}  // namespace
+
+std::string static_seccheck_path() {
+#ifdef SECCHECK_STATIC_PROGRAM
+  return std::filesystem::read_symlink("/proc/self/exe").string();
+#else
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  const auto beside = self.parent_path() / "seccheck-static";
+  if (error || !std::filesystem::exists(beside))
+    throw UserError(ExitCode::kUsage, "no seccheck-static beside " + self.string() +
+                                          ": a container runs the static seccheck (build with "
+                                          "-DSECCHECK_STATIC_BINARY=ON, or install the package)");
+  return beside.string();
+#endif
+}
+
+int run_bundle_check(const CheckOptions& options) {
+  if (!options.context.cap_add.empty() || !options.context.cap_drop.empty() || options.context.privileged)
+    throw UserError(ExitCode::kUsage,
+                    "--cap-add, --cap-drop and --privileged do not apply with --bundle: the capabilities "
+                    "come from config.json (process.capabilities)");
+  auto bundle = container::read_bundle(options.bundle_dir);
+  if (!bundle) throw UserError(ExitCode::kUsage, bundle.error().message);
+  const std::string seccheck = static_seccheck_path();
+  if (bundle->declared_profile && !options.report.quiet)
+    std::cerr << "seccheck: note: declared profile: "
+              << container::describe_declared_profile(*bundle->declared_profile)
+              << "; removed for this run and checked as 'declared-profile'\n";
+  container::BundleRun run(std::move(*bundle));
+  container::WrapSpec spec;
+  spec.seccheck_host_path = seccheck;
+  spec.check_args = inner_check_args(run, options);
+  spec.workload = options.command;
+  container::OciRuntimeSpec runtime{options.oci_runtime, options.runtime_args};
+  const int status = run.run(spec, runtime);
+  const std::string report = run.output_path("report");
+  if (!std::filesystem::exists(report)) {
+    std::string why = run.runtime_error();
+    if (why.empty()) why = "the container ended before the seccheck inside it wrote its report";
+    throw UserError(ExitCode::kToolFailure,
+                    options.oci_runtime + " failed (exit " + std::to_string(status) + "): " + why);
+  }
+  if (!options.record_path.empty()) copy_out(run.output_path("record.json"), options.record_path, "record");
+  copy_out(report, options.report.output_path, "report");
+  return status;
+}
+
+}  // namespace seccheck::cli

@@ -1,0 +1,38 @@
+// `check --bundle DIR`: the check run inside an OCI bundle by the real runtime
+// (container/bundle_run.h does the work; this file turns check's options into the options of
+// the seccheck that runs inside).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/context_options.h"
+#include "cli/report_output.h"
+
+namespace seccheck::cli {
+
+// check's options; the first three are --bundle's own.
+struct CheckOptions {
+  std::string bundle_dir;
+  std::string oci_runtime = "runc";
+  std::vector<std::string> runtime_args;  // --oci-runtime-arg
+  // The check's own options, passed to the seccheck inside.
+  std::vector<std::string> profiles;
+  std::string enforce;
+  std::string record_path;
+  int stack_frames = 5;
+  bool pin_cpu = false;
+  std::vector<std::string> command;  // with --bundle: replaces process.args when given
+  ReportOptions report;
+  ContextOptions context;
+};
+
+// Runs the check and returns check's exit status; throws UserError (kUsage for bad input,
+// kToolFailure when the runtime fails, with its message).
+int run_bundle_check(const CheckOptions& options);
+
+// The static seccheck to mount into containers: seccheck-static beside this program, or this
+// program when it is the static one. Throws UserError(kUsage) when there is none.
+std::string static_seccheck_path();
+
+}  // namespace seccheck::cli

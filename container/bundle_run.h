@@ -1,0 +1,56 @@
+// Running a check inside an OCI bundle with the real runtime: a private work folder (the
+// rewritten config.json, the runtime's state, seccheck's output folder), the runtime run in the
+// foreground with the terminal's signals passed on to it, and nothing left behind: the work
+// folder is removed and the container deleted when the run ends, however it ends.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "container/oci_config.h"
+
+namespace seccheck::container {
+
+struct OciRuntimeSpec {
+  std::string name = "runc";      // runc or crun, looked up in PATH
+  std::vector<std::string> args;  // global options before `run` (e.g. --cgroup-manager=disabled)
+};
+
+class BundleRun {
+ public:
+  // Makes the work folder under $TMPDIR (or /tmp). Throws UserError(kToolFailure) when it cannot.
+  explicit BundleRun(BundleConfig bundle);
+  ~BundleRun();
+  BundleRun(const BundleRun&) = delete;
+  BundleRun& operator=(const BundleRun&) = delete;
+
+  const BundleConfig& bundle() const { return bundle_; }
+  // Copies a host file into the output folder as `name`; returns its path inside the container.
+  // Throws UserError(kUsage) when it cannot be read.
+  std::string place_file(const std::string& host_path, const std::string& name);
+  // Writes `text` into the output folder as `name`; returns its path inside the container.
+  std::string place_text(const std::string& text, const std::string& name);
+  // The host path of `name` in the output folder (what seccheck inside wrote there).
+  std::string output_path(const std::string& name) const;
+  std::string container_path(const std::string& name) const;
+
+  // Writes the wrapped config (WrapSpec's out_host_dir is filled in) and runs the runtime on it,
+  // waiting for it. SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 sent to seccheck
+  // meanwhile go to the runtime, which passes them to the container's process. Returns the
+  // runtime's exit status (shell-style). Throws UserError: kUsage for a config that cannot be
+  // wrapped, kToolFailure when the runtime cannot be started.
+  int run(WrapSpec spec, const OciRuntimeSpec& runtime);
+  // The runtime's last error message from its log ("" when it logged none).
+  std::string runtime_error() const;
+
+ private:
+  BundleConfig bundle_;
+  std::string work_dir_;
+  std::string id_;
+};
+
+// Runs argv (argv[0] looked up in PATH) with seccheck's stdio, passing the signals above to it
+// while it runs. Returns its shell-style exit status, or -1 (errno set) when it could not start.
+int run_passing_signals(const std::vector<std::string>& argv);
+
+}  // namespace seccheck::container

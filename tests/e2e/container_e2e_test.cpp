@@ -1,0 +1,314 @@
+// End to end: seccheck run where containers run. The static seccheck in a busybox root
+// filesystem and a musl one (chroot); `check --bundle` with the real runc and crun from Debian on
+// a bundle the test builds from busybox-static and the static testprog container_workload_static.
+// Skips with the reason when root, chroot, a runtime or a tool is missing.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/support/run_process.h"
+
+namespace seccheck::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string which(const std::string& name) {
+  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+    const std::string path = std::string(dir) + "/" + name;
+    if (access(path.c_str(), X_OK) == 0) return path;
+  }
+  return "";
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+}
+
+// crun refuses this VM's hybrid cgroup layout unless it runs in a private mount namespace with
+// a plain cgroup2 mount and without a cgroup manager (../shared/README.md).
+std::vector<std::string> in_private_cgroup2(const std::vector<std::string>& argv) {
+  std::vector<std::string> out = {which("unshare"),
+                                  "-m",
+                                  "--propagation",
+                                  "private",
+                                  "sh",
+                                  "-c",
+                                  "mount -t cgroup2 none /sys/fs/cgroup && exec \"$@\"",
+                                  "sh"};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
+class ContainerE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (chroot, OCI runtimes)";
+    if (seccheck_static_binary().empty()) GTEST_SKIP() << "the build made no seccheck-static";
+    if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "busybox-static is not installed";
+    char pattern[] = "/tmp/seccheck-container-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    tmp_ = dir_ + "/tmp";
+    fs::create_directories(tmp_);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
+  }
+
+  // A busybox root filesystem with the workload as /bin/workload.
+  std::string make_rootfs(const std::string& name) {
+    const std::string root = dir_ + "/" + name;
+    for (const char* sub : {"bin", "proc", "dev", "sys", "tmp", "lib"})
+      fs::create_directories(root + "/" + sub);
+    fs::copy_file("/bin/busybox", root + "/bin/busybox");
+    for (const char* applet : {"sh", "true", "echo", "sleep", "cat"})
+      fs::create_symlink("busybox", root + "/bin/" + applet);
+    fs::copy_file(testprog("container_workload_static"), root + "/bin/workload");
+    return root;
+  }
+
+  // A bundle from `runc spec` with process.args = args and the bounding (and every other)
+  // capability set = caps.
+  std::string make_bundle(const std::vector<std::string>& args, const std::vector<std::string>& caps,
+                          const nlohmann::json& seccomp = nullptr) {
+    const std::string bundle = dir_ + "/bundle";
+    fs::create_directories(bundle);
+    make_rootfs("bundle/rootfs");
+    ProcessOutput spec = run_process({which("runc"), "spec", "--bundle", bundle});
+    EXPECT_EQ(spec.exit_status, 0) << spec.err;
+    nlohmann::json config = nlohmann::json::parse(read_file(bundle + "/config.json"));
+    config["process"]["terminal"] = false;
+    config["process"]["args"] = args;
+    for (const char* set : {"bounding", "effective", "permitted"})
+      config["process"]["capabilities"][set] = caps;
+    if (!seccomp.is_null()) config["linux"]["seccomp"] = seccomp;
+    write_file(bundle + "/config.json", config.dump(2));
+    return bundle;
+  }
+
+  std::vector<std::string> check_bundle(const std::string& runtime, const std::string& bundle,
+                                        std::vector<std::string> extra) {
+    std::vector<std::string> argv = {"/usr/bin/env", "TMPDIR=" + tmp_, seccheck_binary(), "check",
+                                     "--bundle",     bundle,           "--oci-runtime",   runtime};
+    if (runtime == "crun") argv.push_back("--oci-runtime-arg=--cgroup-manager=disabled");
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return runtime == "crun" ? in_private_cgroup2(argv) : argv;
+  }
+
+  // Findings of a JSON report: key -> verdict labels.
+  static std::map<std::string, std::vector<std::string>> findings(const std::string& report_path) {
+    std::map<std::string, std::vector<std::string>> out;
+    const auto report = nlohmann::json::parse(read_file(report_path));
+    for (const auto& finding : report["findings"]) {
+      std::vector<std::string> labels;
+      for (const auto& verdict : finding["verdicts"])
+        labels.push_back(verdict["label"]);
+      out[finding["key"]] = labels;
+    }
+    return out;
+  }
+
+  // Processes whose root is under this test's folder (containers of its bundles).
+  std::vector<std::string> processes_rooted_here() {
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::error_code error;
+      const auto root = fs::read_symlink(entry.path() / "root", error);
+      if (!error && root.string().rfind(dir_, 0) == 0) found.push_back(name + " " + root.string());
+    }
+    return found;
+  }
+
+  std::string dir_;
+  std::string tmp_;  // TMPDIR of the seccheck runs: must be empty afterwards
+};
+
+TEST_F(ContainerE2E, StaticBinaryChecksInsideABusyboxRootFilesystem) {
+  const std::string root = make_rootfs("busybox");
+  fs::copy_file(seccheck_static_binary(), root + "/seccheck");
+  ProcessOutput run =
+      run_process({which("unshare"), "-m", "--fork", "sh", "-c",
+                   "mount -t proc proc \"$1/proc\" && exec chroot \"$1\" /seccheck check --profile "
+                   "docker --format json -o /tmp/report.json -q --stack 3 -- /bin/workload clone-ns",
+                   "sh", root});
+  ASSERT_EQ(run.exit_status, 1) << run.err;
+  const auto report = nlohmann::json::parse(read_file(root + "/tmp/report.json"));
+  ASSERT_EQ(report["findings"].size(), 1u) << report.dump(2);
+  EXPECT_EQ(report["findings"][0]["syscall"], "clone");
+  // The stack comes from the libunwind linked into the static binary.
+  EXPECT_NE(report["findings"][0].dump().find("main"), std::string::npos) << report["findings"][0].dump(2);
+}
+
+TEST_F(ContainerE2E, StaticBinaryChecksAMuslProgramInAMuslRootFilesystem) {
+  const std::string musl_gcc = which("musl-gcc");
+  if (musl_gcc.empty()) GTEST_SKIP() << "musl-tools is not installed";
+  const std::string root = make_rootfs("musl");
+  // A dynamically linked musl program: its loader and libc are musl's, nothing of glibc's.
+  const std::string source = dir_ + "/musl_unshare.c";
+  write_file(source, "#define _GNU_SOURCE\n#include <sched.h>\n#include <stdio.h>\n"
+                     "int main(void) { printf(\"unshare: %d\\n\", unshare(CLONE_NEWUTS)); return 0; }\n");
+  ProcessOutput cc = run_process({musl_gcc, "-O0", "-o", root + "/bin/musl_unshare", source});
+  ASSERT_EQ(cc.exit_status, 0) << cc.err;
+  fs::copy_file(fs::canonical("/lib/ld-musl-x86_64.so.1"), root + "/lib/ld-musl-x86_64.so.1");
+  fs::copy_file(seccheck_static_binary(), root + "/seccheck");
+  ProcessOutput run =
+      run_process({which("unshare"), "-m", "--fork", "sh", "-c",
+                   "mount -t proc proc \"$1/proc\" && exec chroot \"$1\" /seccheck check --profile "
+                   "docker --format json -o /tmp/report.json -q -- /bin/musl_unshare",
+                   "sh", root});
+  ASSERT_EQ(run.exit_status, 1) << run.err;
+  EXPECT_NE(run.out.find("unshare: 0"), std::string::npos) << run.out;
+  const auto found = findings(root + "/tmp/report.json");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found.begin()->first, "x86_64/unshare");
+}
+
+class BundleE2E : public ContainerE2E, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    ContainerE2E::SetUp();
+    if (IsSkipped()) return;
+    if (which("runc").empty()) GTEST_SKIP() << "runc is not installed (needed for `runc spec`)";
+    if (which(GetParam()).empty()) GTEST_SKIP() << GetParam() << " is not installed";
+  }
+  void TearDown() override {
+    if (!dir_.empty()) {
+      EXPECT_TRUE(fs::is_empty(tmp_)) << "seccheck left its work folder behind";
+      EXPECT_EQ(processes_rooted_here(), std::vector<std::string>{}) << "container processes left behind";
+    }
+    ContainerE2E::TearDown();
+  }
+};
+
+const std::vector<std::string> kDefaultCaps = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"};
+
+TEST_P(BundleE2E, CapabilitiesComeFromConfigJson) {
+  const std::string report = dir_ + "/report.json";
+  const std::string bundle = make_bundle({"/bin/workload", "clone-ns"}, kDefaultCaps);
+  const std::string config_before = read_file(bundle + "/config.json");
+  ProcessOutput without = run_process(
+      check_bundle(GetParam(), bundle, {"--profile", "docker", "--format", "json", "-o", report, "-q"}), 120);
+  ASSERT_EQ(without.exit_status, 1) << without.err;
+  auto found = findings(report);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found.begin()->first.rfind("x86_64/clone/", 0), 0u);
+  EXPECT_EQ(found.begin()->second, std::vector<std::string>{"ERRNO(EPERM)"});
+  // The workload ran in the container, as the runtime runs it: it printed through.
+  EXPECT_NE(without.out.find("clone: "), std::string::npos) << without.out;
+  EXPECT_EQ(read_file(bundle + "/config.json"), config_before) << "the user's config.json was changed";
+  EXPECT_FALSE(fs::exists(bundle + "/rootfs/dev/.seccheck")) << "a mount point was made in the user's rootfs";
+
+  std::vector<std::string> with_admin = kDefaultCaps;
+  with_admin.push_back("CAP_SYS_ADMIN");
+  fs::remove_all(bundle);
+  make_bundle({"/bin/workload", "clone-ns"}, with_admin);
+  ProcessOutput with = run_process(
+      check_bundle(GetParam(), bundle, {"--profile", "docker", "--format", "json", "-o", report, "-q"}), 120);
+  ASSERT_EQ(with.exit_status, 0) << with.err;
+  EXPECT_TRUE(findings(report).empty());
+  EXPECT_NE(with.out.find("clone: ok"), std::string::npos) << with.out;
+}
+
+TEST_P(BundleE2E, DeclaredProfileIsRemovedForTheRunAndChecked) {
+  const std::string report = dir_ + "/report.json";
+  const nlohmann::json seccomp = {
+      {"defaultAction", "SCMP_ACT_ALLOW"},
+      {"architectures", {"SCMP_ARCH_X86_64"}},
+      {"syscalls", {{{"names", {"getpid"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 1}}}}};
+  const std::string bundle = make_bundle({"/bin/workload", "exit", "7"}, kDefaultCaps, seccomp);
+  ProcessOutput run = run_process(check_bundle(GetParam(), bundle, {"--format", "json", "-o", report}), 120);
+  ASSERT_EQ(run.exit_status, 1) << run.err;
+  EXPECT_NE(
+      run.err.find("declared profile: linux.seccomp of config.json: defaultAction SCMP_ACT_ALLOW, 1 syscall "
+                   "rule, architectures SCMP_ARCH_X86_64"),
+      std::string::npos)
+      << run.err;
+  const auto json = nlohmann::json::parse(read_file(report));
+  EXPECT_EQ(json["workload_exit_status"], 7) << json["workload"].dump();
+  const auto found = findings(report);
+  ASSERT_EQ(found.count("x86_64/getpid"), 1u) << json.dump(2);
+  // runtime-default (docker, containerd, containers-common) allow getpid; the declared one does not.
+  EXPECT_EQ(found.at("x86_64/getpid"),
+            (std::vector<std::string>{"allowed", "allowed", "allowed", "ERRNO(EPERM)"}));
+}
+
+TEST_P(BundleE2E, WorkloadExitStatusPassesIntoTheReportAndTheGate) {
+  const std::string report = dir_ + "/report.json";
+  const std::string bundle = make_bundle({"/bin/workload", "exit", "7"}, kDefaultCaps);
+  ProcessOutput plain =
+      run_process(check_bundle(GetParam(), bundle, {"--format", "json", "-o", report, "-q"}), 120);
+  EXPECT_EQ(plain.exit_status, 0) << plain.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(report))["workload_exit_status"], 7);
+  ProcessOutput gated = run_process(
+      check_bundle(GetParam(), bundle, {"--format", "json", "-o", report, "-q", "--fail-on-workload-error"}),
+      120);
+  EXPECT_EQ(gated.exit_status, 1) << gated.err;
+}
+
+TEST_P(BundleE2E, BadInputIsAOneLineUsageError) {
+  const std::string bundle = dir_ + "/bad";
+  fs::create_directories(bundle + "/rootfs");
+  auto expect_usage = [&](const std::string& what, const std::string& message) {
+    ProcessOutput run = run_process(check_bundle(GetParam(), bundle, {}), 60);
+    EXPECT_EQ(run.exit_status, 2) << what << ": " << run.err;
+    EXPECT_NE(run.err.find(message), std::string::npos) << what << ": " << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << what << ": " << run.err;
+  };
+  expect_usage("no config.json", "no config.json there");
+  write_file(bundle + "/config.json", "{ not json");
+  expect_usage("not JSON", "config.json: not valid JSON");
+  write_file(bundle + "/config.json", R"({"process": {"args": ["/bin/true"]}})");
+  expect_usage("not OCI", "not an OCI runtime config");
+  ProcessOutput missing = run_process(check_bundle(GetParam(), dir_ + "/missing", {}), 60);
+  EXPECT_EQ(missing.exit_status, 2) << missing.err;
+  EXPECT_NE(missing.err.find("no such folder"), std::string::npos) << missing.err;
+}
+
+TEST_P(BundleE2E, RuntimeFailureIsExit3WithTheRuntimesMessage) {
+  const std::string bundle = make_bundle({"/bin/workload", "exit", "0"}, kDefaultCaps);
+  nlohmann::json config = nlohmann::json::parse(read_file(bundle + "/config.json"));
+  config["mounts"].push_back({{"destination", "/dev/data"},
+                              {"type", "bind"},
+                              {"source", dir_ + "/no-such-source"},
+                              {"options", {"bind"}}});
+  write_file(bundle + "/config.json", config.dump());
+  ProcessOutput run = run_process(check_bundle(GetParam(), bundle, {"-q"}), 60);
+  EXPECT_EQ(run.exit_status, 3) << run.err;
+  EXPECT_NE(run.err.find("seccheck: " + GetParam() + " failed (exit "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("no-such-source"), std::string::npos) << run.err;
+}
+
+TEST_P(BundleE2E, SigtermToSeccheckReachesTheWorkload) {
+  const std::string report = dir_ + "/report.json";
+  const std::string bundle = make_bundle({"/bin/workload", "wait-term"}, kDefaultCaps);
+  RunOptions options;
+  options.timeout_seconds = 60;
+  options.signal = SIGTERM;
+  options.signal_after_output = "ready";
+  options.signal_delay_ms = 300;
+  ProcessRun run =
+      run_process_with(check_bundle(GetParam(), bundle, {"--format", "json", "-o", report, "-q"}), options);
+  ASSERT_TRUE(run.signal_sent);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_NE(run.output.out.find("got SIGTERM"), std::string::npos) << run.output.out << run.output.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(report))["workload_exit_status"], 143);
+}
+
+INSTANTIATE_TEST_SUITE_P(Runtimes, BundleE2E, ::testing::Values("runc", "crun"),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace seccheck::testing
