@@ -48,6 +48,7 @@ std::vector<std::string> inner_check_args(container::BundleRun& run, const Check
     args.insert(args.end(), {"--libseccomp", options.context.libseccomp});
   args.insert(args.end(), {"--stack", std::to_string(options.stack_frames)});
   if (options.pin_cpu) args.push_back("--pin-cpu");
+  args.push_back("--init");
   if (!options.record_path.empty()) args.insert(args.end(), {"--record", run.container_path("record.json")});
   args.insert(args.end(), {"--format", options.report.format, "-o", run.container_path("report")});
   if (!options.report.baseline_path.empty())

@@ -22,6 +22,7 @@ struct CheckOptions {
   std::string record_path;
   int stack_frames = 5;
   bool pin_cpu = false;
+  bool init = false;                 // --init (the seccheck inside a bundle always gets it)
   std::vector<std::string> command;  // with --bundle: replaces process.args when given
   ReportOptions report;
   ContextOptions context;

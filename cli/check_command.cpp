@@ -23,6 +23,8 @@ int run_check(const CheckOptions& options) {
   request.run.command = options.command;
   request.run.stack_frames = options.stack_frames;
   request.run.pin_cpu = options.pin_cpu;
+  // Process 1 of a PID namespace is a container's init whether or not --init says so.
+  request.run.init = options.init || getpid() == 1;
   request.run.progress = !options.report.quiet && isatty(STDERR_FILENO);
   request.run.diagnostics = diagnostics_for(options.report.verbosity);
   request.profiles = options.profiles;
@@ -65,6 +67,9 @@ Command register_check_command(CLI::App& app) {
       ->check(CLI::Range(0, 64))
       ->default_str("5");
   sub->add_flag("--pin-cpu", options->pin_cpu, "Run seccheck and the workload on one CPU");
+  sub->add_flag("--init", options->init,
+                "Behave as a container's init (implied as process 1): pass signals on to the workload, reap "
+                "orphans, stop 1 s after the workload's main process ends");
   add_report_options(sub, options->report);
   const std::string container = "Containers (the check run inside a real container)";
   completes_as(

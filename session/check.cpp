@@ -20,6 +20,7 @@ WorkloadRequest workload_request(const RunSettings& settings) {
   request.command = settings.command;
   request.stack_frames = settings.stack_frames;
   request.pin_cpu = settings.pin_cpu;
+  request.init = settings.init;
   request.progress = settings.progress;
   return request;
 }

@@ -26,6 +26,7 @@ struct RunSettings {
   int stack_frames = 5;
   bool pin_cpu = false;
   bool progress = false;
+  bool init = false;  // check --init: behave as a container's init (tracer::LaunchOptions::init)
   Diagnostics diagnostics;
 };
 

@@ -73,6 +73,7 @@ analysis::RunRecord run_workload(const WorkloadRequest& request, WorkloadRunner&
   tracer::LaunchOptions launch;
   launch.argv = request.command;
   launch.pin_to_one_cpu = request.pin_cpu;
+  launch.init = request.init;
   launch.filters = request.filters;
   ProgressLine progress(request.progress);
   RecorderOptions recorder_options;

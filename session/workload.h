@@ -43,6 +43,7 @@ struct WorkloadRequest {
   bool pin_cpu = false;
   bool progress = false;  // a one-line status on standard error
   bool complete = false;  // the filters stop every call: the record holds the whole run
+  bool init = false;      // behave as a container's init (tracer::LaunchOptions::init)
 };
 
 // Runs the workload and returns its record (started_at, duration, exit status, processes, the

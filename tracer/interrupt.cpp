@@ -78,7 +78,14 @@ std::size_t format_decimal(std::uint64_t value, char* out) {
   _exit(128 + g_first);
 }
 
+volatile sig_atomic_t g_forward = 0;
+std::array<volatile sig_atomic_t, kMaxSignal> g_pending{};
+
 extern "C" void count_interrupt(int sig) {
+  if (g_forward != 0) {
+    if (sig > 0 && sig < kMaxSignal) g_pending[static_cast<std::size_t>(sig)] = 1;
+    return;
+  }
   // The other interrupt signals are blocked while this runs (sa_mask), so the count is exact.
   if (g_first == 0) g_first = sig;
   g_count = g_count + 1;
@@ -151,6 +158,22 @@ InterruptHandlers::~InterruptHandlers() {
     if (g_saved.ours[index] && signal_role(sig) == SignalRole::kInterrupt)
       sigaction(sig, &g_saved.old[index], nullptr);
   }
+}
+
+void set_forwarding(bool forward) {
+  for (auto& pending : g_pending)
+    pending = 0;
+  g_forward = forward ? 1 : 0;
+}
+
+int take_forwarded_signal() {
+  for (int sig = 1; sig < kMaxSignal; ++sig) {
+    if (g_pending[static_cast<std::size_t>(sig)] != 0) {
+      g_pending[static_cast<std::size_t>(sig)] = 0;
+      return sig;
+    }
+  }
+  return 0;
 }
 
 int interrupt_count() {

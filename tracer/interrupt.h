@@ -46,6 +46,13 @@ class InterruptHandlers {
   InterruptHandlers& operator=(const InterruptHandlers&) = delete;
 };
 
+// Init mode (seccheck as a container's process 1, `check --init`): interrupt signals are neither
+// counted nor end the run; they are queued for the tracer to pass on to the workload's main
+// process, whose end ends the run. Set after the InterruptHandlers are made.
+void set_forwarding(bool forward);
+// The lowest-numbered queued signal, taken off the queue; 0 when none is queued.
+int take_forwarded_signal();
+
 // Interrupt signals received since the current InterruptHandlers were made.
 int interrupt_count();
 // The first of them (0 when none).

@@ -20,6 +20,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -322,6 +323,7 @@ class Session {
     root_ = root;
     summary_.root_pid = root;
   }
+  void set_init(bool init) { init_ = init; }
   ThreadState& add_thread(pid_t tid, pid_t tgid_hint = 0);
   void run();
   TraceSummary& summary() { return summary_; }
@@ -358,6 +360,9 @@ class Session {
   std::int64_t interrupt_deadline_ns_ = 0;
   pid_t root_ = 0;
   bool root_exec_seen_ = false;
+  bool init_ = false;                      // LaunchOptions::init
+  bool root_gone_ = false;                 // the main process was reaped
+  std::int64_t outlived_deadline_ns_ = 0;  // init mode: when to stop waiting for the rest
   std::size_t usable_cpus_ = usable_cpus();
   bool last_wait_was_short_ = true;
   WaitPolicy wait_policy_;
@@ -471,10 +476,41 @@ pid_t Session::wait_while_ending(int& status) {
 
 void Session::run() {
   while (true) {
-    check_interrupts();
+    if (init_) {
+      // As init: pass signals on while the main process lives; once it is gone, wait a bounded
+      // time for the rest (traced or not) and reap them, never longer.
+      for (int sig = take_forwarded_signal(); sig != 0; sig = take_forwarded_signal())
+        if (!root_gone_) kill(root_, sig);
+      if (root_gone_) {
+        if (outlived_deadline_ns_ == 0)
+          outlived_deadline_ns_ = monotonic_ns() + std::int64_t{kOutlivedGraceMs} * 1000000;
+        if (threads_.empty()) {
+          while (waitpid(-1, nullptr, __WALL | WNOHANG) > 0) {
+          }
+          break;
+        }
+        if (monotonic_ns() >= outlived_deadline_ns_) {
+          std::string pids;
+          std::set<pid_t> processes;
+          for (const auto& [tid, thread] : threads_)
+            processes.insert(thread.tgid != 0 ? thread.tgid : tid);
+          for (pid_t pid : processes)
+            pids += (pids.empty() ? "" : ", ") + std::to_string(pid);
+          summary_.outlived = processes.size();
+          summary_.tasks_left = threads_.size();
+          observer_.on_notice(std::to_string(processes.size()) +
+                              " process(es) outlived the workload's main process (pid " + pids +
+                              "); seccheck " + "stopped waiting " + std::to_string(kOutlivedGraceMs) +
+                              " ms after it ended, and they are killed when seccheck exits");
+          break;
+        }
+      }
+    } else {
+      check_interrupts();
+    }
     if (interrupted_ && (stop_waiting_ || monotonic_ns() >= interrupt_deadline_ns_)) break;
     int status = 0;
-    pid_t tid = interrupted_ ? wait_while_ending(status) : wait_for_stop(status);
+    pid_t tid = interrupted_ || (init_ && root_gone_) ? wait_while_ending(status) : wait_for_stop(status);
     if (tid == 0) continue;
     if (tid < 0) {
       if (errno == EINTR) continue;
@@ -845,7 +881,10 @@ void Session::handle_gone(pid_t tid, int status) {
     if (processes_.erase(tgid) > 0 || tid == root_) observer_.on_process_exit(tgid, status);
     unwinder_.flush(tgid);
   }
-  if (tid == root_) summary_.exit_status = shell_exit_status(status);
+  if (tid == root_) {
+    summary_.exit_status = shell_exit_status(status);
+    root_gone_ = true;
+  }
 }
 
 Result<void> load_filter(const BpfProgram& program) {
@@ -955,6 +994,10 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
   // From here a terminating signal interrupts the run (the child gets its dispositions back at
   // execve), so one that comes before the wait loop starts is not lost.
   InterruptHandlers handlers;
+  set_forwarding(options.init);
+  struct EndForwarding {
+    ~EndForwarding() { set_forwarding(false); }
+  } end_forwarding;
   pid_t child = fork();
   if (child < 0) {
     kind = LaunchError::kOther;
@@ -992,6 +1035,7 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
   Session session(observer, use_seccomp ? Mode::kSeccomp : Mode::kStep, options.return_values,
                   use_seccomp && options.watch_notices, false);
   session.set_root(child);
+  session.set_init(options.init);
   session.add_thread(child, child).announced = true;
   // Stepping needs a first stop to start PTRACE_SYSCALL from; with filters the child runs free.
   if (!use_seccomp) ptrace(PTRACE_INTERRUPT, child, nullptr, nullptr);

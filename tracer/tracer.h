@@ -96,7 +96,15 @@ struct LaunchOptions {
   // own seccomp filter, strict mode and ptrace are reported through on_notice, and a clone with
   // CLONE_UNTRACED is kept traced.
   bool watch_notices = true;
+  // Behave as a container's init (seccheck as process 1): signals seccheck gets are passed to
+  // the workload's main process instead of ending the run (interrupt.h), children that are not
+  // traced (orphans reparented to seccheck) are reaped, and the run ends kOutlivedGraceMs after
+  // the main process ends even if processes outlive it: they are named in a notice and killed
+  // when seccheck exits (PTRACE_O_EXITKILL; the kernel ends a PID namespace with its init).
+  bool init = false;
 };
+
+inline constexpr int kOutlivedGraceMs = 1000;
 
 // SECCOMP_RET_DATA the tracer reserves for its own filter, which stops seccomp(2),
 // prctl(PR_SET_SECCOMP), clone(2) with CLONE_UNTRACED, clone3(2) and ptrace(2)'s attach requests.
@@ -119,6 +127,7 @@ struct TraceSummary {
   // Tasks still traced when the tracer stopped waiting after the interrupt (1 s, or a second
   // signal): killed when seccheck exits (PTRACE_O_EXITKILL), or detached by the kernel for -p.
   std::size_t tasks_left = 0;
+  std::size_t outlived = 0;  // init mode: processes still there kOutlivedGraceMs after the main one
   std::uint64_t syscall_stops = 0;
   std::uint64_t processes = 0;
   std::uint64_t threads = 0;

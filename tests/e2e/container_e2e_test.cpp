@@ -176,6 +176,37 @@ TEST_F(ContainerE2E, StaticBinaryChecksAMuslProgramInAMuslRootFilesystem) {
   EXPECT_EQ(found.begin()->first, "x86_64/unshare");
 }
 
+// check --init on the host: the same init behaviour without a container.
+TEST_F(ContainerE2E, InitModePassesSigtermToTheWorkload) {
+  const std::string report = dir_ + "/report.json";
+  RunOptions options;
+  options.timeout_seconds = 60;
+  options.signal = SIGTERM;
+  options.signal_after_output = "ready";
+  options.signal_delay_ms = 200;
+  ProcessRun run = run_process_with({seccheck_binary(), "check", "--init", "--format", "json", "-o", report,
+                                     "-q", "--", testprog("container_workload_static"), "wait-term"},
+                                    options);
+  ASSERT_TRUE(run.signal_sent);
+  EXPECT_NE(run.output.out.find("got SIGTERM"), std::string::npos) << run.output.out << run.output.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(report))["workload_exit_status"], 143);
+  EXPECT_EQ(run.left_behind, std::vector<std::string>{});
+}
+
+TEST_F(ContainerE2E, InitModeStopsWhenTheMainProcessEnds) {
+  const std::string report = dir_ + "/report.json";
+  RunOptions options;
+  options.timeout_seconds = 60;
+  ProcessRun run = run_process_with({seccheck_binary(), "check", "--init", "--format", "json", "-o", report,
+                                     "-q", "--", testprog("container_workload_static"), "orphan"},
+                                    options);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_EQ(run.output.exit_status, 0) << run.output.err;
+  EXPECT_LT(run.seconds, 20.0);
+  EXPECT_NE(read_file(report).find("1 process(es) outlived"), std::string::npos);
+  EXPECT_EQ(run.left_behind, std::vector<std::string>{}) << "the orphan was left running";
+}
+
 class BundleE2E : public ContainerE2E, public ::testing::WithParamInterface<std::string> {
  protected:
   void SetUp() override {
@@ -305,6 +336,34 @@ TEST_P(BundleE2E, SigtermToSeccheckReachesTheWorkload) {
   EXPECT_FALSE(run.timed_out);
   EXPECT_NE(run.output.out.find("got SIGTERM"), std::string::npos) << run.output.out << run.output.err;
   EXPECT_EQ(nlohmann::json::parse(read_file(report))["workload_exit_status"], 143);
+}
+
+TEST_P(BundleE2E, AProcessOutlivingTheMainOneIsReportedAndEndedNotWaitedFor) {
+  const std::string report = dir_ + "/report.json";
+  const std::string bundle = make_bundle({"/bin/workload", "orphan"}, kDefaultCaps);
+  RunOptions options;
+  options.timeout_seconds = 60;
+  ProcessRun run =
+      run_process_with(check_bundle(GetParam(), bundle, {"--format", "json", "-o", report, "-q"}), options);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_EQ(run.output.exit_status, 0) << run.output.err;
+  EXPECT_LT(run.seconds, 20.0) << "seccheck waited for the orphan (it sleeps 300 s)";
+  const auto json = nlohmann::json::parse(read_file(report));
+  EXPECT_EQ(json["workload_exit_status"], 0);
+  EXPECT_NE(json["notices"].dump().find("1 process(es) outlived the workload's main process"),
+            std::string::npos)
+      << json["notices"].dump(2);
+}
+
+TEST_P(BundleE2E, OrphansAreReapedAndTheRunEnds) {
+  const std::string report = dir_ + "/report.json";
+  const std::string bundle = make_bundle({"/bin/workload", "zombies", "5"}, kDefaultCaps);
+  ProcessOutput run =
+      run_process(check_bundle(GetParam(), bundle, {"--format", "json", "-o", report, "-q"}), 60);
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  const auto json = nlohmann::json::parse(read_file(report));
+  EXPECT_EQ(json["workload_exit_status"], 0);
+  EXPECT_EQ(json["notices"].dump().find("outlived"), std::string::npos) << json["notices"].dump(2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, BundleE2E, ::testing::Values("runc", "crun"),
