@@ -2,8 +2,10 @@
 // What it writes and why is documented in README.md ("Profiles out").
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "analysis/generate.h"
 #include "analysis/merge.h"
@@ -13,7 +15,9 @@
 #include "cli/help_example.h"
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
+#include "container/k8s_job.h"
 #include "core/error.h"
+#include "core/version.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
@@ -31,7 +35,52 @@ struct GenerateOptions {
   int verbosity = 0;
   std::vector<std::string> command;
   ContextOptions context;
+  std::string image;           // --format job
+  std::string seccheck_image;  // --format job
 };
+
+std::vector<std::string> split_commas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& value : values) {
+    std::stringstream parts(value);
+    std::string part;
+    while (std::getline(parts, part, ','))
+      if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+// --format job: a Kubernetes Job that runs the check in a cluster (container/k8s_job.h).
+int write_job(const GenerateOptions& options) {
+  if (options.image.empty()) throw UserError(ExitCode::kUsage, "--format job needs --image IMAGE");
+  if (options.command.empty())
+    throw UserError(ExitCode::kUsage,
+                    "--format job needs the command to check (-- CMD [ARGS...]): Kubernetes replaces the "
+                    "image's entrypoint with it");
+  if (!options.from.empty() || options.minimal)
+    throw UserError(ExitCode::kUsage, "--format job takes no --from or --minimal");
+  make_context(options.context);  // validates the capability names
+  container::JobSpec spec;
+  spec.image = options.image;
+  spec.command = options.command;
+  // A DNS-1123 label (the Job's pods carry it as a label value): no dots, at most 63.
+  std::string name = options.name.empty() ? "seccheck-" + options.image : options.name;
+  std::replace(name.begin(), name.end(), '.', '-');
+  spec.name = analysis::kubernetes_name(analysis::kubernetes_name(name).substr(0, 63));
+  spec.seccheck_image =
+      options.seccheck_image.empty() ? "seccheck:" + std::string(seccheck_version()) : options.seccheck_image;
+  spec.cap_add = split_commas(options.context.cap_add);
+  spec.cap_drop = split_commas(options.context.cap_drop);
+  spec.privileged = options.context.privileged;
+  const std::string text = container::job_manifest_yaml(spec);
+  if (options.output_path.empty()) {
+    std::cout << text;
+    std::cout.flush();
+  } else {
+    write_text_file(options.output_path, text, "job");
+  }
+  return 0;
+}
 
 std::string default_name(const std::vector<std::string>& command) {
   if (command.empty()) return "seccheck-profile";
@@ -56,6 +105,8 @@ analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool m
 }
 
 int run_generate(const GenerateOptions& options) {
+  if (options.format == "job") return write_job(options);
+  if (!options.image.empty()) throw UserError(ExitCode::kUsage, "--image goes with --format job");
   if (options.command.empty() == options.from.empty())
     throw UserError(ExitCode::kUsage, "give either a command (-- CMD [ARGS...]) or --from RECORD..., not " +
                                           std::string(options.command.empty() ? "neither" : "both"));
@@ -144,11 +195,20 @@ Command register_generate_command(CLI::App& app) {
          "Runtime that reads the profile: docker, crio (keep includes/excludes) or containerd (flat, "
          "resolved for the context options). Default: the base's runtime")
       ->check(CLI::IsMember({"docker", "containerd", "crio", "cri-o", "podman"}));
-  sub->add_option("--format", options->format,
-                  "oci (OCI/Docker JSON), spo (Security Profiles Operator SeccompProfile YAML) or pod (Pod "
-                  "securityContext snippet referencing it as Localhost profiles/NAME.json)")
-      ->check(CLI::IsMember({"oci", "spo", "pod"}))
+  sub->add_option(
+         "--format", options->format,
+         "oci (OCI/Docker JSON), spo (Security Profiles Operator SeccompProfile YAML), pod (Pod "
+         "securityContext snippet referencing it as Localhost profiles/NAME.json) or job (a Kubernetes "
+         "Job that checks --image in a cluster)")
+      ->check(CLI::IsMember({"oci", "spo", "pod", "job"}))
       ->default_str("oci");
+  completes_as(sub->add_option("--image", options->image, "--format job: the image to check"),
+               ValueKind::kNone);
+  completes_as(sub->add_option("--seccheck-image", options->seccheck_image,
+                               "--format job: an image holding /usr/bin/seccheck-static and cp, for the init "
+                               "container that copies it into the pod"),
+               ValueKind::kNone)
+      ->default_str("seccheck:VERSION");
   completes_as(sub->add_option("--name", options->name,
                                "Profile name (SPO object, pod snippet). Default: the command's name"),
                ValueKind::kNone);
