@@ -9,6 +9,7 @@
 #include "analysis/catalog.h"
 #include "analysis/evaluate.h"
 #include "analysis/explain.h"
+#include "analysis/oci_runtime_calls.h"
 #include "analysis/profile_names.h"
 #include "analysis/profile_parser.h"
 #include "core/number_format.h"
@@ -259,6 +260,25 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
     out.rules.push_back(std::move(essentials));
     result.notes.push_back("added calls the run did not show but any process may need: " +
                            std::to_string(out.rules.back().names.size()));
+  }
+  // What the OCI runtime itself makes under the filter before the entrypoint runs (measured).
+  const OciRuntimeCalls& runtime = oci_runtime_calls(request.context.oci_runtime);
+  Rule runtime_rule;
+  runtime_rule.action = Action{ActionKind::kAllow, std::nullopt};
+  for (const OciRuntimeCall& call : runtime.calls) {
+    if (observed.count(call.name) || std::count(essentials.names.begin(), essentials.names.end(), call.name))
+      continue;
+    runtime_rule.names.push_back(call.name);
+  }
+  if (!runtime_rule.names.empty()) {
+    runtime_rule.comment =
+        "seccheck generate --minimal: " + runtime.runtime + " " + runtime.version +
+        " makes these between loading the filter and executing the entrypoint (measured by "
+        "tracing it; seccheck's analysis/oci_runtime_calls.csv)";
+    result.notes.push_back("added the calls " + runtime.runtime + " " + runtime.version +
+                           " makes before the entrypoint runs: " + std::to_string(runtime_rule.names.size()) +
+                           " (--runtime chooses the runtime)");
+    out.rules.push_back(std::move(runtime_rule));
   }
   result.additions = out.rules.size();
   return result;

@@ -15,6 +15,7 @@
 #include "analysis/explain.h"
 #include "analysis/generate.h"
 #include "analysis/merge.h"
+#include "analysis/oci_runtime_calls.h"
 #include "analysis/profile_parser.h"
 #include "core/syscall_table.h"
 #include "tests/support/run_process.h"
@@ -279,8 +280,48 @@ TEST(Generate, MinimalAllowsOnlyObservedAndEssentialCalls) {
     for (Arch arch : {Arch::kX86_64, Arch::kI386})
       if (syscall_number(arch, call.name)) expected.insert(std::string(arch_name(arch)) + "/" + call.name);
   }
+  // The default context's runtime (runc): the calls its init makes before the entrypoint.
+  for (const OciRuntimeCall& call : oci_runtime_calls(OciRuntime::kRunc).calls) {
+    for (Arch arch : {Arch::kX86_64, Arch::kI386})
+      if (syscall_number(arch, call.name)) expected.insert(std::string(arch_name(arch)) + "/" + call.name);
+  }
   EXPECT_EQ(allowed, expected);
   EXPECT_NE(profile_to_json(profile).find("needed to start or end a process"), std::string::npos);
+  EXPECT_NE(profile_to_json(profile).find("runc 1.1.5 makes these between loading the filter"),
+            std::string::npos);
+}
+
+// The measured runtime data: both runtimes present, every call a known syscall, no duplicates,
+// and runc's Go init makes more calls than crun's C one (the reason it is per runtime).
+TEST(Generate, OciRuntimeCallsAreMeasuredDataPerRuntime) {
+  const OciRuntimeCalls& runc = oci_runtime_calls(OciRuntime::kRunc);
+  const OciRuntimeCalls& crun = oci_runtime_calls(OciRuntime::kCrun);
+  EXPECT_EQ(runc.version, "1.1.5");
+  EXPECT_EQ(crun.version, "1.8.1");
+  for (const OciRuntimeCalls* runtime : {&runc, &crun}) {
+    std::set<std::string> names;
+    for (const OciRuntimeCall& call : runtime->calls) {
+      EXPECT_TRUE(syscall_number(Arch::kX86_64, call.name).has_value()) << call.name;
+      EXPECT_TRUE(names.insert(call.name).second) << call.name;
+      EXPECT_GT(call.runs_seen, 0);
+      EXPECT_LE(call.runs_seen, call.runs);
+    }
+    EXPECT_EQ(names.count("execve"), 1u) << runtime->runtime;
+  }
+  EXPECT_GT(runc.calls.size(), crun.calls.size());
+
+  GenerateRequest request;
+  request.calls = {make_call(Arch::kX86_64, "read", {})};
+  request.name = "mini";
+  request.context.oci_runtime = OciRuntime::kCrun;
+  auto for_crun = generate_profile(request);
+  ASSERT_TRUE(for_crun.ok());
+  EXPECT_EQ(profile_to_json(for_crun->profile).find("runc 1.1.5"), std::string::npos);
+  request.context.oci_runtime = OciRuntime::kRunc;
+  auto for_runc = generate_profile(request);
+  ASSERT_TRUE(for_runc.ok());
+  EXPECT_NE(profile_to_json(for_runc->profile).find("getdents64"), std::string::npos);
+  EXPECT_EQ(profile_to_json(for_crun->profile).find("getdents64"), std::string::npos);
 }
 
 TEST(Generate, Deterministic) {
