@@ -175,7 +175,9 @@ TEST(SyscallTable, EssentialCallsAreX86CallsWithReasons) {
     EXPECT_TRUE(ranks.insert(entry.essential_rank).second) << entry.name;
     EXPECT_TRUE(syscall_number(Arch::kX86_64, entry.name)) << entry.name;
   }
-  EXPECT_EQ(ranks.size(), 10u);
+  // execve, exit, exit_group, rt_sigreturn: what any process may need. What an OCI runtime
+  // calls under the filter is measured per runtime (analysis/oci_runtime_calls.csv).
+  EXPECT_EQ(ranks.size(), 4u);
 }
 
 TEST(SyscallTable, FlagsAreConsistent) {

@@ -366,6 +366,31 @@ TEST_P(BundleE2E, OrphansAreReapedAndTheRunEnds) {
   EXPECT_EQ(json["notices"].dump().find("outlived"), std::string::npos) << json["notices"].dump(2);
 }
 
+// generate --minimal allows what the context's runtime calls between loading the filter and
+// execve (analysis/oci_runtime_calls.csv): the profile made for a runtime lets that runtime
+// start the container; runc's Go init needs calls crun's does not, so crun's profile stops runc.
+TEST_P(BundleE2E, MinimalProfileForTheRuntimeLetsItStartTheContainer) {
+  const std::string profile = dir_ + "/minimal.json";
+  ProcessOutput generated =
+      run_process({seccheck_binary(), "generate", "--minimal", "--runtime", GetParam(), "-q", "-o", profile,
+                   "--", testprog("container_workload_static"), "exit", "0"});
+  ASSERT_EQ(generated.exit_status, 0) << generated.err;
+  const nlohmann::json seccomp = nlohmann::json::parse(read_file(profile));
+  const std::string bundle = make_bundle({"/bin/workload", "exit", "0"}, kDefaultCaps, seccomp);
+  auto run_under = [&](const std::string& runtime) {
+    std::vector<std::string> argv = {which(runtime), "--root", dir_ + "/state-" + runtime};
+    if (runtime == "crun") argv.push_back("--cgroup-manager=disabled");
+    argv.insert(argv.end(), {"run", "--bundle", bundle, "seccheck-minimal-" + runtime});
+    return run_process(runtime == "crun" ? in_private_cgroup2(argv) : argv, 60);
+  };
+  ProcessOutput own = run_under(GetParam());
+  EXPECT_EQ(own.exit_status, 0) << own.err;
+  if (GetParam() == "crun" && !which("runc").empty()) {
+    ProcessOutput other = run_under("runc");
+    EXPECT_NE(other.exit_status, 0) << "runc started a container under crun's minimal profile";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Runtimes, BundleE2E, ::testing::Values("runc", "crun"),
                          [](const auto& param_info) { return param_info.param; });
 
