@@ -54,8 +54,6 @@ class ContainerE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (chroot, OCI runtimes)";
-    if (seccheck_static_binary().empty()) GTEST_SKIP() << "the build made no seccheck-static";
-    if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "busybox-static is not installed";
     char pattern[] = "/tmp/seccheck-container-e2e-XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
     dir_ = pattern;
@@ -65,6 +63,19 @@ class ContainerE2E : public ::testing::Test {
   void TearDown() override {
     if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
   }
+  // The tests that put seccheck-static into a root filesystem (sanitizer builds make none).
+  bool static_root_unavailable() {
+    if (seccheck_static_binary().empty()) {
+      skip_reason_ = "the build made no seccheck-static (SECCHECK_STATIC_BINARY=OFF or a sanitizer build)";
+      return true;
+    }
+    if (!fs::exists("/bin/busybox")) {
+      skip_reason_ = "busybox-static is not installed";
+      return true;
+    }
+    return false;
+  }
+  std::string skip_reason_;
 
   // A busybox root filesystem with the workload as /bin/workload.
   std::string make_rootfs(const std::string& name) {
@@ -137,6 +148,7 @@ class ContainerE2E : public ::testing::Test {
 };
 
 TEST_F(ContainerE2E, StaticBinaryChecksInsideABusyboxRootFilesystem) {
+  if (static_root_unavailable()) GTEST_SKIP() << skip_reason_;
   const std::string root = make_rootfs("busybox");
   fs::copy_file(seccheck_static_binary(), root + "/seccheck");
   ProcessOutput run =
@@ -153,6 +165,7 @@ TEST_F(ContainerE2E, StaticBinaryChecksInsideABusyboxRootFilesystem) {
 }
 
 TEST_F(ContainerE2E, StaticBinaryChecksAMuslProgramInAMuslRootFilesystem) {
+  if (static_root_unavailable()) GTEST_SKIP() << skip_reason_;
   const std::string musl_gcc = which("musl-gcc");
   if (musl_gcc.empty()) GTEST_SKIP() << "musl-tools is not installed";
   const std::string root = make_rootfs("musl");
@@ -212,6 +225,7 @@ class BundleE2E : public ContainerE2E, public ::testing::WithParamInterface<std:
   void SetUp() override {
     ContainerE2E::SetUp();
     if (IsSkipped()) return;
+    if (static_root_unavailable()) GTEST_SKIP() << skip_reason_;
     if (which("runc").empty()) GTEST_SKIP() << "runc is not installed (needed for `runc spec`)";
     if (which(GetParam()).empty()) GTEST_SKIP() << GetParam() << " is not installed";
   }
