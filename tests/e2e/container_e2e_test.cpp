@@ -380,6 +380,19 @@ TEST_P(BundleE2E, OrphansAreReapedAndTheRunEnds) {
   EXPECT_EQ(json["notices"].dump().find("outlived"), std::string::npos) << json["notices"].dump(2);
 }
 
+TEST_P(BundleE2E, TheWorkloadRunsAsTheConfigsUser) {
+  const std::string report = dir_ + "/report.json";
+  const std::string bundle = make_bundle({"/bin/busybox", "id", "-u"}, kDefaultCaps);
+  nlohmann::json config = nlohmann::json::parse(read_file(bundle + "/config.json"));
+  config["process"]["user"] = {{"uid", 1000}, {"gid", 1000}};
+  write_file(bundle + "/config.json", config.dump());
+  ProcessOutput run =
+      run_process(check_bundle(GetParam(), bundle, {"--format", "json", "-o", report, "-q"}), 60);
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_EQ(run.out, "1000\n");
+  EXPECT_EQ(nlohmann::json::parse(read_file(report))["workload_exit_status"], 0);
+}
+
 // generate --minimal allows what the context's runtime calls between loading the filter and
 // execve (analysis/oci_runtime_calls.csv): the profile made for a runtime lets that runtime
 // start the container; runc's Go init needs calls crun's does not, so crun's profile stops runc.
