@@ -69,12 +69,14 @@ for pkg in "${wanted[@]}"; do
   [ "$found" -eq 1 ] || fail "Depends lacks $pkg: $depends"
 done
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$work/contents"
-for path in ./usr/bin/seccheck ./usr/share/man/man1/seccheck.1.gz ./usr/share/bash-completion/completions/seccheck \
+for path in ./usr/bin/seccheck ./usr/bin/seccheck-static ./usr/share/man/man1/seccheck.1.gz ./usr/share/bash-completion/completions/seccheck \
             ./usr/share/seccheck/report.schema.json; do
   grep -qx "$path" "$work/contents" || fail "the package lacks $path"
 done
-# The package holds seccheck and its documents only (no testprogs, no test binaries).
-others="$(grep -E '^\./usr/(bin|sbin|lib|libexec)/.' "$work/contents" | grep -vx ./usr/bin/seccheck || true)"
+# The package holds seccheck, seccheck-static (mounted into containers by check --bundle) and
+# their documents only (no testprogs, no test binaries).
+others="$(grep -E '^\./usr/(bin|sbin|lib|libexec)/.' "$work/contents" |
+  grep -vx -e ./usr/bin/seccheck -e ./usr/bin/seccheck-static || true)"
 [ -z "$others" ] || fail "the package ships other programs: $(tr '\n' ' ' <<<"$others")"
 
 # --- install and run the installed copy ---
@@ -88,6 +90,10 @@ version="$(/usr/bin/seccheck --version)"
 echo "$version"
 grep -Eq '^seccheck [0-9]+\.[0-9]+\.[0-9]+ \(libseccomp [0-9]+\.[0-9]+\.[0-9]+\)$' <<<"$version" ||
   fail "unexpected --version output: $version"
+
+step "seccheck-static is static"
+if readelf -l /usr/bin/seccheck-static | grep -q INTERP; then fail "/usr/bin/seccheck-static has a program interpreter"; fi
+/usr/bin/seccheck-static --version >/dev/null || fail "/usr/bin/seccheck-static --version failed"
 
 step "man page and bash completion"
 if command -v groff >/dev/null; then
