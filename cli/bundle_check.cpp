@@ -99,11 +99,12 @@ int run_bundle_check(const CheckOptions& options) {
   auto bundle = container::read_bundle(options.bundle_dir);
   if (!bundle) throw UserError(ExitCode::kUsage, bundle.error().message);
   const std::string seccheck = static_seccheck_path();
-  if (bundle->declared_profile && !options.report.quiet)
-    std::cerr << "seccheck: note: declared profile: "
-              << container::describe_declared_profile(*bundle->declared_profile)
-              << "; removed for this run and checked as 'declared-profile'\n";
   container::BundleRun run(std::move(*bundle));
+  if (run.bundle().declared_profile && !options.report.quiet)
+    std::cerr << "seccheck: note: declared profile: "
+              << container::describe_declared_profile(*run.bundle().declared_profile)
+              << "; removed for this run and checked as " << run.container_path("declared-profile.json")
+              << "\n";
   container::WrapSpec spec;
   spec.seccheck_host_path = seccheck;
   spec.check_args = inner_check_args(run, options);

@@ -278,7 +278,8 @@ TEST_P(BundleE2E, DeclaredProfileIsRemovedForTheRunAndChecked) {
   ASSERT_EQ(run.exit_status, 1) << run.err;
   EXPECT_NE(
       run.err.find("declared profile: linux.seccomp of config.json: defaultAction SCMP_ACT_ALLOW, 1 syscall "
-                   "rule, architectures SCMP_ARCH_X86_64"),
+                   "rule, architectures SCMP_ARCH_X86_64; removed for this run and checked as "
+                   "/dev/.seccheck/out/declared-profile.json"),
       std::string::npos)
       << run.err;
   const auto json = nlohmann::json::parse(read_file(report));
