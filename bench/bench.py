@@ -140,6 +140,7 @@ class Bench:
         add("open", f"open/fstat/close x{n:,}", [self.prog("bench_open_loop"), str(n)])
         n = 50000 if q else self.args.micro_calls
         add("threads", f"4 threads, {n:,} getppid", [self.prog("bench_threads"), str(n), "4"])
+        add("threads16", f"16 threads, {n:,} getppid", [self.prog("bench_threads"), str(n), "16"])
         n = 100 if q else 2000
         add("fork_exec", f"{n:,} fork+exec", [self.prog("bench_fork_exec"), str(n)])
         inc = "/usr/include/linux" if q else "/usr/include"
@@ -225,7 +226,8 @@ class Bench:
             for mkey, _, wrap, _ in order:
                 port = self.free_port()
                 cmd = wrap([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-                            "--daemonize", "no", "--protected-mode", "yes"])
+                            "--daemonize", "no", "--protected-mode", "yes",
+                            "--io-threads", str(self.args.redis_io_threads), "--io-threads-do-reads", "yes"])
                 proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True)
                 rps = None
@@ -369,6 +371,37 @@ class Bench:
             log(f"  start-up {name}: {sec}")
         return rows
 
+    def heuristics_ab(self):
+        """Each scheduling heuristic of the tracer turned off in turn (SECCHECK_TRACER_HEURISTICS),
+        on a single-threaded, a many-threaded (16 threads on this machine's CPUs) and a fork-heavy
+        row, for the modes whose loop it affects."""
+        n = 50000 if self.args.quick else self.args.ab_calls
+        forks = 100 if self.args.quick else 500
+        workloads = [("getppid", [self.prog("bench_getppid"), str(n)]),
+                     ("threads16", [self.prog("bench_threads"), str(n), "16"]),
+                     ("fork_exec", [self.prog("bench_fork_exec"), str(forks)])]
+        variants = [("both", ""), ("no poll", "no-poll"), ("no hold", "no-hold"), ("neither", "no-poll,no-hold")]
+        s = self.seccheck
+        modes = [("trace", [s, "trace", "-o", "/dev/null", "--"]), ("trace -c", [s, "trace", "-c", "-o", "/dev/null", "--"])]
+        if self.check_works:
+            modes.append(("check", [s, "check", "-o", "/dev/null", "--"]))
+        results = {}
+        for key, cmd in workloads:
+            log(f"heuristics A/B: {key}")
+            runs = [(mode, prefix, vname, value) for mode, prefix in modes for vname, value in variants]
+            for rep in range(self.args.reps):
+                native, _, ok = self.run_once(cmd, None)
+                results.setdefault((key, "native", ""), []).append(native if ok else ("fail", "native"))
+                order = runs[rep % len(runs):] + runs[:rep % len(runs)]
+                for mode, prefix, vname, value in order:
+                    os.environ["SECCHECK_TRACER_HEURISTICS"] = value
+                    try:
+                        elapsed, code, ok = self.run_once(prefix + cmd, {0, 1} if mode == "check" else None)
+                    finally:
+                        os.environ.pop("SECCHECK_TRACER_HEURISTICS", None)
+                    results.setdefault((key, mode, vname), []).append(elapsed if ok else ("fail", code))
+        return workloads, [m for m, _ in modes], [v for v, _ in variants], results
+
     def pinning(self):
         """Record mode with and without --pin-cpu on stop-heavy workloads."""
         n = 50000 if self.args.quick else 1000000
@@ -434,7 +467,13 @@ def main():
                         help="redis-benchmark requests per test (SET, GET) per run (default 100,000, --quick 5,000)")
     parser.add_argument("--only", help="comma-separated workload keys (getppid,pipe,open,threads,fork_exec,tar,find,gcc,python,sqlite)")
     parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,trace_unused,strace,strace_c,strace_bpf)")
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: redis,memory,latency,pinning")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: main,redis,memory,latency,pinning,ab")
+    parser.add_argument("--redis-io-threads", type=int, default=4,
+                        help="redis-server --io-threads (default 4: a multi-threaded server)")
+    parser.add_argument("--ab-calls", type=int, default=300000,
+                        help="getppid calls of the heuristics A/B rows (default 300,000)")
+    parser.add_argument("--contended", action="store_true",
+                        help="run everything beside one CPU-bound busy loop per CPU (started and stopped by the bench)")
     parser.add_argument("--output", default=os.path.join(HERE, "results", "latest.md"))
     args = parser.parse_args()
     if args.reps is None:
@@ -444,8 +483,24 @@ def main():
     bench = Bench(args)
     started = datetime.datetime.now(datetime.timezone.utc)
     machine = machine_description()
-    modes, results = bench.time_workloads()
-    def render(redis, memory, latency, startup, pinning, finished, partial):
+    busy_loops = []
+    if args.contended:
+        # One busy loop per CPU at the lowest priority difference the scheduler sees: nice 0, as
+        # another tenant's job would run.
+        busy_loops = [subprocess.Popen(["/bin/sh", "-c", "while :; do :; done"], stdin=subprocess.DEVNULL)
+                      for _ in range(os.cpu_count() or 1)]
+        bench.notes.append(f"contended: {len(busy_loops)} CPU-bound busy loops (one per CPU) ran beside every workload")
+    try:
+        run_bench(args, skip, bench, started, machine)
+    finally:
+        for loop in busy_loops:
+            loop.kill()
+            loop.wait()
+
+
+def run_bench(args, skip, bench, started, machine):
+    modes, results = bench.time_workloads() if "main" not in skip else (bench.modes(), {})
+    def render(redis, memory, latency, startup, pinning, ab, finished, partial):
         out = []
         out.append(f"## seccheck benchmark ({'quick' if args.quick else 'full'} run)\n")
         out.append(f"- Machine: {machine}")
@@ -460,7 +515,8 @@ def main():
         out.append("- Targets: " + "; ".join(TARGETS))
         load = float(open("/proc/loadavg").read().split()[0])
         notes = list(bench.notes)
-        if load > os.cpu_count():
+        expected_load = os.cpu_count() * (2 if args.contended else 1)
+        if load > expected_load:
             notes.append(f"load average {load:.1f} on {os.cpu_count()} CPUs when the run ended: other work "
                                "competed for the CPUs, so these numbers are noisy (ratios near 1.0 say nothing)")
         for note in notes:
@@ -470,7 +526,7 @@ def main():
         out.append(header)
         out.append("|" + "---|" * (len(modes) + 1))
         verdicts = []
-        for key, title, _, _ in bench.workloads():
+        for key, title, _, _ in (bench.workloads() if results else []):
             native, _ = median_of(results.get((key, "native"), []))
             cells = []
             med = {}
@@ -552,6 +608,20 @@ def main():
                     m, fail = median_of(res.get((key, name), []))
                     cells.append(fail if fail else f"{m:.3f} s ({m / native:.2f}x)" if native else f"{m:.3f} s")
                 out.append(f"| {key} ({' '.join(os.path.basename(c) for c in cmd)}) | " + " | ".join(cells) + " |")
+        if ab:
+            workloads, ab_modes, variants, res = ab
+            out.append("")
+            out.append("### Tracer heuristics A/B (SECCHECK_TRACER_HEURISTICS; ratio to native)\n")
+            out.append("| workload | mode | " + " | ".join(variants) + " |")
+            out.append("|" + "---|" * (len(variants) + 2))
+            for key, cmd in workloads:
+                native, _ = median_of(res.get((key, "native", ""), []))
+                for mode in ab_modes:
+                    cells = []
+                    for vname in variants:
+                        m, fail = median_of(res.get((key, mode, vname), []))
+                        cells.append(fail if fail else f"{m:.3f} s ({m / native:.2f}x)" if native else f"{m:.3f} s")
+                    out.append(f"| {key} ({' '.join(os.path.basename(c) for c in cmd)}) | {mode} | " + " | ".join(cells) + " |")
         text = "\n".join(out) + "\n"
         if partial:
             text += "\n(partial: written after the main table; the run is still going)\n"
@@ -561,14 +631,15 @@ def main():
         return text
 
     # The main table is written as soon as it exists, so an interrupted run keeps it.
-    render(None, [], [], [], None, datetime.datetime.now(datetime.timezone.utc), True)
+    render(None, [], [], [], None, None, datetime.datetime.now(datetime.timezone.utc), True)
     redis = None if "redis" in skip else bench.redis(modes)
     memory = [] if "memory" in skip else bench.memory()
     latency = [] if "latency" in skip else bench.first_line_latency()
     startup = [] if "latency" in skip or not bench.check_works else bench.startup()
     pinning = None if "pinning" in skip else bench.pinning()
+    ab = None if "ab" in skip else bench.heuristics_ab()
     finished = datetime.datetime.now(datetime.timezone.utc)
-    text = render(redis, memory, latency, startup, pinning, finished, False)
+    text = render(redis, memory, latency, startup, pinning, ab, finished, False)
     print(text)
     shutil.rmtree(bench.tmp, ignore_errors=True)
     log(f"written to {args.output}")

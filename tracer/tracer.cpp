@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -251,6 +252,11 @@ std::size_t usable_cpus() {
   return sched_getaffinity(0, sizeof set, &set) == 0 ? static_cast<std::size_t>(CPU_COUNT(&set)) : 1;
 }
 
+Heuristics heuristics_from_environment() {
+  const char* text = std::getenv("SECCHECK_TRACER_HEURISTICS");
+  return parse_heuristics(text ? text : "");
+}
+
 // On a VM a ptrace stop of a new process lets the scheduler move it or its parent to the other
 // CPU, and the address-space changes of fork, exec and exit then flush that CPU's TLB by IPI.
 // While processes are being created the tracer therefore stays on the CPU it is on; a run of
@@ -366,6 +372,7 @@ class Session {
   std::size_t usable_cpus_ = usable_cpus();
   bool last_wait_was_short_ = true;
   WaitPolicy wait_policy_;
+  Heuristics heuristics_ = heuristics_from_environment();
   TracerAffinity affinity_;
   TraceSummary summary_;
   Unwinder unwinder_{[this](const std::string& why) { observer_.on_notice("no call-site stacks: " + why); }};
@@ -452,7 +459,7 @@ void Session::check_interrupts() {
 // yields in the loop.
 pid_t Session::wait_for_stop(int& status) {
   const std::int64_t started = monotonic_ns();
-  if (wait_policy_.polling() && last_wait_was_short_ && usable_cpus_ >= 2 &&
+  if (heuristics_.poll && wait_policy_.polling() && last_wait_was_short_ && usable_cpus_ >= 2 &&
       threads_.size() <= usable_cpus_) {
     do {
       pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
@@ -524,11 +531,13 @@ void Session::run() {
       // makes it sleep.
       const bool process_event =
           kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec;
-      if (process_event) affinity_.hold_current_cpu();
+      if (process_event && heuristics_.hold_cpu) affinity_.hold_current_cpu();
       if (process_event || kind == StopKind::kClone) wait_policy_.on_process_event();
     } else {
       wait_policy_.on_syscall_stop();
-      if (last_wait_was_short_) affinity_.release();
+      // A long run of syscall stops ends the hold even when every wait was slow (a contended
+      // machine): a tracer pinned for the rest of the run would share one CPU with the load.
+      if (last_wait_was_short_ || wait_policy_.polling()) affinity_.release();
     }
     handle(tid, status);
   }

@@ -9,8 +9,28 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace seccheck::tracer {
+
+// Which scheduling heuristics the event loop uses. Both are on; the bench turns each off through
+// SECCHECK_TRACER_HEURISTICS ("no-poll", "no-hold", comma-separated) to measure what it pays.
+struct Heuristics {
+  bool poll = true;      // poll waitpid during a long run of syscall stops (WaitPolicy)
+  bool hold_cpu = true;  // stay on one CPU while processes are created (TracerAffinity)
+};
+
+inline Heuristics parse_heuristics(std::string_view text) {
+  Heuristics heuristics;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view word = text.substr(0, comma);
+    if (word == "no-poll") heuristics.poll = false;
+    if (word == "no-hold") heuristics.hold_cpu = false;
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  return heuristics;
+}
 
 class WaitPolicy {
  public:

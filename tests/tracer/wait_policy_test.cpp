@@ -48,5 +48,17 @@ TEST(WaitPolicy, AForkExecStormNeverPolls) {
   }
 }
 
+TEST(Heuristics, BothOnUnlessTheBenchTurnsOneOff) {
+  EXPECT_TRUE(parse_heuristics("").poll);
+  EXPECT_TRUE(parse_heuristics("").hold_cpu);
+  const Heuristics no_poll = parse_heuristics("no-poll");
+  EXPECT_FALSE(no_poll.poll);
+  EXPECT_TRUE(no_poll.hold_cpu);
+  const Heuristics none = parse_heuristics("no-hold,no-poll");
+  EXPECT_FALSE(none.poll);
+  EXPECT_FALSE(none.hold_cpu);
+  EXPECT_TRUE(parse_heuristics("no-polling,hold").poll);  // only the exact words count
+}
+
 }  // namespace
 }  // namespace seccheck::tracer
