@@ -8,6 +8,7 @@
 #include "cli/help_example.h"
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
+#include "scan/scan_report.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
@@ -19,6 +20,8 @@ struct CheckOptions {
   std::string record_path;
   int stack_frames = 5;
   bool pin_cpu = false;
+  bool scan = false;
+  std::string gate = "run";
   std::vector<std::string> command;
   ReportOptions report;
   ContextOptions context;
@@ -38,6 +41,14 @@ int run_check(const CheckOptions& options) {
 
   session::PtraceRunner runner;
   session::CheckOutcome outcome = session::run_check(request, runner);
+  if (options.scan) {
+    const scan::ScanRun scanned = scan::scan_executables(outcome.record.executables, "");
+    if (request.run.diagnostics.verbose)
+      for (const std::string& note : scanned.notes)
+        request.run.diagnostics.verbose("scan: " + note);
+    scan::add_reachable(outcome.report, scanned, outcome.selection, request.context, outcome.record);
+    outcome.report.gate_reachable = options.gate == "reachable";
+  }
   print_notices(outcome.report, options.report);
   if (request.record_everything)
     write_text_file(options.record_path, analysis::run_record_to_json(outcome.record), "record");
@@ -71,6 +82,15 @@ Command register_check_command(CLI::App& app) {
       ->check(CLI::Range(0, 64))
       ->default_str("5");
   sub->add_flag("--pin-cpu", options->pin_cpu, "Run seccheck and the workload on one CPU");
+  sub->add_flag(
+      "--scan", options->scan,
+      "Also scan the programs the run executed (and their libraries) for blocked calls they can make "
+      "that the run did not: reported as \"reachable, not exercised\"");
+  sub->add_option(
+         "--gate", options->gate,
+         "What fails the gate: run (the run's findings) or reachable (with --scan, reachable ones too)")
+      ->check(CLI::IsMember({"run", "reachable"}))
+      ->default_str("run");
   add_report_options(sub, options->report);
   completes_as(sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]"),
                ValueKind::kCommand)
