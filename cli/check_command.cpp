@@ -8,6 +8,7 @@
 #include "cli/help_example.h"
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
+#include "core/error.h"
 #include "scan/scan_report.h"
 #include "session/check.h"
 
@@ -28,6 +29,8 @@ struct CheckOptions {
 };
 
 int run_check(const CheckOptions& options) {
+  if (options.gate == "reachable" && !options.scan)
+    throw UserError(ExitCode::kUsage, "--gate reachable: reachable findings come from --scan; add it");
   session::CheckRequest request;
   request.run.command = options.command;
   request.run.stack_frames = options.stack_frames;

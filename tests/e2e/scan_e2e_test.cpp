@@ -141,6 +141,20 @@ TEST_F(ScanE2E, ACallTheRunMadeIsNotRepeatedAsReachable) {
       (Findings{{"x86_64/unshare", "run " + kEperm}}));
 }
 
+TEST_F(ScanE2E, EveryProgramTheRunExecutedIsScanned) {
+  // The shell forks and executes the program: both are in the record and both are scanned.
+  const std::string record = dir_ + "/record.json";
+  const std::string shell = std::filesystem::canonical("/bin/sh").string();
+  Findings findings = run({"check", "--scan", "--profile", "docker", "--record", record, "--", "/bin/sh",
+                           "-c", testprog("scan_unshare_unused") + "; true"},
+                          0);
+  EXPECT_EQ(findings.count("x86_64/unshare"), 1u) << "from the program the shell executed";
+  EXPECT_EQ(last_["scan"]["executables"], nlohmann::json::array({shell, testprog("scan_unshare_unused")}));
+  const nlohmann::json saved = nlohmann::json::parse(read_file(record));
+  EXPECT_EQ(saved["executables"], nlohmann::json::array({shell, testprog("scan_unshare_unused")}))
+      << "the record keeps what the run executed";
+}
+
 TEST_F(ScanE2E, WithoutScanNothingIsScanned) {
   EXPECT_EQ(run({"check", "--profile", "docker", "--", testprog("scan_unshare_unused")}, 0), Findings{});
   EXPECT_TRUE(last_["scan"].is_null());
@@ -220,6 +234,11 @@ TEST_F(ScanRootE2E, InputErrorsExitTwo) {
   EXPECT_NE(no_bundle.err.find("config.json"), std::string::npos) << no_bundle.err;
   ProcessOutput nothing = run_process({seccheck_binary(), "scan"});
   EXPECT_EQ(nothing.exit_status, 2) << nothing.err;
+  ProcessOutput gate_without_scan =
+      run_process({seccheck_binary(), "check", "--gate", "reachable", "--", "/bin/true"});
+  EXPECT_EQ(gate_without_scan.exit_status, 2);
+  EXPECT_EQ(gate_without_scan.err,
+            "seccheck: --gate reachable: reachable findings come from --scan; add it\n");
 }
 
 }  // namespace
