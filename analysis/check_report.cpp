@@ -24,7 +24,10 @@ std::vector<Finding> build_findings(const std::vector<RecordedCall>& calls,
       Verdict verdict = evaluate(profile, call.arch, call.nr, call.args);
       blocked = blocked || verdict.blocked();
       std::string reason = explain(verdict, profile, nullptr, call.arch, call.nr, call.args);
-      finding.verdicts.push_back({profile.name, verdict, std::move(reason)});
+      ProfileVerdict& pv = finding.verdicts.emplace_back();
+      pv.profile = profile.name;
+      pv.verdict = verdict;
+      pv.reason = std::move(reason);
     }
     if (!blocked) continue;
     finding.key = call.key();

@@ -91,6 +91,28 @@ std::string dropped_rule_hints(const ResolvedProfile& profile, const Profile* or
 
 }  // namespace
 
+std::string explain_by_name(const ResolvedProfile& profile, std::string_view syscall,
+                            const std::vector<unsigned>& unknown_args, bool blocked_for_all,
+                            bool blocked_for_some) {
+  std::string args;
+  for (unsigned index : unknown_args)
+    args += (args.empty() ? "arg" : ", arg") + std::to_string(index);
+  std::string text = std::string(syscall) + " depends on " + args + ", not constant at the call sites: ";
+  text += blocked_for_all    ? "blocked whatever its value"
+          : blocked_for_some ? "blocked for some values"
+                             : "allowed whatever its value";
+  std::string rules;
+  for (const EffectiveRule& rule : effective_rules(profile, syscall)) {
+    if (!rules.empty()) rules += "; ";
+    rules += rule_label(profile.rules[static_cast<std::size_t>(rule.rule_index)]);
+    if (!rule.args.empty()) rules += " [" + conditions_text(rule.args) + "]";
+    rules += " " + action_text(rule.action);
+  }
+  text += " (" + (rules.empty() ? std::string() : rules + "; ") + "default " +
+          action_text(profile.default_action) + ")";
+  return text + " (" + profile.name + ")";
+}
+
 std::string explain(const Verdict& verdict, const ResolvedProfile& profile, const Profile* original,
                     Arch arch, int nr, const std::array<std::uint64_t, 6>& args) {
   const std::string suffix = " (" + profile.name + ")";

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/evaluate.h"
@@ -20,6 +21,13 @@ namespace seccheck::analysis {
 // resolved from), rules the context dropped are named as hints, e.g. "needs CAP_SYS_ADMIN".
 std::string explain(const Verdict& verdict, const ResolvedProfile& profile, const Profile* original,
                     Arch arch, int nr, const std::array<std::uint64_t, 6>& args);
+
+// A verdict by name, for a call whose sites pass no constant for the arguments `unknown_args`
+// that the profile's rules for it compare: "clone depends on arg0, unknown at the call sites:
+// blocked for some values (syscalls[3] [arg0 & 0x7e020000 == 0] ERRNO(EPERM), default ...)".
+std::string explain_by_name(const ResolvedProfile& profile, std::string_view syscall,
+                            const std::vector<unsigned>& unknown_args, bool blocked_for_all,
+                            bool blocked_for_some);
 
 // Everything `seccheck explain` says about one call under one profile: the verdict and why,
 // then every rule of the profile that names the call with what the context made of it.

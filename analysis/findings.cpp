@@ -5,13 +5,18 @@
 namespace seccheck::analysis {
 
 bool Finding::blocked_by_any() const {
-  return std::any_of(verdicts.begin(), verdicts.end(),
-                     [](const ProfileVerdict& v) { return v.verdict.blocked(); });
+  return std::any_of(verdicts.begin(), verdicts.end(), [](const ProfileVerdict& v) { return v.blocks(); });
+}
+
+bool Finding::may_be_blocked() const {
+  return !blocked_by_any() &&
+         std::any_of(verdicts.begin(), verdicts.end(), [](const ProfileVerdict& v) { return v.may_block(); });
 }
 
 std::size_t CheckReport::new_blocking_findings() const {
-  return static_cast<std::size_t>(std::count_if(
-      findings.begin(), findings.end(), [](const Finding& f) { return !f.known && f.blocked_by_any(); }));
+  return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(), [this](const Finding& f) {
+    return !f.known && f.blocked_by_any() && (!f.reachable() || gate_reachable);
+  }));
 }
 
 bool CheckReport::gate_failed() const {

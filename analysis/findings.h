@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,32 @@ struct ProfileVerdict {
   std::string profile;  // ResolvedProfile::name
   Verdict verdict;
   std::string reason;  // explain(verdict, ...), written once when the report is made
+  // Reachable findings only: the arguments this profile's rules compare that no call site passes
+  // as a constant. Non-empty: the verdict is by name; `verdict` is the one for 0 in each of them,
+  // `blocked_for_all` / `blocked_for_some` say what the unknown values can get.
+  std::vector<unsigned> unknown_args;
+  bool blocked_for_all = false;
+  bool blocked_for_some = false;
+
+  bool exact() const { return unknown_args.empty(); }
+  // Blocked whatever the unknown arguments are (exact: the verdict blocks).
+  bool blocks() const { return exact() ? verdict.blocked() : blocked_for_all; }
+  // Blocked for some values of the unknown arguments, not for all.
+  bool may_block() const { return !exact() && !blocked_for_all && blocked_for_some; }
 };
+
+// Where a reachable finding was found in the binaries (scan): one call site.
+struct ReachableSite {
+  std::string module;    // path of the executable or library holding the site
+  std::string function;  // the function holding it, "" when no symbol does
+  std::uint64_t address = 0;
+  std::string how;  // "imported", "syscall()", "direct"
+  std::string via;  // the imported or called function, "" for a direct `syscall`
+};
+
+// A finding comes from the run (the call was made) or from a scan of the binaries (reachable,
+// not exercised: some code can make it, the run did not).
+enum class FindingSource { kRun, kReachable };
 
 struct Finding {
   RecordedCall call;  // the distinct call: ABI, number, first arguments, count, where first made
@@ -26,8 +52,23 @@ struct Finding {
   std::string pattern;                   // "clone(flags=CLONE_NEWUSER|SIGCHLD)", "socket(AF_VSOCK, ...)"
   std::vector<ProfileVerdict> verdicts;  // one per checked profile, in profile order
   bool known = false;                    // matched the --baseline: reported, does not fail the gate
+  FindingSource source = FindingSource::kRun;
+  // kReachable: every call site found (call.count is their number; call.executable the
+  // executable whose scan found them); empty for run findings.
+  std::vector<ReachableSite> sites;
 
-  bool blocked_by_any() const;
+  bool reachable() const { return source == FindingSource::kReachable; }
+  bool blocked_by_any() const;  // some profile blocks it (for every unknown argument)
+  bool may_be_blocked() const;  // not blocked_by_any, but some profile blocks some values
+};
+
+// What a scan looked at (`seccheck scan`, `check --scan`).
+struct ScanSummary {
+  std::vector<std::string> executables;  // scanned, in order
+  std::size_t modules = 0;               // executables and libraries read
+  std::uint64_t code_bytes = 0;          // executable code disassembled
+  double duration_seconds = 0;
+  std::vector<std::string> errors;  // one line per executable that could not be scanned
 };
 
 struct CheckedProfile {
@@ -50,8 +91,15 @@ struct CheckReport {
   double duration_seconds = 0;
   // --fail-on-workload-error: a non-zero workload exit status fails the gate too.
   bool fail_on_workload_error = false;
+  // Scanned binaries (`scan`, `check --scan`); absent when nothing was scanned. `run` is false
+  // for `seccheck scan` (no workload ran: command lists the scanned paths).
+  std::optional<ScanSummary> scan;
+  bool run = true;
+  // Reachable findings fail the gate too (`scan`; `check --scan --gate reachable`).
+  bool gate_reachable = false;
 
-  // New (not known) findings blocked by at least one profile.
+  // New (not known) findings blocked by at least one profile; reachable ones only with
+  // gate_reachable.
   std::size_t new_blocking_findings() const;
   // What the exit status of `check` says: new blocking findings, or (when asked) the
   // workload's own failure. Reports print the same result the exit code gives.

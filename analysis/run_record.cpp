@@ -110,6 +110,7 @@ std::string run_record_to_json(const RunRecord& record) {
   root["processes"] = record.processes;
   root["calls_stopped"] = record.calls_stopped;
   root["notices"] = record.notices;
+  root["executables"] = record.executables;
   ordered_json calls = ordered_json::array();
   for (const RecordedCall& call : record.calls) {
     ordered_json entry;
@@ -240,6 +241,7 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
     }
   }
   record.notices = reader.strings(reader.field(root, "notices", "", false), "notices");
+  record.executables = reader.strings(reader.field(root, "executables", "", false), "executables");
   const nlohmann::json* calls = reader.field(root, "calls", "");
   if (calls && !calls->is_array()) reader.fail("calls", "expected an array");
   if (calls && calls->is_array()) {

@@ -51,6 +51,7 @@ struct RunRecord {
   std::uint64_t calls_stopped = 0;  // calls that stopped the workload (every call when complete)
   std::vector<RecordedCall> calls;  // sorted by arch, nr, key
   std::vector<std::string> notices;
+  std::vector<std::string> executables;  // every program the run executed, sorted (check --scan)
 };
 
 // Which argument indices matter for a syscall: every index any rule naming it conditions on,

@@ -23,6 +23,8 @@ struct CheckOptions {
   int stack_frames = 5;
   bool pin_cpu = false;
   bool init = false;                 // --init (the seccheck inside a bundle always gets it)
+  bool scan = false;                 // --scan (not with --bundle)
+  std::string gate = "run";          // --gate run|reachable
   std::vector<std::string> command;  // with --bundle: replaces process.args when given
   ReportOptions report;
   ContextOptions context;

@@ -10,13 +10,21 @@
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
 #include "core/error.h"
+#include "scan/scan_report.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
 namespace {
 
 int run_check(const CheckOptions& options) {
-  if (!options.bundle_dir.empty()) return run_bundle_check(options);
+  if (options.gate == "reachable" && !options.scan)
+    throw UserError(ExitCode::kUsage, "--gate reachable: reachable findings come from --scan; add it");
+  if (!options.bundle_dir.empty()) {
+    if (options.scan)
+      throw UserError(ExitCode::kUsage,
+                      "--scan with --bundle: scan the bundle's root with `seccheck scan --bundle DIR`");
+    return run_bundle_check(options);
+  }
   if (options.command.empty())
     throw UserError(ExitCode::kUsage, "check: give the workload (-- CMD [ARGS...]) or --bundle DIR");
   session::CheckRequest request;
@@ -34,6 +42,14 @@ int run_check(const CheckOptions& options) {
 
   session::PtraceRunner runner;
   session::CheckOutcome outcome = session::run_check(request, runner);
+  if (options.scan) {
+    const scan::ScanRun scanned = scan::scan_executables(outcome.record.executables, "");
+    if (request.run.diagnostics.verbose)
+      for (const std::string& note : scanned.notes)
+        request.run.diagnostics.verbose("scan: " + note);
+    scan::add_reachable(outcome.report, scanned, outcome.selection, request.context, outcome.record);
+    outcome.report.gate_reachable = options.gate == "reachable";
+  }
   print_notices(outcome.report, options.report);
   if (request.record_everything)
     write_text_file(options.record_path, analysis::run_record_to_json(outcome.record), "record");
@@ -70,6 +86,15 @@ Command register_check_command(CLI::App& app) {
   sub->add_flag("--init", options->init,
                 "Behave as a container's init (implied as process 1): pass signals on to the workload, reap "
                 "orphans, stop 1 s after the workload's main process ends");
+  sub->add_flag(
+      "--scan", options->scan,
+      "Also scan the programs the run executed (and their libraries) for blocked calls they can make "
+      "that the run did not: reported as \"reachable, not exercised\"");
+  sub->add_option(
+         "--gate", options->gate,
+         "What fails the gate: run (the run's findings) or reachable (with --scan, reachable ones too)")
+      ->check(CLI::IsMember({"run", "reachable"}))
+      ->default_str("run");
   add_report_options(sub, options->report);
   const std::string container = "Containers (the check run inside a real container)";
   completes_as(

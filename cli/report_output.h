@@ -1,4 +1,4 @@
-// What the report-writing commands (check, diff, verify) share: the report options, writing the
+// What the report-writing commands (check, diff, verify, scan) share: the report options, writing the
 // report where and how they ask, and the gate's exit status; plus how a session's messages reach
 // standard error.
 #pragma once

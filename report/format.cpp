@@ -127,23 +127,44 @@ std::string workload_status_text(const analysis::CheckReport& report) {
   return text;
 }
 
+std::string verdict_label(const analysis::ProfileVerdict& verdict) {
+  if (verdict.may_block()) return "may block";
+  return verdict_label(verdict.verdict);
+}
+
+std::string source_label(const analysis::Finding& finding, const analysis::CheckReport& report) {
+  if (!finding.reachable()) return "";
+  return report.run ? "reachable, not exercised" : "reachable";
+}
+
+std::string site_text(const analysis::ReachableSite& site) {
+  std::string text = site.function.empty() ? "?" : site.function;
+  text += " (" + site.module + "+" + hex(site.address) + ", " + site.how;
+  if (!site.via.empty()) text += " " + site.via;
+  return text + ")";
+}
+
 Summary summarize(const analysis::CheckReport& report) {
   Summary summary;
   summary.findings = report.findings.size();
   for (const auto& profile : report.profiles)
     summary.per_profile.push_back({profile.name, 0, 0});
   for (const auto& finding : report.findings) {
-    summary.calls += finding.call.count;
+    if (finding.reachable()) {
+      ++summary.reachable;
+      if (finding.may_be_blocked()) ++summary.may_block;
+    } else {
+      summary.calls += finding.call.count;
+    }
     if (finding.known) {
       ++summary.known;
     } else {
       ++summary.new_findings;
-      if (finding.blocked_by_any()) ++summary.new_blocking;
+      if (finding.blocked_by_any() && (!finding.reachable() || report.gate_reachable)) ++summary.new_blocking;
     }
     for (auto& count : summary.per_profile) {
       const analysis::ProfileVerdict* found = find_verdict(finding, count.profile);
-      const analysis::Verdict* verdict = found != nullptr ? &found->verdict : nullptr;
-      if (verdict != nullptr && verdict->blocked()) {
+      if (found != nullptr && found->blocks()) {
         ++count.blocked;
         if (!finding.known) ++count.new_blocked;
       }

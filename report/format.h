@@ -26,6 +26,14 @@ using analysis::parse_action_kind;
 // "ERRNO(EPERM)", "ERRNO(ENOSYS)", "KILL_PROCESS", "TRACE(7)", "LOG", "allowed".
 std::string action_label(const analysis::Action& action);
 std::string verdict_label(const analysis::Verdict& verdict);
+// verdict_label, except for a reachable finding's verdict by name that blocks only some values
+// of the arguments no call site fixes: "may block".
+std::string verdict_label(const analysis::ProfileVerdict& verdict);
+// "reachable, not exercised" for a scan's finding on a check run, "reachable" on a scan, "" for a
+// run's finding: the marker every format shows.
+std::string source_label(const analysis::Finding& finding, const analysis::CheckReport& report);
+// "unshare in main (/usr/bin/x+0x1139, imported unshare)": one reachable site. Not escaped.
+std::string site_text(const analysis::ReachableSite& site);
 
 // Valid UTF-8: each byte of an invalid sequence becomes U+FFFD.
 std::string sanitize_utf8(std::string_view text);
@@ -61,6 +69,8 @@ struct Summary {
   std::size_t new_findings = 0;
   std::size_t known = 0;
   std::size_t new_blocking = 0;
+  std::size_t reachable = 0;              // findings from a scan (reachable in the binaries)
+  std::size_t may_block = 0;              // of those, blocked only for some argument values
   std::uint64_t calls = 0;                // sum of the findings' counts
   std::vector<ProfileCount> per_profile;  // in CheckReport::profiles order
   bool gate_failed = false;

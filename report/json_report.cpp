@@ -17,8 +17,8 @@ OJson verdict_to_json(const analysis::ProfileVerdict& pv) {
   const analysis::Verdict& v = pv.verdict;
   OJson out;
   out["profile"] = pv.profile;
-  out["label"] = verdict_label(v);
-  out["blocked"] = v.blocked();
+  out["label"] = verdict_label(pv);
+  out["blocked"] = pv.blocks();
   out["action"] = std::string(action_kind_name(v.action.kind));
   out["value"] = v.action.value ? OJson(*v.action.value) : OJson(nullptr);
   out["errno_name"] = (v.action.kind == analysis::ActionKind::kErrno && v.action.value)
@@ -28,6 +28,9 @@ OJson verdict_to_json(const analysis::ProfileVerdict& pv) {
   out["decided_by"] = std::string(analysis::decided_by_name(v.decided_by));
   out["bad_arch"] = v.bad_arch();
   out["reason"] = pv.reason;
+  out["exact"] = pv.exact();
+  out["unknown_args"] = pv.unknown_args;
+  out["may_block"] = pv.may_block();
   return out;
 }
 
@@ -67,6 +70,15 @@ OJson finding_to_json(const analysis::Finding& f) {
     stack.push_back(std::move(j));
   }
   out["stack"] = std::move(stack);
+  out["source"] = f.reachable() ? "reachable" : "run";
+  OJson sites = OJson::array();
+  for (const auto& site : f.sites)
+    sites.push_back({{"module", site.module},
+                     {"function", site.function},
+                     {"address", hex(site.address)},
+                     {"how", site.how},
+                     {"via", site.via}});
+  out["sites"] = std::move(sites);
   return out;
 }
 
@@ -172,6 +184,15 @@ void read_verdict(Reader& r, const nlohmann::json& j, const std::string& where,
     r.fail(where + ".decided_by", "unknown value \"" + decided_by + "\"");
   }
   r.get(j, where, "reason", pv.reason);
+  // Reachable findings' verdicts by name (added within schema version 1: optional).
+  if (j.contains("unknown_args")) {
+    r.get(j, where, "unknown_args", pv.unknown_args);
+    bool blocked = false, may_block = false;
+    r.get(j, where, "blocked", blocked);
+    if (j.contains("may_block")) r.get(j, where, "may_block", may_block);
+    pv.blocked_for_all = blocked;
+    pv.blocked_for_some = blocked || may_block;
+  }
 }
 
 void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, analysis::Finding& f) {
@@ -232,6 +253,28 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
       }
     }
   }
+  if (j.contains("source")) {
+    std::string source;
+    r.get(j, where, "source", source);
+    if (source == "reachable") {
+      f.source = analysis::FindingSource::kReachable;
+    } else if (source != "run" && !r.failed()) {
+      r.fail(where + ".source", "expected \"run\" or \"reachable\"");
+    }
+  }
+  if (const auto sites = j.find("sites"); sites != j.end() && sites->is_array()) {
+    for (std::size_t i = 0; i < sites->size() && !r.failed(); ++i) {
+      const std::string at = where + ".sites[" + std::to_string(i) + "]";
+      analysis::ReachableSite site;
+      r.get((*sites)[i], at, "module", site.module);
+      r.get((*sites)[i], at, "function", site.function);
+      if (const nlohmann::json* address = r.member((*sites)[i], at, "address"))
+        site.address = r.hex_value(*address, at + ".address");
+      r.get((*sites)[i], at, "how", site.how);
+      r.get((*sites)[i], at, "via", site.via);
+      f.sites.push_back(std::move(site));
+    }
+  }
 }
 
 // 1-based line and column of byte `offset` (nlohmann reports the byte after the error).
@@ -257,6 +300,17 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
     profiles.push_back({{"name", p.name}, {"default_action", p.default_action}});
   out["profiles"] = std::move(profiles);
   out["notices"] = report.notices;
+  out["run"] = report.run;
+  out["gate_reachable"] = report.gate_reachable;
+  if (report.scan) {
+    out["scan"] = {{"executables", report.scan->executables},
+                   {"modules", report.scan->modules},
+                   {"code_bytes", report.scan->code_bytes},
+                   {"duration_seconds", report.scan->duration_seconds},
+                   {"errors", report.scan->errors}};
+  } else {
+    out["scan"] = nullptr;
+  }
   OJson per_profile = OJson::array();
   for (const auto& c : summary.per_profile) {
     per_profile.push_back({{"profile", c.profile}, {"blocked", c.blocked}, {"new_blocked", c.new_blocked}});
@@ -266,6 +320,8 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
                     {"known", summary.known},
                     {"new_blocking", summary.new_blocking},
                     {"calls", summary.calls},
+                    {"reachable", summary.reachable},
+                    {"may_block", summary.may_block},
                     {"per_profile", std::move(per_profile)},
                     {"gate", summary.gate_failed ? "fail" : "pass"},
                     {"gate_text", gate_text(report, summary)}};
@@ -313,6 +369,17 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
     }
   }
   r.get(json, "report", "notices", report.notices);
+  if (json.contains("run")) r.get(json, "report", "run", report.run);
+  if (json.contains("gate_reachable")) r.get(json, "report", "gate_reachable", report.gate_reachable);
+  if (const auto scan = json.find("scan"); scan != json.end() && scan->is_object()) {
+    analysis::ScanSummary summary;
+    r.get(*scan, "scan", "executables", summary.executables);
+    r.get(*scan, "scan", "modules", summary.modules);
+    r.get(*scan, "scan", "code_bytes", summary.code_bytes);
+    r.get(*scan, "scan", "duration_seconds", summary.duration_seconds);
+    r.get(*scan, "scan", "errors", summary.errors);
+    report.scan = std::move(summary);
+  }
   if (const nlohmann::json* findings = r.member(json, "report", "findings")) {
     if (!findings->is_array()) r.fail("findings", "expected an array");
     for (std::size_t i = 0; findings->is_array() && i < findings->size() && !r.failed(); ++i) {

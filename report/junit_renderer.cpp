@@ -35,8 +35,13 @@ std::string token_or(const std::string& text, const char* fallback) {
 
 std::string finding_details(const analysis::Finding& f, const analysis::ProfileVerdict& pv, int max_frames) {
   std::string text = (f.pattern.empty() ? f.syscall : f.pattern) + " [" +
-                     std::string(arch_name(f.call.arch)) + "] -> " + verdict_label(pv.verdict) + "\n";
+                     std::string(arch_name(f.call.arch)) + "] -> " + verdict_label(pv) + "\n";
   if (!pv.reason.empty()) text += "reason: " + pv.reason + "\n";
+  if (f.reachable()) {
+    for (const auto& site : f.sites)
+      text += "site: " + site_text(site) + "\n";
+    return text + "key: " + f.key + "\n";
+  }
   text += "calls: " + std::to_string(f.call.count) + "\n";
   text += "first: pid " + std::to_string(f.call.first_pid) + " " + f.call.executable + " " +
           shell_join(f.call.command_line) + "\n";
@@ -73,26 +78,33 @@ class JunitRenderer : public Renderer {
       for (const auto& f : report.findings) {
         const analysis::ProfileVerdict* pv = find_verdict(f, profile.name);
         if (pv == nullptr) continue;
-        const analysis::Verdict* v = &pv->verdict;
         ++tests;
         std::string name =
             (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.call.arch)) + "]";
         cases += "    <testcase name=\"" + attr(name) + "\" classname=\"" + attr(classname) + "\" time=\"0\"";
-        if (!v->blocked()) {
+        if (!pv->blocks() && !pv->may_block()) {
           cases += "/>\n";
           continue;
         }
         ++blocked;
         std::string details = finding_details(f, *pv, options_.max_stack_frames);
-        if (f.known) {
+        const std::string label = verdict_label(*pv);
+        // Reachable findings fail only when they gate; "may block" never does.
+        const bool gates = pv->blocks() && (!f.reachable() || report.gate_reachable);
+        if (f.known || !gates) {
           ++skipped;
-          cases += ">\n      <skipped message=\"" + attr("known from the baseline: " + verdict_label(*v)) +
-                   "\">" + text_node(details) + "</skipped>\n    </testcase>\n";
+          const std::string why = f.known         ? "known from the baseline: "
+                                  : f.reachable() ? source_label(f, report) + ": "
+                                                  : "";
+          cases += ">\n      <skipped message=\"" + attr(why + label) + "\">" + text_node(details) +
+                   "</skipped>\n    </testcase>\n";
         } else {
           ++failures;
-          cases += ">\n      <failure message=\"" + attr("would be blocked: " + verdict_label(*v)) +
-                   "\" type=\"" + attr(verdict_label(*v)) + "\">" + text_node(details) +
-                   "</failure>\n    </testcase>\n";
+          cases +=
+              ">\n      <failure message=\"" +
+              attr((f.reachable() ? source_label(f, report) + ", would be blocked: " : "would be blocked: ") +
+                   label) +
+              "\" type=\"" + attr(label) + "\">" + text_node(details) + "</failure>\n    </testcase>\n";
         }
       }
       if (blocked == 0) {

@@ -17,16 +17,22 @@ class MarkdownRenderer : public Renderer {
   void render(const analysis::CheckReport& report, std::ostream& out) const override {
     Summary summary = summarize(report);
     out << "## seccheck: " << (summary.gate_failed ? "would be blocked" : "passed") << "\n\n";
-    out << (summary.gate_failed ? "❌ **" : "✅ **") << markdown_escape(gate_text(report, summary)) << "** — `"
-        << code_span(shell_join(report.command)) << "` (" << workload_status_text(report) << "), "
-        << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
-        << summary.new_findings << " new, " << summary.known << " known)\n\n";
+    out << (summary.gate_failed ? "❌ **" : "✅ **") << markdown_escape(gate_text(report, summary)) << "** — "
+        << (report.run ? "" : "scan of ") << "`" << code_span(shell_join(report.command)) << "` ("
+        << (report.run ? workload_status_text(report) : "no run") << "), " << summary.findings << " finding"
+        << (summary.findings == 1 ? "" : "s") << " (" << summary.new_findings << " new, " << summary.known
+        << " known" << (report.scan ? ", " + std::to_string(summary.reachable) + " reachable" : std::string())
+        << ")\n\n";
+    if (report.scan)
+      out << "Scanned: " << report.scan->executables.size() << " executables, " << report.scan->modules
+          << " modules, " << report.scan->code_bytes << " bytes of code\n\n";
     if (!report.context.empty()) out << "Context: `" << code_span(report.context) << "`\n\n";
     for (const auto& notice : report.notices)
       out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
 
     if (report.findings.empty()) {
-      out << "No call was flagged: no checked profile would block anything this run made.\n";
+      out << (report.run ? "No call was flagged: no checked profile would block anything this run made.\n"
+                         : "No reachable call found that a checked profile would block.\n");
       return;
     }
 
@@ -42,14 +48,19 @@ class MarkdownRenderer : public Renderer {
           << arch_name(f.call.arch) << " | " << f.call.count << " |";
       for (const auto& p : report.profiles) {
         const analysis::ProfileVerdict* pv = find_verdict(f, p.name);
-        const analysis::Verdict* v = pv != nullptr ? &pv->verdict : nullptr;
-        if (v == nullptr) {
+        if (pv == nullptr) {
           out << " – |";
         } else {
-          out << ' ' << (v->blocked() ? "⛔ " : "✅ ") << markdown_escape(verdict_label(*v)) << " |";
+          out << ' '
+              << (pv->blocks()      ? "⛔ "
+                  : pv->may_block() ? "⚠️ "
+                                    : "✅ ")
+              << markdown_escape(verdict_label(*pv)) << " |";
         }
       }
-      out << ' ' << (f.known ? "known" : "**new**") << " |\n";
+      out << ' ' << (f.known ? "known" : "**new**");
+      if (f.reachable()) out << ", " << markdown_escape(source_label(f, report));
+      out << " |\n";
     }
 
     out << "\n**Per profile:** ";
@@ -61,13 +72,20 @@ class MarkdownRenderer : public Renderer {
     out << "\n\n<details><summary>Details: reasons, first process, call sites</summary>\n\n";
     for (const auto& f : report.findings) {
       out << "#### " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " ("
-          << arch_name(f.call.arch) << ")" << (f.known ? " — known" : "") << "\n\n";
+          << arch_name(f.call.arch) << ")" << (f.known ? " — known" : "")
+          << (f.reachable() ? " — " + markdown_escape(source_label(f, report)) : std::string()) << "\n\n";
       for (const auto& pv : f.verdicts) {
-        out << "- " << markdown_escape(pv.profile) << ": **" << markdown_escape(verdict_label(pv.verdict))
-            << "**";
+        out << "- " << markdown_escape(pv.profile) << ": **" << markdown_escape(verdict_label(pv)) << "**";
         if (pv.verdict.bad_arch()) out << " (arch not in profile)";
         if (!pv.reason.empty()) out << " — " << markdown_escape(pv.reason);
         out << '\n';
+      }
+      if (f.reachable()) {
+        out << "- call sites:\n";
+        for (const auto& site : f.sites)
+          out << "  - " << markdown_escape(site_text(site)) << '\n';
+        out << "- key: " << markdown_escape(f.key) << "\n\n";
+        continue;
       }
       out << "- first call: pid " << f.call.first_pid;
       if (!f.call.executable.empty()) out << ", " << markdown_escape(f.call.executable);

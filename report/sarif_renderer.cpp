@@ -39,24 +39,33 @@ OJson logical_location(const StackFrame& frame) {
   return loc;
 }
 
-std::string result_message(const analysis::Finding& f) {
+std::string result_message(const analysis::Finding& f, const analysis::CheckReport& report) {
   std::string blocked;
+  std::string maybe;
   std::string allowed;
   for (const auto& pv : f.verdicts) {
-    std::string& list = pv.verdict.blocked() ? blocked : allowed;
+    std::string& list = pv.blocks() ? blocked : pv.may_block() ? maybe : allowed;
     if (!list.empty()) list += ", ";
-    list += pv.profile + " (" + verdict_label(pv.verdict) + ")";
+    list += pv.profile + " (" + verdict_label(pv) + ")";
   }
   std::string text = f.pattern.empty() ? f.syscall : f.pattern;
   text += " [" + std::string(arch_name(f.call.arch)) + "]";
-  text += blocked.empty() ? " is allowed by every checked profile" : " would be blocked by " + blocked;
-  if (!blocked.empty() && !allowed.empty()) text += "; allowed by " + allowed;
-  text += ". " + std::to_string(f.call.count) + (f.call.count == 1 ? " call" : " calls");
-  text += ", first by pid " + std::to_string(f.call.first_pid);
-  if (!f.call.executable.empty()) text += " (" + f.call.executable + ")";
+  if (f.reachable()) text = (report.run ? "Reachable, not exercised by the run: " : "Reachable: ") + text;
+  text += blocked.empty() ? (maybe.empty() ? " is allowed by every checked profile" : "")
+                          : " would be blocked by " + blocked;
+  if (!maybe.empty()) text += (blocked.empty() ? " may be blocked by " : "; may be blocked by ") + maybe;
+  if ((!blocked.empty() || !maybe.empty()) && !allowed.empty()) text += "; allowed by " + allowed;
+  if (f.reachable()) {
+    text += ". " + std::to_string(f.sites.size()) + (f.sites.size() == 1 ? " call site" : " call sites");
+    if (!f.sites.empty()) text += ", first in " + site_text(f.sites.front());
+  } else {
+    text += ". " + std::to_string(f.call.count) + (f.call.count == 1 ? " call" : " calls");
+    text += ", first by pid " + std::to_string(f.call.first_pid);
+    if (!f.call.executable.empty()) text += " (" + f.call.executable + ")";
+  }
   text += ".";
   for (const auto& pv : f.verdicts) {
-    if (pv.verdict.blocked() && !pv.reason.empty()) {
+    if ((pv.blocks() || pv.may_block()) && !pv.reason.empty()) {
       text += " " + pv.profile + ": " + pv.reason + ".";
     }
   }
@@ -84,14 +93,14 @@ class SarifRenderer : public Renderer {
            "A container runtime's default seccomp profile (RuntimeDefault) would deny or kill this call of " +
                f.syscall +
                ". Under that runtime the workload sees the action instead of the call's result."}};
-      rule["defaultConfiguration"] = {{"level", "error"}};
+      rule["defaultConfiguration"] = {{"level", f.reachable() ? "warning" : "error"}};
       rule["properties"] = {{"tags", {"seccomp", "security", "container"}}};
       rules.push_back(std::move(rule));
     }
 
     OJson results = OJson::array();
     for (const auto& f : report.findings)
-      results.push_back(result(f, rule_index.at(f.syscall)));
+      results.push_back(result(f, report, rule_index.at(f.syscall)));
 
     Summary summary = summarize(report);
     OJson invocation;
@@ -131,12 +140,15 @@ class SarifRenderer : public Renderer {
   }
 
  private:
-  OJson result(const analysis::Finding& f, std::size_t rule) const {
+  OJson result(const analysis::Finding& f, const analysis::CheckReport& report, std::size_t rule) const {
     OJson r;
     r["ruleId"] = f.syscall;
     r["ruleIndex"] = rule;
-    r["level"] = (!f.known && f.blocked_by_any()) ? "error" : "note";
-    r["message"] = {{"text", result_message(f)}};
+    // Reachable findings are warnings: code that can make the call, not a call that was made.
+    const bool fails = !f.known && f.blocked_by_any();
+    r["level"] = f.reachable() ? ((fails || f.may_be_blocked()) && !f.known ? "warning" : "note")
+                               : (fails ? "error" : "note");
+    r["message"] = {{"text", result_message(f, report)}};
 
     std::size_t frames =
         std::min(f.call.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
@@ -147,6 +159,15 @@ class SarifRenderer : public Renderer {
     OJson logical = OJson::array();
     for (std::size_t i = 0; i < frames; ++i)
       logical.push_back(logical_location(f.call.stack[i]));
+    if (f.reachable() && !f.sites.empty()) {
+      const analysis::ReachableSite& site = f.sites.front();
+      location["physicalLocation"] = {{"artifactLocation", {{"uri", path_uri(site.module)}}},
+                                      {"address", {{"absoluteAddress", site.address}}}};
+      if (!site.function.empty())
+        logical.push_back({{"name", site.function},
+                           {"fullyQualifiedName", site.module + "!" + site.function},
+                           {"kind", "function"}});
+    }
     if (!logical.empty()) location["logicalLocations"] = std::move(logical);
     if (!location.empty()) r["locations"] = OJson::array({std::move(location)});
 
@@ -172,8 +193,9 @@ class SarifRenderer : public Renderer {
     OJson verdicts = OJson::array();
     for (const auto& pv : f.verdicts) {
       verdicts.push_back({{"profile", pv.profile},
-                          {"verdict", verdict_label(pv.verdict)},
-                          {"blocked", pv.verdict.blocked()},
+                          {"verdict", verdict_label(pv)},
+                          {"blocked", pv.blocks()},
+                          {"exact", pv.exact()},
                           {"badArch", pv.verdict.bad_arch()},
                           {"reason", pv.reason}});
     }
@@ -191,7 +213,18 @@ class SarifRenderer : public Renderer {
                        {"verdicts", std::move(verdicts)},
                        {"firstPid", f.call.first_pid},
                        {"executable", f.call.executable},
-                       {"commandLine", f.call.command_line}};
+                       {"commandLine", f.call.command_line},
+                       {"source", f.reachable() ? "reachable" : "run"}};
+    if (f.reachable()) {
+      OJson sites = OJson::array();
+      for (const auto& site : f.sites)
+        sites.push_back({{"module", site.module},
+                         {"function", site.function},
+                         {"address", hex(site.address)},
+                         {"how", site.how},
+                         {"via", site.via}});
+      r["properties"]["sites"] = std::move(sites);
+    }
     return r;
   }
 

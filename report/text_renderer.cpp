@@ -19,7 +19,8 @@ class TextRenderer : public Renderer {
     for (const auto& p : report.profiles)
       width = std::max(width, escape_terminal(p.name).size());
 
-    out << paint(kBold, "seccheck check") << ": " << escape_terminal(shell_join(report.command)) << '\n';
+    out << paint(kBold, report.run ? "seccheck check" : "seccheck scan") << ": "
+        << escape_terminal(shell_join(report.command)) << '\n';
     out << "  profiles: ";
     for (std::size_t i = 0; i < report.profiles.size(); ++i) {
       if (i > 0) out << ", ";
@@ -30,25 +31,45 @@ class TextRenderer : public Renderer {
     }
     out << '\n';
     if (!report.context.empty()) out << "  context:  " << escape_terminal(report.context) << '\n';
-    out << "  workload: " << workload_status_text(report) << ", " << report.processes << " process"
-        << (report.processes == 1 ? "" : "es") << ", " << report.calls_stopped << " calls stopped";
     char seconds[32];
-    std::snprintf(seconds, sizeof seconds, ", %.2f s", report.duration_seconds);
-    out << seconds << '\n';
+    if (report.run) {
+      out << "  workload: " << workload_status_text(report) << ", " << report.processes << " process"
+          << (report.processes == 1 ? "" : "es") << ", " << report.calls_stopped << " calls stopped";
+      std::snprintf(seconds, sizeof seconds, ", %.2f s", report.duration_seconds);
+      out << seconds << '\n';
+    }
+    if (report.scan) {
+      std::snprintf(seconds, sizeof seconds, ", %.2f s", report.scan->duration_seconds);
+      out << "  scanned:  " << report.scan->executables.size() << " executable"
+          << (report.scan->executables.size() == 1 ? "" : "s") << ", " << report.scan->modules << " module"
+          << (report.scan->modules == 1 ? "" : "s") << ", " << mib(report.scan->code_bytes) << " MiB of code"
+          << seconds << '\n';
+    }
     if (!report.started_at.empty()) out << "  started:  " << escape_terminal(report.started_at) << '\n';
     for (const auto& notice : report.notices)
       out << "  " << paint(kYellow, "notice:") << " " << escape_terminal(notice) << '\n';
     out << '\n';
 
     if (report.findings.empty()) {
-      out << "No call was flagged: no checked profile would block anything this run made.\n\n";
+      out << (report.run ? "No call was flagged: no checked profile would block anything this run made.\n\n"
+                         : "No reachable call found that a checked profile would block.\n\n");
     }
-    for (const auto& finding : report.findings)
+    bool reachable_heading = false;
+    for (const auto& finding : report.findings) {
+      if (finding.reachable() && report.run && !reachable_heading) {
+        out << paint(kBold, "Reachable, not exercised") << " (the programs the run executed and their "
+            << "libraries can make these calls; the run did not):\n\n";
+        reachable_heading = true;
+      }
       render_finding(finding, report, width, out);
+    }
 
     out << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
-        << summary.new_findings << " new, " << summary.known << " known), " << summary.calls << " call"
-        << (summary.calls == 1 ? "" : "s");
+        << summary.new_findings << " new, " << summary.known << " known)";
+    if (report.run) out << ", " << summary.calls << " call" << (summary.calls == 1 ? "" : "s");
+    if (report.scan)
+      out << ", " << summary.reachable << " reachable" << (summary.may_block > 0 ? " (" : "")
+          << (summary.may_block > 0 ? std::to_string(summary.may_block) + " may block)" : "");
     for (const auto& count : summary.per_profile) {
       out << "; " << escape_terminal(count.profile) << " blocks " << count.blocked;
     }
@@ -65,6 +86,12 @@ class TextRenderer : public Renderer {
   static constexpr const char* kDim = "\033[2m";
   static constexpr std::size_t kLabelWidth = 13;  // "ERRNO(ENOSYS)"
 
+  static std::string mib(std::uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return text;
+  }
+
   std::string paint(const char* code, const std::string& text) const {
     return options_.color ? std::string(code) + text + "\033[0m" : text;
   }
@@ -73,8 +100,13 @@ class TextRenderer : public Renderer {
                       std::ostream& out) const {
     std::string marker =
         f.known ? paint(kYellow, "[known]") : (f.blocked_by_any() ? paint(kRed, "[new]") : "[new]");
+    if (f.reachable()) marker += " " + paint(kYellow, "[" + source_label(f, report) + "]");
     out << marker << ' ' << paint(kBold, escape_terminal(f.pattern.empty() ? f.syscall : f.pattern)) << "  "
-        << arch_name(f.call.arch) << "  " << f.call.count << (f.call.count == 1 ? " call" : " calls") << '\n';
+        << arch_name(f.call.arch) << "  " << f.call.count;
+    if (f.reachable())
+      out << (f.call.count == 1 ? " call site" : " call sites") << '\n';
+    else
+      out << (f.call.count == 1 ? " call" : " calls") << '\n';
     // One row per profile, in the report's profile order; a verdict for a profile the header
     // does not list is still shown after them.
     std::vector<const analysis::ProfileVerdict*> rows;
@@ -88,15 +120,24 @@ class TextRenderer : public Renderer {
     }
     for (const auto* pv : rows) {
       std::string name = escape_terminal(pv->profile);
-      std::string label = verdict_label(pv->verdict);
+      std::string label = verdict_label(*pv);
       std::string extra;
       if (pv->verdict.bad_arch()) extra += "  [arch not in profile]";
       if (!pv->reason.empty()) extra += "  " + escape_terminal(pv->reason);
       out << "    " << name << std::string(width > name.size() ? width - name.size() : 0, ' ') << "  "
-          << paint(pv->verdict.blocked() ? kRed : kGreen, label);
+          << paint(pv->blocks()      ? kRed
+                   : pv->may_block() ? kYellow
+                                     : kGreen,
+                   label);
       if (!extra.empty())
         out << std::string(label.size() < kLabelWidth ? kLabelWidth - label.size() : 0, ' ') << extra;
       out << '\n';
+    }
+    if (f.reachable()) {
+      for (std::size_t i = 0; i < f.sites.size(); ++i)
+        out << (i == 0 ? "    sites:  " : "            ") << escape_terminal(site_text(f.sites[i])) << '\n';
+      out << "    key:    " << escape_terminal(f.key) << "\n\n";
+      return;
     }
     out << "    first:  pid " << f.call.first_pid;
     if (!f.call.executable.empty()) out << "  " << escape_terminal(f.call.executable);

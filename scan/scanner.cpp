@@ -21,6 +21,7 @@ const char* call_kind_name(CallKind kind) {
     case CallKind::kImport: return "imported";
     case CallKind::kSyscallFunction: return "syscall()";
     case CallKind::kDirect: return "direct";
+    case CallKind::kStartup: return "start-up";
   }
   return "direct";
 }
@@ -99,8 +100,12 @@ Result<ModuleScan> scan_module(elf::Module& module, const std::string& path, con
   std::unordered_map<std::uint64_t, std::string> targets;  // PLT stubs and known functions linked in
   auto stubs = plt_stubs(file);
   if (!stubs) return stubs.error();
+  std::set<std::uint64_t> plt_addresses;
   for (const auto& [address, slot] : *stubs)
-    if (auto it = slots.find(slot); it != slots.end()) targets.emplace(address, it->second);
+    if (auto it = slots.find(slot); it != slots.end()) {
+      targets.emplace(address, it->second);
+      plt_addresses.insert(address);
+    }
   // A static binary holds libc's functions; a Go binary its syscall package: calls of them are
   // matched by the symbol at the target.
   const bool go = is_go(file);
@@ -148,7 +153,8 @@ Result<ModuleScan> scan_module(elf::Module& module, const std::string& path, con
     if (found == names.end()) continue;
     const std::string& via = found->second;
     called.insert(via);
-    const bool direct_go = go && !site.through_slot && !slots.count(site.target);
+    // A Go function linked in, not a C import reached through the PLT (cgo's pthread_create).
+    const bool direct_go = go && !site.through_slot && !plt_addresses.count(site.target);
     if (via == "dlopen" || via == "dlmopen") {
       const auto name_address = call_argument(site.registers, CallingConvention::kC, via == "dlopen" ? 0 : 1);
       if (name_address)
@@ -320,6 +326,18 @@ Result<ScanResult> scan_file(const std::string& path, const ScanOptions& options
         load(needed, "DT_NEEDED of " + next.path);
     }
     const bool skip_code = is_libc_or_loader(*file, next.path);
+    // What the library does by being loaded (the loader's start-up, libc's exit).
+    const std::string soname = dynamic.soname.empty() ? base_name(next.path) : dynamic.soname;
+    for (const WrapperRow* row : table.rows_for("@start")) {
+      if (row->library != soname) continue;
+      ReachableCall call;
+      call.module = next.path;
+      call.kind = CallKind::kStartup;
+      call.syscall = row->syscall;
+      call.nr = *syscall_number(Arch::kX86_64, row->syscall);
+      call.args = row->fixed_args;
+      result.calls.push_back(std::move(call));
+    }
     ScannedModule scanned{next.path, next.found_as, !skip_code, 0};
     if (!skip_code) {
       elf::Module module(std::move(*file), debug_root);

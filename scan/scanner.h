@@ -3,7 +3,8 @@
 // pthread_create -> clone3/clone, keyctl from libkeyutils, io_uring from liburing, ...),
 // (b) calls of syscall(2)-like functions whose number the call site loads as a constant, and
 // (c) `syscall` instructions with a constant in eax/rax, in the module's own code and in every
-// loaded library except glibc's libc and the dynamic loader (whose wrappers (a) stands for).
+// loaded library except glibc's libc and the dynamic loader (whose wrappers (a) stands for),
+// and (d) what the dynamic loader and libc do by being loaded (the table's @start rows).
 // Arguments the call site sets to constants just before are kept (socket's family, clone's
 // flags), so a profile's argument conditions can be evaluated exactly.
 //
@@ -28,8 +29,9 @@ enum class CallKind {
   kImport,           // a call of an imported library function (the table's row names the syscall)
   kSyscallFunction,  // a call of syscall(2) (or Go's syscall.Syscall) with a constant number
   kDirect,           // a `syscall` instruction with a constant number
+  kStartup,          // made by a loaded library itself at start-up or exit (the table's @start rows)
 };
-const char* call_kind_name(CallKind kind);  // "imported", "syscall()", "direct"
+const char* call_kind_name(CallKind kind);  // "imported", "syscall()", "direct", "start-up"
 
 struct ReachableCall {
   std::string syscall;

@@ -22,9 +22,11 @@ build_packages=(build-essential cmake pkg-config libseccomp-dev libunwind-dev li
   libelf-dev libdw-dev zlib1g-dev libcapstone-dev liblzma-dev libbz2-dev)
 test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base binutils libc6-dbg
   busybox-static musl-tools runc crun umoci)
+# The real Debian programs bench/scan_accuracy.py scans and runs (`setup.sh scan-accuracy`).
+scan_accuracy_packages=(util-linux mount busybox-static python3 runc)
 
 usage() {
-  echo "usage: bash scripts/setup.sh demo|test" >&2
+  echo "usage: bash scripts/setup.sh demo|test|scan-accuracy" >&2
   exit 2
 }
 
@@ -68,6 +70,11 @@ case "$mode" in
     [ "${CI:-}" = "true" ] && werror=ON
     configure_and_build -DSECCHECK_BUILD_TESTS=ON -DSECCHECK_WERROR="$werror"
     ctest --test-dir "$build" --output-on-failure -j "$jobs"
+    ;;
+  scan-accuracy)
+    install_missing "${build_packages[@]}" "${scan_accuracy_packages[@]}"
+    configure_and_build -DSECCHECK_BUILD_TESTS=OFF
+    python3 "$root/bench/scan_accuracy.py" "$build"
     ;;
   *) usage ;;
 esac

@@ -62,6 +62,7 @@ CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
   CheckOutcome outcome;
   outcome.record = run_workload(workload, runner);
   outcome.report = analysis::make_report(outcome.record, selected.resolved, request.context);
+  outcome.selection = std::move(selected);
   return outcome;
 }
 

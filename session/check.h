@@ -41,6 +41,7 @@ struct CheckRequest {
 struct CheckOutcome {
   analysis::RunRecord record;
   analysis::CheckReport report;
+  analysis::ProfileSelection selection;  // the checked profiles
 };
 
 CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner);

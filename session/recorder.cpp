@@ -1,5 +1,7 @@
 #include "session/recorder.h"
 
+#include <unistd.h>
+
 #include <cerrno>
 
 #include "analysis/evaluate.h"
@@ -47,6 +49,14 @@ tracer::SeccompDecision CallRecorder::on_syscall_entry(const SyscallEvent& event
 
 void CallRecorder::on_process_start(pid_t) {
   ++processes_;
+}
+
+void CallRecorder::on_exec(pid_t pid) {
+  char target[4096];
+  const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+  const ssize_t length = readlink(link.c_str(), target, sizeof target);
+  if (length > 0 && static_cast<std::size_t>(length) < sizeof target)
+    executables_.emplace(target, static_cast<std::size_t>(length));
 }
 
 void CallRecorder::on_notice(std::string_view message) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,18 +55,22 @@ class CallRecorder final : public tracer::TraceObserver {
   tracer::SeccompDecision on_syscall_entry(const SyscallEvent& event, tracer::StoppedTracee& tracee) override;
   void on_process_start(pid_t pid) override;
   void on_notice(std::string_view message) override;
+  void on_exec(pid_t pid) override;
 
   std::uint64_t calls_stopped() const { return aggregator_.calls_stopped(); }
   std::uint64_t processes() const { return processes_; }
   // The distinct calls, sorted; the recorder is empty afterwards.
   std::vector<analysis::RecordedCall> take_calls() { return aggregator_.take_calls(); }
   const std::vector<std::string>& notices() const { return notices_; }
+  // Every program the workload executed (/proc/PID/exe at each execve), sorted, once each.
+  std::vector<std::string> executables() const { return {executables_.begin(), executables_.end()}; }
 
  private:
   RecorderOptions options_;
   analysis::ArgRelevance no_relevance_;
   analysis::CallAggregator aggregator_;
   std::vector<std::string> notices_;
+  std::set<std::string> executables_;
   std::uint64_t processes_ = 0;
   std::size_t distinct_ = 0;
 };

@@ -110,6 +110,7 @@ analysis::RunRecord run_workload(const WorkloadRequest& request, WorkloadRunner&
   record.calls_stopped = recorder.calls_stopped();
   record.calls = recorder.take_calls();
   record.notices = recorder.notices();
+  record.executables = recorder.executables();
   return record;
 }
 

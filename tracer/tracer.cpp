@@ -873,6 +873,7 @@ void Session::handle_exec(pid_t tid) {
   }
   unwinder_.flush(pid);
   processes_[pid].info.reset();
+  observer_.on_exec(pid);
   resume(tid, 0);
 }
 

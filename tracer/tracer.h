@@ -73,6 +73,9 @@ class TraceObserver {
   virtual void on_process_start(pid_t /*pid*/) {}
   // The launched command's execve succeeded: it runs in its own memory from here on.
   virtual void on_workload_started() {}
+  // A process finished an execve (the launched command's first one too); it is stopped at its
+  // exec event during the call, so /proc/PID/exe names the new program.
+  virtual void on_exec(pid_t /*pid*/) {}
   virtual void on_process_exit(pid_t /*pid*/, int /*wait_status*/) {}
   // A thread (including a process's last one) ended; a call that stopped at entry and never
   // reached its exit stop (exit, execve from another thread, SIGKILL) ends with it.

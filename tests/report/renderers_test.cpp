@@ -214,6 +214,9 @@ TEST(JsonRenderer, VersionedOrderedHexArgs) {
                                        "processes",
                                        "profiles",
                                        "notices",
+                                       "run",
+                                       "gate_reachable",
+                                       "scan",
                                        "summary",
                                        "findings"};
   EXPECT_EQ(keys, expected);
@@ -313,6 +316,89 @@ TEST(JsonReport, RoundTrip) {
   expect_same(original, *back);
   // and again: rendering what was read gives the same bytes
   EXPECT_EQ(render(*back, Format::kJson), text);
+}
+
+// Reachable findings (check --scan): marked in every format, never gating unless asked.
+analysis::CheckReport reachable_only(bool gate_reachable) {
+  analysis::CheckReport report = testing::reachable_report();
+  std::erase_if(report.findings, [](const analysis::Finding& f) { return !f.reachable(); });
+  report.gate_reachable = gate_reachable;
+  return report;
+}
+
+TEST(ReachableFindings, TextMarksThemAndListsSites) {
+  const std::string text = render(testing::reachable_report(), Format::kText);
+  EXPECT_TRUE(contains(text, "scanned:  1 executable, 3 modules, 0.1 MiB of code, 0.05 s")) << text;
+  EXPECT_TRUE(contains(text, "Reachable, not exercised")) << text;
+  EXPECT_TRUE(
+      contains(text, "[new] [reachable, not exercised] unshare(flags=CLONE_NEWUSER)  x86_64  2 call sites"))
+      << text;
+  EXPECT_TRUE(contains(text, "sites:  main (/usr/bin/unshare+0x11a4, imported unshare)")) << text;
+  EXPECT_TRUE(contains(text, "may block")) << "containerd's verdict by name on clone(arg0=?)";
+  EXPECT_TRUE(only_sgr_escapes(text)) << "a hostile module path is escaped";
+  EXPECT_TRUE(contains(text, ", 2 reachable (1 may block)") || contains(text, "2 reachable")) << text;
+  EXPECT_TRUE(contains(render(reachable_only(false), Format::kText), "gate: pass"));
+  EXPECT_TRUE(
+      contains(render(reachable_only(true), Format::kText), "gate: FAIL: 2 new findings would be blocked"));
+}
+
+TEST(ReachableFindings, GateOnlyWhenAsked) {
+  EXPECT_FALSE(reachable_only(false).gate_failed());
+  EXPECT_EQ(reachable_only(true).new_blocking_findings(), 2u) << "clone is blocked by name in docker";
+  const analysis::Finding& clone = reachable_only(false).findings[1];
+  EXPECT_TRUE(clone.blocked_by_any());
+  EXPECT_TRUE(clone.verdicts[1].may_block());
+  EXPECT_FALSE(clone.verdicts[1].blocks());
+  EXPECT_FALSE(clone.verdicts[2].may_block());
+}
+
+TEST(ReachableFindings, SarifWarningsJunitSkippedMarkdownMarked) {
+  const nlohmann::json sarif = nlohmann::json::parse(render(testing::reachable_report(), Format::kSarif));
+  const auto& results = sarif["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 6u);
+  EXPECT_EQ(results[4]["level"], "warning");
+  EXPECT_EQ(results[4]["properties"]["source"], "reachable");
+  EXPECT_EQ(results[4]["properties"]["sites"][0]["how"], "imported");
+  EXPECT_EQ(results[5]["properties"]["verdicts"][1]["verdict"], "may block");
+  EXPECT_EQ(results[0]["level"], "error") << "run findings keep their level";
+  const std::string junit = render(reachable_only(false), Format::kJunit);
+  EXPECT_FALSE(contains(junit, "<failure")) << junit;
+  EXPECT_TRUE(contains(junit, "<skipped message=\"reachable, not exercised: ERRNO(EPERM)\"")) << junit;
+  EXPECT_TRUE(contains(render(reachable_only(true), Format::kJunit), "<failure"));
+  const std::string markdown = render(testing::reachable_report(), Format::kMarkdown);
+  EXPECT_TRUE(contains(markdown, "reachable, not exercised")) << markdown;
+  EXPECT_TRUE(contains(markdown, "may block")) << markdown;
+  analysis::CheckReport scan_only = reachable_only(true);
+  scan_only.run = false;
+  EXPECT_TRUE(contains(render(scan_only, Format::kText), "seccheck scan: "))
+      << render(scan_only, Format::kText);
+  EXPECT_TRUE(contains(render(scan_only, Format::kText), "[new] [reachable] unshare"));
+}
+
+TEST(ReachableFindings, JsonRoundTrip) {
+  analysis::CheckReport original = testing::reachable_report();
+  for (auto& f : original.findings) {
+    f.call.executable = sanitize_utf8(f.call.executable);
+    for (auto& arg : f.call.command_line)
+      arg = sanitize_utf8(arg);
+    for (auto& frame : f.call.stack)
+      frame.function = sanitize_utf8(frame.function);
+    for (auto& site : f.sites)
+      site.module = sanitize_utf8(site.module);
+  }
+  original.gate_reachable = true;
+  const std::string text = render(original, Format::kJson);
+  auto parsed = parse_json_text(text, "report.json");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  auto back = report_from_json(*parsed, "report.json");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(render(*back, Format::kJson), text);
+  ASSERT_TRUE(back->scan);
+  EXPECT_EQ(back->scan->code_bytes, 123456u);
+  EXPECT_TRUE(back->findings[5].reachable());
+  EXPECT_EQ(back->findings[5].verdicts[1].unknown_args, std::vector<unsigned>{0});
+  EXPECT_TRUE(back->findings[5].verdicts[1].may_block());
+  EXPECT_EQ(back->findings[4].sites[0].function, "main");
 }
 
 TEST(JsonReport, ReadErrorsNameTheProblem) {

@@ -129,6 +129,48 @@ analysis::CheckReport sample_report() {
   return r;
 }
 
+analysis::CheckReport reachable_report() {
+  using analysis::ActionKind;
+  analysis::CheckReport r = sample_report();
+  r.scan = analysis::ScanSummary{{"/usr/bin/unshare"}, 3, 123456, 0.05, {"/usr/bin/x: not an ELF file"}};
+
+  analysis::Finding unshare;
+  unshare.source = analysis::FindingSource::kReachable;
+  unshare.key = "x86_64/unshare";
+  unshare.syscall = "unshare";
+  unshare.call.nr = 272;
+  unshare.call.args = {0x10000000, 0, 0, 0, 0, 0};
+  unshare.pattern = "unshare(flags=CLONE_NEWUSER)";
+  unshare.call.count = 2;
+  unshare.call.executable = "/usr/bin/unshare";
+  unshare.sites = {{"/usr/bin/unshare", "main", 0x11a4, "imported", "unshare"},
+                   {kHostileExe, "", 0x40, "direct", ""}};
+  unshare.verdicts = {verdict("docker@29.4.3", ActionKind::kErrno, 1, "unshare needs CAP_SYS_ADMIN"),
+                      verdict("containerd@2.3.4", ActionKind::kErrno, 1, "unshare needs CAP_SYS_ADMIN"),
+                      verdict("crio@main", ActionKind::kErrno, 1, "unshare is not allowed")};
+
+  analysis::Finding clone;
+  clone.source = analysis::FindingSource::kReachable;
+  clone.key = "x86_64/clone/arg0=?";
+  clone.syscall = "clone";
+  clone.call.nr = 56;
+  clone.pattern = "clone(arg0=?)";
+  clone.call.count = 1;
+  clone.call.executable = "/usr/bin/unshare";
+  clone.sites = {{"/lib/x86_64-linux-gnu/libc.so.6", "fork", 0x1000, "imported", "pthread_create"}};
+  clone.verdicts = {
+      verdict("docker@29.4.3", ActionKind::kErrno, 1, "by name: blocked whatever arg0 is"),
+      verdict("containerd@2.3.4", ActionKind::kAllow, std::nullopt, "by name: blocked for some"),
+      verdict("crio@main", ActionKind::kAllow, std::nullopt, "by name: allowed")};
+  for (auto& pv : clone.verdicts)
+    pv.unknown_args = {0};
+  clone.verdicts[0].blocked_for_all = clone.verdicts[0].blocked_for_some = true;
+  clone.verdicts[1].blocked_for_some = true;
+  r.findings.push_back(std::move(unshare));
+  r.findings.push_back(std::move(clone));
+  return r;
+}
+
 analysis::CheckReport empty_report() {
   return base_report();
 }

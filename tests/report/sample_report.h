@@ -15,6 +15,10 @@ namespace seccheck::testing {
 analysis::CheckReport sample_report();
 // No findings, same profiles.
 analysis::CheckReport empty_report();
+// sample_report() after `check --scan`: plus a scan summary and two reachable findings, an
+// unshare blocked everywhere (imported, in a hostile module path) and a clone whose flags no
+// site fixes (blocked by name in one profile, "may block" in another, allowed in the third).
+analysis::CheckReport reachable_report();
 // The hostile executable path used by sample_report().
 extern const char* const kHostileExe;
 

@@ -32,7 +32,10 @@ std::string report_schema() {
   GTEST_SKIP() << "../shared (schemas/) is not next to the checkout; SARIF/JUnit schema tests skipped"
 
 TEST(ReportSchema, SampleAndEmptyReportsValidateStrictly) {
-  for (const auto& report : {sample_report(), empty_report()}) {
+  analysis::CheckReport scan_only = testing::reachable_report();
+  scan_only.run = false;
+  scan_only.gate_reachable = true;
+  for (const auto& report : {sample_report(), empty_report(), testing::reachable_report(), scan_only}) {
     Validation v = testing::validate_json_schema(report_schema(), render(report, Format::kJson), true);
     SKIP_UNLESS_RAN(v);
     EXPECT_TRUE(v.valid) << v.output;
@@ -62,7 +65,7 @@ TEST(ReportSchema, RejectsBrokenReports) {
 TEST(Sarif, ValidatesAgainstSarif210) {
   REQUIRE_SHARED();
   std::string schema = testing::shared_dir() + "/schemas/sarif-schema-2.1.0.json";
-  for (const auto& report : {sample_report(), empty_report()}) {
+  for (const auto& report : {sample_report(), empty_report(), testing::reachable_report()}) {
     Validation v = testing::validate_json_schema(schema, render(report, Format::kSarif), false);
     SKIP_UNLESS_RAN(v);
     EXPECT_TRUE(v.valid) << v.output;
@@ -113,7 +116,8 @@ TEST(Junit, ValidatesAgainstStrictXsd) {
   no_profiles.profiles.clear();
   analysis::CheckReport no_time = sample_report();
   no_time.started_at.clear();
-  for (const auto& report : {sample_report(), empty_report(), no_profiles, no_time}) {
+  for (const auto& report :
+       {sample_report(), empty_report(), no_profiles, no_time, testing::reachable_report()}) {
     std::string xml = render(report, Format::kJunit);
     Validation v = testing::validate_xml_schema(xsd, xml);
     SKIP_UNLESS_RAN(v);

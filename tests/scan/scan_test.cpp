@@ -3,6 +3,7 @@
 // static binary; the verdicts for the catalog's profiles; damaged files.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "analysis/catalog.h"
@@ -18,10 +19,14 @@ namespace {
 using seccheck::testing::file_bytes;
 using seccheck::testing::testprog;
 
+// The program's own calls: the loader's and libc's start-up calls (the same for every
+// dynamically linked program) are left out; StartupCallsBelongToTheLoaderAndLibc checks them.
 ScanResult scan(const std::string& program) {
   auto result = scan_file(testprog(program));
   EXPECT_TRUE(result) << (result ? "" : result.error().message);
-  return result ? std::move(*result) : ScanResult{};
+  if (!result) return ScanResult{};
+  std::erase_if(result->calls, [](const ReachableCall& c) { return c.kind == CallKind::kStartup; });
+  return std::move(*result);
 }
 
 std::vector<analysis::Profile> runtime_default() {
@@ -88,6 +93,22 @@ TEST(Scan, TheRunDoesNotExerciseWhatTheScanFinds) {
                                                    "docker", "--", testprog("scan_unshare_unused")});
   EXPECT_EQ(out.exit_status, 0) << out.out << out.err;
   EXPECT_EQ(out.out.find("unshare("), std::string::npos) << out.out;
+}
+
+TEST(Scan, StartupCallsBelongToTheLoaderAndLibc) {
+  auto result = scan_file(testprog("scan_unshare_unused"));
+  ASSERT_TRUE(result) << result.error().message;
+  std::map<std::string, std::set<std::string>> by_module;
+  for (const ReachableCall& c : result->calls)
+    if (c.kind == CallKind::kStartup) by_module[c.module].insert(c.syscall);
+  ASSERT_EQ(by_module.size(), 2u) << "the interpreter and libc";
+  EXPECT_TRUE(by_module[result->modules[1].path].count("rseq")) << result->modules[1].path;
+  EXPECT_TRUE(by_module[result->modules[1].path].count("mmap"));
+  EXPECT_EQ(by_module["/lib/x86_64-linux-gnu/libc.so.6"], (std::set<std::string>{"exit_group", "getrandom"}));
+  auto static_binary = scan_file(testprog("scan_mount_static"));
+  ASSERT_TRUE(static_binary) << static_binary.error().message;
+  for (const ReachableCall& c : static_binary->calls)
+    EXPECT_NE(c.kind, CallKind::kStartup) << "a static binary loads no library: " << c.syscall;
 }
 
 TEST(Scan, SyscallFunctionWithAConstantNumber) {

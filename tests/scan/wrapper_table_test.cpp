@@ -62,7 +62,7 @@ TEST(WrapperTable, FunctionsAreExportedByTheirLibraries) {
   ASSERT_TRUE(exports.count("libc.so.6"));
   int checked = 0;
   for (const WrapperRow& row : WrapperTable::builtin().rows()) {
-    if (!exports.count(row.library)) continue;
+    if (!exports.count(row.library) || row.function == "@start") continue;
     EXPECT_TRUE(exports[row.library].count(row.function))
         << row.library << " does not export " << row.function;
     ++checked;
