@@ -21,10 +21,6 @@ std::string hex(std::uint64_t value) {
   return buffer;
 }
 
-bool is_32bit_abi(Arch arch) {
-  return arch == Arch::kI386 || arch == Arch::kX32;
-}
-
 bool condition_matches(const ArgCondition& c, std::uint64_t arg, bool bits32) {
   std::uint64_t value = c.value;
   std::uint64_t value_two = c.value_two;
@@ -300,6 +296,10 @@ Verdict evaluate_impl(const ResolvedProfile& profile, const Profile* original, A
 }
 
 }  // namespace
+
+bool is_32bit_abi(Arch arch) {
+  return arch == Arch::kI386 || arch == Arch::kX32;
+}
 
 bool arch_in_filter(const ResolvedProfile& profile, Arch arch) {
   // libseccomp's filter context always holds the native arch; runc never removes it.

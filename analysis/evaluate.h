@@ -64,6 +64,9 @@ struct EffectiveRule {
 std::vector<EffectiveRule> effective_rules(const ResolvedProfile& profile, std::string_view syscall);
 // True when the filter accepts calls of `arch` (the native x86_64 always).
 bool arch_in_filter(const ResolvedProfile& profile, Arch arch);
+// True for the ABIs libseccomp compiles 32-bit comparisons for (i386, x32): only the low 32
+// bits of an argument, datum and mask are compared.
+bool is_32bit_abi(Arch arch);
 
 // "ALLOW", "ERRNO(EPERM)", "ERRNO(38)" for unnamed values, "KILL_THREAD", "TRACE(7)".
 std::string action_text(const Action& action);
