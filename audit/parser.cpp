@@ -14,6 +14,7 @@ namespace {
 constexpr std::uint32_t kUnset = 4294967295u;  // (u32)-1: an auid or session never set
 constexpr std::size_t kMaxJsonObject = std::size_t{1} << 20;
 constexpr std::size_t kMaxMalformedExamples = 5;
+constexpr std::int64_t kMaxSeconds = std::int64_t{1} << 40;  // far past any clock, safe to scale to ms
 
 template <typename T> std::optional<T> parse_number(std::string_view text, int base = 10) {
   if (base == 16 && (text.starts_with("0x") || text.starts_with("0X"))) text.remove_prefix(2);
@@ -130,7 +131,7 @@ bool parse_local_date(std::string_view date, std::tm& tm) {
     day = parts[0], month = parts[1], year = parts[2];
   }
   if (year < 100) year += 2000;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  if (year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) return false;
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;
   tm.tm_mday = day;
@@ -144,7 +145,7 @@ std::optional<std::int64_t> parse_stamp_time(std::string_view text, bool& interp
   if (space == std::string_view::npos) {
     const std::size_t dot = text.find('.');
     auto seconds = parse_number<std::int64_t>(text.substr(0, dot));
-    if (!seconds) return std::nullopt;
+    if (!seconds || *seconds > kMaxSeconds) return std::nullopt;
     std::int64_t millis = 0;
     if (dot != std::string_view::npos) {
       auto fraction = parse_number<std::int64_t>(text.substr(dot + 1));

@@ -11,9 +11,10 @@ build="${SECCHECK_BUILD_DIR:-$root/build}"
 jobs="${SECCHECK_JOBS:-2}"
 
 # libunwind-dev conflicts with LLVM's preinstalled libunwind-14-dev; naming it makes apt
-# replace that one. strace, python3-jsonschema/yaml, xmllint and groff are test oracles only.
+# replace that one. strace, python3-jsonschema/yaml, xmllint, groff and runc (the audit end-to-end
+# tests run a real container) are test oracles only.
 build_packages=(build-essential cmake pkg-config libseccomp-dev libunwind-dev libcli11-dev nlohmann-json3-dev)
-test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base)
+test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base runc)
 
 usage() {
   echo "usage: bash scripts/setup.sh demo|test" >&2
