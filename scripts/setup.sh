@@ -11,10 +11,10 @@ build="${SECCHECK_BUILD_DIR:-$root/build}"
 jobs="${SECCHECK_JOBS:-2}"
 
 # libunwind-dev conflicts with LLVM's preinstalled libunwind-14-dev; naming it makes apt
-# replace that one. strace, python3-jsonschema/yaml, xmllint, groff and runc (the audit end-to-end
-# tests run a real container) are test oracles only.
+# replace that one. strace, python3-jsonschema/yaml, xmllint, groff, runc and crun (the audit end-to-end
+# tests run real containers) are test oracles only.
 build_packages=(build-essential cmake pkg-config libseccomp-dev libunwind-dev libcli11-dev nlohmann-json3-dev)
-test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base runc)
+test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base runc crun)
 
 usage() {
   echo "usage: bash scripts/setup.sh demo|test" >&2

@@ -77,9 +77,9 @@ std::string kernel_log_unusable() {
   return "";
 }
 
-std::string find_runc() {
-  for (const char* path : {"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc"})
-    if (access(path, X_OK) == 0) return path;
+std::string find_program(const std::string& name) {
+  for (const char* dir : {"/usr/sbin/", "/usr/bin/", "/usr/local/sbin/", "/usr/local/bin/"})
+    if (access((dir + name).c_str(), X_OK) == 0) return dir + name;
   return "";
 }
 
@@ -358,7 +358,7 @@ const std::vector<std::vector<std::string>> kGroups = {
 };
 
 TEST_F(AuditE2E, RuncLogOnlyCopyLogsWhatCheckReports) {
-  const std::string runc = find_runc();
+  const std::string runc = find_program("runc");
   if (runc.empty()) GTEST_SKIP() << "runc is not installed";
   const Sentinel sentinel;
   const analysis::Profile copy = log_only_copy();
@@ -410,7 +410,7 @@ TEST_F(AuditE2E, RuncLogOnlyCopyLogsWhatCheckReports) {
 // SECCOMP_FILTER_FLAG_LOG (runc >= 1.2 and crun load it, and the kernel then logs the enforcing
 // profile's ERRNO).
 TEST_F(AuditE2E, RuncEnosysStubAndFilterFlagLog) {
-  const std::string runc = find_runc();
+  const std::string runc = find_program("runc");
   if (runc.empty()) GTEST_SKIP() << "runc is not installed";
   const Sentinel sentinel;
   const int beyond = max_syscall_number(Arch::kX86_64) + 20;
@@ -451,6 +451,41 @@ TEST_F(AuditE2E, RuncEnosysStubAndFilterFlagLog) {
         analysis::ActionKind::kErrno);
     EXPECT_EQ(calls.size(), 1u) << version.out;
   }
+}
+
+// crun honours the profile's flags: with SECCOMP_FILTER_FLAG_LOG the kernel logs the enforcing
+// docker profile's ERRNO (code 0x50000: the errno is not logged). crun refuses this machine's
+// hybrid cgroup layout, so it runs in a private mount namespace on a plain cgroup2 mount,
+// without a cgroup manager.
+TEST_F(AuditE2E, CrunLogsErrnoWithFilterFlagLog) {
+  const std::string crun = find_program("crun");
+  const std::string unshare = find_program("unshare");
+  if (crun.empty() || unshare.empty()) GTEST_SKIP() << "crun or unshare is not installed";
+  const Sentinel sentinel;
+  analysis::Context context = context_;
+  context.runtime = analysis::RuntimeKind::kCrun;
+  analysis::Profile enforcing = analysis::flatten_profile(analysis::resolve(docker_, context), docker_);
+  enforcing.flags = {"SECCOMP_FILTER_FLAG_LOG"};
+  const std::string path = bundle(enforcing, {std::string(kContainerProgs) + "/check_calls", "keyctl"});
+  const std::string pid_file = dir_ + "/crun.pid";
+  pid_t container = 0;
+  std::string error;
+  Window window = capture_complete(sentinel, [&] {
+    const std::string id = "seccheck-audit-crun-" + std::to_string(getpid());
+    ProcessOutput out =
+        run_process({unshare, "-m", "sh", "-c",
+                     "mount -t cgroup2 none /sys/fs/cgroup && exec " + crun +
+                         " --cgroup-manager=disabled run --pid-file " + pid_file + " -b " + path + " " + id},
+                    60);
+    error = out.exit_status == 0 ? "" : out.err;
+    container = std::filesystem::exists(pid_file) ? std::stoi(read_file(pid_file)) : 0;
+  });
+  if (!error.empty()) GTEST_SKIP() << "crun cannot run a container here: " << error;
+  if (!window.complete) GTEST_SKIP() << "the kernel log lost records in every attempt (" << window.why << ")";
+  CallSet calls = calls_of(
+      window.records, [&](const SeccompRecord& r) { return r.pid == std::uint32_t(container); },
+      analysis::ActionKind::kErrno);
+  EXPECT_EQ(calls, (CallSet{{Arch::kX86_64, *syscall_number(Arch::kX86_64, "keyctl")}}));
 }
 
 // The printk rate limit drops most of a storm of logged calls; what the kernel dropped is
