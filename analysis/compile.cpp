@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/evaluate.h"
+#include "analysis/profile_names.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
@@ -75,16 +76,7 @@ std::uint32_t scmp_rule_action(const Action& action, CompileMode mode, std::uint
 }
 
 scmp_compare scmp_op(CompareOp op) {
-  switch (op) {
-    case CompareOp::kNe: return SCMP_CMP_NE;
-    case CompareOp::kLt: return SCMP_CMP_LT;
-    case CompareOp::kLe: return SCMP_CMP_LE;
-    case CompareOp::kEq: return SCMP_CMP_EQ;
-    case CompareOp::kGe: return SCMP_CMP_GE;
-    case CompareOp::kGt: return SCMP_CMP_GT;
-    case CompareOp::kMaskedEq: return SCMP_CMP_MASKED_EQ;
-  }
-  return SCMP_CMP_EQ;
+  return static_cast<scmp_compare>(op_name(op).libseccomp);
 }
 
 std::string lib_error(int rc) {
@@ -274,7 +266,7 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
   // x32: libseccomp translates a rule's number from the native arch by name, so each ABI gets
   // its own context (rules given libseccomp's own number for the name) merged in.
   std::vector<std::string> not_compiled;
-  for (Arch arch : {Arch::kX86_64, Arch::kI386, Arch::kX32}) {
+  for (Arch arch : kX86Arches) {
     if (arch != Arch::kX86_64 && !arch_in_filter(profile, arch)) continue;
     LibseccompContext context{arch, {}};
     for (const std::string& name : names) {

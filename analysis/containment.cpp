@@ -145,16 +145,9 @@ std::uint64_t truncate(std::uint64_t value, bool low_words) {
   return low_words ? value & 0xffffffffu : value;
 }
 
-int highest_number(std::span<const ResolvedProfile* const> profiles, Arch arch) {
-  int highest = max_syscall_number(arch);
-  for (const ResolvedProfile* profile : profiles)
-    if (const EnosysStub* stub = enosys_stub_for(*profile, arch)) highest = std::max(highest, stub->above);
-  return highest;
-}
-
 bool same_decisions(const std::vector<Verdict>& a, const std::vector<Verdict>& b) {
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (!(a[i].action == b[i].action) || a[i].bad_arch != b[i].bad_arch) return false;
+    if (!(a[i].action == b[i].action) || a[i].bad_arch() != b[i].bad_arch()) return false;
   return true;
 }
 
@@ -232,30 +225,46 @@ std::vector<std::string> for_each_call_class(std::span<const ResolvedProfile* co
     for (std::size_t i = 0; i < profiles.size(); ++i)
       verdicts[i] = evaluate(*profiles[i], arch, nr, args);
   };
+  const std::array<std::uint64_t, 6> zero{};
   for (Arch arch : kAllArches) {
-    const int highest = highest_number(profiles, arch);
-    // A run of numbers naming no call, decided alike, visited once.
+    // Numbers that name no call are decided alike but for runc's stub limits: one evaluation per
+    // stretch between named numbers and limits (arm's private calls sit near 0xf0000, so the
+    // numbers are not walked one by one).
+    std::set<int> cuts;
+    for (const ResolvedProfile* profile : profiles)
+      if (const EnosysStub* stub = enosys_stub_for(*profile, arch)) cuts.insert(stub->above + 1);
     std::optional<CallClass> run;
     std::vector<Verdict> run_verdicts;
     auto flush = [&] {
       if (run) visit(*run, run_verdicts);
       run.reset();
     };
-    for (int nr = 0; nr <= highest + 1; ++nr) {
-      const std::array<std::uint64_t, 6> zero{};
-      auto name = syscall_name(arch, nr);
-      if (!name) {
-        evaluate_all(arch, nr, zero);
-        const bool last = nr == highest + 1;
+    // Unnamed numbers from `first` to `last` (kOpenEnded: and every higher one).
+    auto unnamed = [&](int first, int last) {
+      while (last == kOpenEnded || first <= last) {
+        auto cut = cuts.upper_bound(first);
+        int piece_last = last;
+        if (cut != cuts.end() && (last == kOpenEnded || *cut - 1 < last)) piece_last = *cut - 1;
+        evaluate_all(arch, first, zero);
         if (run && same_decisions(run_verdicts, verdicts)) {
-          run->nr_last = last ? kOpenEnded : nr;
+          run->nr_last = piece_last;
         } else {
           flush();
-          run = CallClass{arch, nr, last ? kOpenEnded : nr, zero, {}};
+          run = CallClass{arch, first, piece_last, zero, {}};
           run_verdicts = verdicts;
         }
-        continue;
+        if (piece_last == kOpenEnded || piece_last == last) break;
+        first = piece_last + 1;
       }
+    };
+    std::set<int> named_numbers;
+    for (const SyscallEntry& entry : syscall_table())
+      if (const int number = syscall_number_on(entry, arch); number >= 0) named_numbers.insert(number);
+    int next = 0;
+    for (const int nr : named_numbers) {
+      if (nr > next) unnamed(next, nr - 1);
+      next = nr + 1;
+      const auto name = syscall_name(arch, nr);
       flush();
       // The conditions of every rule naming the call, per argument.
       std::array<std::vector<ArgCondition>, 6> by_arg;
@@ -298,6 +307,7 @@ std::vector<std::string> for_each_call_class(std::span<const ResolvedProfile* co
         }
       }
     }
+    unnamed(next, kOpenEnded);
     flush();
   }
   return incomplete;

@@ -46,6 +46,18 @@ struct GeneratedProfile {
 
 Result<GeneratedProfile> generate_profile(const GenerateRequest& request);
 
+// The runtime a profile is written for when none is named: the base's own runtime (docker for
+// files and --minimal).
+TargetRuntime default_target_for(const Profile* base);
+
+// The forms a generated profile is written in: the OCI/Docker JSON, a Security Profiles Operator
+// SeccompProfile (resolved and flattened for the target's context), or a Pod securityContext
+// snippet that references it as a Localhost profile.
+enum class ProfileForm { kOci, kSpo, kPod };
+Result<ProfileForm> parse_profile_form(const std::string& text);
+std::string profile_in_form(const Profile& profile, ProfileForm form, TargetRuntime target,
+                            const Context& context, const std::string& name);
+
 // The context a target runtime evaluates with: containers-common's loader for crio, moby's
 // for docker and containerd.
 Context context_for_target(const Context& context, TargetRuntime target);
@@ -56,12 +68,13 @@ Context context_for_target(const Context& context, TargetRuntime target);
 Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original);
 
 // Calls --minimal always allows because any process needs them to start or end, though a run
-// may not show them. `why` is written into the profile's comment.
+// may not show them (the syscall table's essential rows, in their order). `why` is written into
+// the profile's comment.
 struct EssentialCall {
-  const char* name;
-  const char* why;
+  std::string name;
+  std::string why;
 };
-const std::vector<EssentialCall>& essential_calls();
+std::vector<EssentialCall> essential_calls();
 
 // A Security Profiles Operator SeccompProfile object (apiVersion
 // security-profiles-operator.x-k8s.io/v1beta1) for a flat profile; comments become YAML

@@ -13,7 +13,7 @@ const Action kLog{ActionKind::kLog, std::nullopt};
 
 // The copy's expected verdict for a call the base judged `base`.
 bool copy_matches(const Verdict& base, const Verdict& copy) {
-  if (base.blocked()) return copy.action.kind == ActionKind::kLog && !copy.bad_arch;
+  if (base.blocked()) return copy.action.kind == ActionKind::kLog && !copy.bad_arch();
   return copy.action.kind == base.action.kind;
 }
 
@@ -90,7 +90,7 @@ Result<LogOnlyProfile> make_log_only(const LogOnlyRequest& request) {
       for_each_call_class(profiles, [&](const CallClass& call, const std::vector<Verdict>& verdicts) {
         const Verdict& copy = verdicts[0];
         const Verdict& original = verdicts[1];
-        if (original.bad_arch && copy.bad_arch) return;  // reported once per ABI above
+        if (original.bad_arch() && copy.bad_arch()) return;  // reported once per ABI above
         if (copy_matches(original, copy)) return;
         auto [it, added] = by_call.try_emplace({call.arch, call.nr}, result.gaps.size());
         if (!added) {

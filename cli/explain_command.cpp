@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -17,11 +16,14 @@
 
 #include "analysis/catalog.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/resolve.h"
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::cli {
@@ -79,7 +81,7 @@ std::string verdict_word(const analysis::Verdict& verdict) {
 }
 
 int run_explain(const ExplainOptions& options) {
-  auto arch = parse_arch(options.arch);
+  auto arch = parse_x86_arch(options.arch);
   if (!arch) throw UserError(ExitCode::kUsage, "--arch " + options.arch + ": expected x86_64, i386 or x32");
   const int nr = resolve_syscall(options.syscall, *arch);
   std::vector<bool> given;
@@ -101,10 +103,7 @@ int run_explain(const ExplainOptions& options) {
   bool any_arg = false;
   for (int i = 0; i < 6; ++i) {
     if (!given[i]) continue;
-    char value[32];
-    std::snprintf(value, sizeof value, args[i] < 4096 ? "%llu" : "%#llx",
-                  static_cast<unsigned long long>(args[i]));
-    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + value;
+    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + flag_value(args[i]);
     any_arg = true;
   }
   if (any_arg) call += ")";
@@ -113,10 +112,10 @@ int run_explain(const ExplainOptions& options) {
   bool blocked = false;
   for (const analysis::Profile& profile : profiles) {
     const analysis::ResolvedProfile resolved = analysis::resolve(profile, context);
-    const analysis::Verdict verdict = analysis::evaluate(resolved, profile, *arch, nr, args);
+    const analysis::Verdict verdict = analysis::evaluate(resolved, *arch, nr, args);
     blocked |= verdict.blocked();
     std::cout << "\n" << profile.name << ": " << verdict_word(verdict) << "\n";
-    std::cout << "  " << verdict.reason << "\n";
+    std::cout << "  " << analysis::explain(verdict, resolved, &profile, *arch, nr, args) << "\n";
     bool header = false;
     for (const analysis::Rule& rule : profile.rules) {
       if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
@@ -162,14 +161,21 @@ Command register_explain_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "explain",
       "Is a syscall allowed under each profile, and under which conditions (exit 0 allowed, 1 blocked)");
-  sub->add_option("SYSCALL", options->syscall, "syscall name (or number on --arch)")->required();
-  sub->add_option(
-      "--profile,-p", options->profiles,
-      "catalog name (docker, docker@24.0, containerd, crio, podman, runtime-default) or profile file; "
-      "repeatable (default: runtime-default)");
-  sub->add_option("--arg", options->arg_values,
-                  "argument value N=VALUE (N 0..5; VALUE decimal or 0x hex); repeatable");
-  sub->add_option("--arch", options->arch, "ABI of the call: x86_64, i386 or x32 (default x86_64)");
+  completes_as(sub->add_option("SYSCALL", options->syscall, "syscall name (or number on --arch)"),
+               ValueKind::kSyscall)
+      ->required();
+  completes_as(
+      sub->add_option(
+          "--profile,-p", options->profiles,
+          "catalog name (docker, docker@24.0, containerd, crio, podman, runtime-default) or profile file; "
+          "repeatable (default: runtime-default)"),
+      ValueKind::kProfile);
+  completes_as(sub->add_option("--arg", options->arg_values,
+                               "argument value N=VALUE (N 0..5; VALUE decimal or 0x hex); repeatable"),
+               ValueKind::kNone);
+  completes_as(
+      sub->add_option("--arch", options->arch, "ABI of the call: x86_64, i386 or x32 (default x86_64)"),
+      ValueKind::kNone);
   add_context_options(sub, options->context);
   set_example(sub, "seccheck explain clone --arg 0=0x10000000 --profile docker@24.0");
   return {sub, [options]() -> int { return run_explain(*options); }};

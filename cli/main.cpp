@@ -10,13 +10,15 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/version.h"
 
 namespace {
 
 std::string version_text() {
   const scmp_version* lib = seccomp_version();
-  return std::string("seccheck ") + SECCHECK_VERSION + " (libseccomp " + std::to_string(lib->major) + "." +
-         std::to_string(lib->minor) + "." + std::to_string(lib->micro) + ")";
+  return "seccheck " + std::string(seccheck::seccheck_version()) + " (libseccomp " +
+         std::to_string(lib->major) + "." + std::to_string(lib->minor) + "." + std::to_string(lib->micro) +
+         ")";
 }
 
 // CLI11 2.1 lets `--` end the values of an option that takes several and then goes on parsing

@@ -10,19 +10,21 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "analysis/catalog.h"
 #include "analysis/evaluate.h"
+#include "analysis/profile_names.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
+#include "cli/value_kind.h"
 #include "core/errno_names.h"
 #include "core/error.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::cli {
@@ -46,49 +48,34 @@ std::vector<analysis::Profile> load_or_fail(const std::string& name) {
   return std::move(*profiles);
 }
 
+// The effective listing: "allow", an errno's name, KILL_PROCESS, TRACE (without its value).
 std::string short_action_text(const Action& action) {
-  switch (action.kind) {
-    case ActionKind::kAllow: return "allow";
-    case ActionKind::kErrno: return action.value ? errno_name(*action.value) : "ERRNO";
-    case ActionKind::kKillProcess: return "KILL_PROCESS";
-    case ActionKind::kKillThread: return "KILL_THREAD";
-    case ActionKind::kTrap: return "TRAP";
-    case ActionKind::kNotify: return "NOTIFY";
-    case ActionKind::kTrace: return "TRACE";
-    case ActionKind::kLog: return "LOG";
-  }
-  return "?";
+  if (action.kind == ActionKind::kAllow) return "allow";
+  if (action.kind == ActionKind::kErrno && action.value) return errno_name(*action.value);
+  return std::string(analysis::action_kind_name(action.kind));
 }
 
 // As the file writes it: ALLOW, ERRNO(38), ERRNO (no errnoRet).
 std::string raw_action_text(const Action& action) {
-  if (action.kind == ActionKind::kAllow) return "ALLOW";
-  if (action.kind == ActionKind::kErrno)
-    return action.value ? "ERRNO(" + std::to_string(*action.value) + ")" : "ERRNO";
-  return short_action_text(action);
+  const std::string name(analysis::action_kind_name(action.kind));
+  if (action.kind == ActionKind::kErrno && action.value)
+    return name + "(" + std::to_string(*action.value) + ")";
+  return name;
 }
 
-std::string number_text(std::uint64_t value) {
-  if (value <= 0xffff) return std::to_string(value);
-  std::ostringstream out;
-  out << "0x" << std::hex << value;
-  return out.str();
-}
+// Rule data as listings show it: decimal up to 0xffff (errnos, families, small masks), hex above.
+constexpr std::uint64_t kListingHexFrom = 0x10000;
 
 std::string args_text(const std::vector<analysis::ArgCondition>& args) {
   if (args.empty()) return "";
-  static const char* ops[] = {"!=", "<", "<=", "==", ">=", ">"};
   std::string out = " [";
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
     out += (i ? " && " : "") + std::string("arg") + std::to_string(arg.index);
-    if (arg.op == analysis::CompareOp::kMaskedEq) {
-      std::ostringstream mask;
-      mask << "&0x" << std::hex << arg.value << "==" << number_text(arg.value_two);
-      out += mask.str();
-    } else {
-      out += ops[static_cast<int>(arg.op)] + number_text(arg.value);
-    }
+    const bool masked = arg.op == analysis::CompareOp::kMaskedEq;
+    if (masked) out += "&" + hex(arg.value);  // the mask, then == datum
+    out += std::string(analysis::op_name(arg.op).symbol);
+    out += decimal_or_hex(masked ? arg.value_two : arg.value, kListingHexFrom);
   }
   return out + "]";
 }
@@ -328,7 +315,7 @@ int run_diff(const ProfilesOptions& options) {
   if (options.diff_raw) return run_raw_diff(a, b);
 
   const analysis::Context context = make_context(options.context);
-  const auto arch = parse_arch(options.diff_arch);
+  const auto arch = parse_x86_arch(options.diff_arch);
   if (!arch)
     throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32)");
   const auto resolved_a = analysis::resolve(a, context);
@@ -346,7 +333,7 @@ int run_diff(const ProfilesOptions& options) {
   std::vector<Row> rows;
   std::size_t name_width = 7, left_width = a.name.size();
   for (const auto& entry : syscall_table()) {
-    const int nr = *arch == Arch::kX86_64 ? entry.x86_64 : *arch == Arch::kI386 ? entry.i386 : entry.x32;
+    const int nr = syscall_number_on(entry, *arch);
     if (nr < 0) continue;
     const std::string name(entry.name);
     Row row{name, effective(resolved_a, *arch, name, nr), effective(resolved_b, *arch, name, nr)};
@@ -378,16 +365,20 @@ Command register_profiles_command(CLI::App& app) {
       sub->add_subcommand("list", "The catalog: every Docker, containerd and containers-common version");
   CLI::App* show =
       sub->add_subcommand("show", "A profile's default action, architectures and rules with conditions");
-  show->add_option("NAME", options->show_name,
-                   "Catalog name (docker, docker@24.0, crio, ...) or profile file")
+  completes_as(show->add_option("NAME", options->show_name,
+                                "Catalog name (docker, docker@24.0, crio, ...) or profile file"),
+               ValueKind::kProfile)
       ->required();
   show->add_flag("--json", options->show_json, "Print the profile as OCI / Docker seccomp JSON");
   CLI::App* diff =
       sub->add_subcommand("diff", "What differs between two profiles for one context, per syscall");
-  diff->add_option("A", options->diff_a, "Catalog name or profile file")->required();
-  diff->add_option("B", options->diff_b, "Catalog name or profile file")->required();
+  completes_as(diff->add_option("A", options->diff_a, "Catalog name or profile file"), ValueKind::kProfile)
+      ->required();
+  completes_as(diff->add_option("B", options->diff_b, "Catalog name or profile file"), ValueKind::kProfile)
+      ->required();
   diff->add_flag("--raw", options->diff_raw, "Compare the rules as written (added/removed, all conditions)");
-  diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32")
+  completes_as(diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32"),
+               ValueKind::kNone)
       ->default_str("x86_64");
   add_context_options(diff, options->context);
   set_example(list, "seccheck profiles list");

@@ -83,7 +83,7 @@ stage_format() {
   [[ -n $tool ]] || { echo "ci_extra: clang-format not installed (apt-get install clang-format)" >&2; return 1; }
   local files=() differ=() f
   while IFS= read -r f; do files+=("$f"); done < <(
-    cd "$root" && find core tracer analysis report audit cli tests fuzz -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
+    cd "$root" && find core tracer analysis report session audit cli tests fuzz -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
   for f in "${files[@]}"; do
     if ! "$tool" --style=file --dry-run -Werror "$root/$f" >/dev/null 2>&1; then differ+=("$f"); fi
   done

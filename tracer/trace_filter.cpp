@@ -83,7 +83,7 @@ Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names,
       int rc = seccomp_rule_add(ctx->get(), SCMP_ACT_TRACE(tag), resolved, 0);
       if (rc == 0) continue;
     }
-    for (Arch arch : kAllArches) {
+    for (Arch arch : kX86Arches) {
       int nr = syscall_number_on(*entry, arch);
       if (nr >= 0) by_number.emplace_back(arch, nr);
     }

@@ -12,6 +12,7 @@
 #include "analysis/catalog.h"
 #include "analysis/containment.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/generate.h"
 #include "analysis/log_only.h"
 #include "analysis/profile_parser.h"
@@ -36,40 +37,12 @@ ResolvedProfile catalog(const std::string& name, const Context& context = Contex
   return resolve(profiles->front(), context);
 }
 
-// Whether `c` holds for `arg`, as the evaluator decides it (a profile allowing personality only
-// under `c`, on an ABI comparing low words or full words).
-class ConditionOracle {
- public:
-  explicit ConditionOracle(const ArgCondition& c) {
-    profile_.default_action = Action{ActionKind::kErrno, 1};
-    profile_.architectures = {Arch::kX86_64, Arch::kI386};
-    ArgCondition first = c;
-    first.index = 0;
-    profile_.rules.push_back(
-        ResolvedRule{{"personality"}, Action{ActionKind::kAllow, std::nullopt}, {first}, 0, ""});
-  }
-  bool holds(std::uint64_t arg, bool low_words) const {
-    const Arch arch = low_words ? Arch::kI386 : Arch::kX86_64;
-    return !evaluate(profile_, arch, *syscall_number(arch, "personality"), {arg}).blocked();
-  }
-
- private:
-  ResolvedProfile profile_;
-};
-
-bool condition_holds(const ArgCondition& c, std::uint64_t arg, bool low_words) {
-  return ConditionOracle(c).holds(arg, low_words);
-}
-
-std::vector<bool> signature(const std::vector<ConditionOracle>& oracles, std::uint64_t arg, bool low_words) {
+// The truth of every condition for `arg`, as the evaluator compares it on `arch`.
+std::vector<bool> signature(const std::vector<ArgCondition>& conditions, std::uint64_t arg, Arch arch) {
   std::vector<bool> out;
-  for (const ConditionOracle& oracle : oracles)
-    out.push_back(oracle.holds(arg, low_words));
+  for (const ArgCondition& c : conditions)
+    out.push_back(condition_holds(c, arg, arch));
   return out;
-}
-
-std::vector<ConditionOracle> oracles_for(const std::vector<ArgCondition>& conditions) {
-  return std::vector<ConditionOracle>(conditions.begin(), conditions.end());
 }
 
 // Every verdict a counter-example carries is what evaluate() says for its call.
@@ -81,8 +54,10 @@ void expect_verified(const ContainmentResult& result, const ResolvedProfile& cus
     for (int nr = call.nr; nr <= last; ++nr) {
       Verdict c = evaluate(custom, call.arch, nr, call.args);
       Verdict b = evaluate(base, call.arch, nr, call.args);
-      EXPECT_FALSE(c.blocked()) << call_class_text(call) << ": " << c.reason;
-      EXPECT_TRUE(b.blocked()) << call_class_text(call) << ": " << b.reason;
+      EXPECT_FALSE(c.blocked()) << call_class_text(call) << ": "
+                                << explain(c, custom, nullptr, call.arch, nr, call.args);
+      EXPECT_TRUE(b.blocked()) << call_class_text(call) << ": "
+                               << explain(b, base, nullptr, call.arch, nr, call.args);
     }
   }
 }
@@ -123,7 +98,7 @@ TEST(ArgumentRepresentatives, MaskedEqClasses) {
   values = argument_representatives(conflicting, false);
   std::set<std::vector<bool>> classes;
   for (std::uint64_t value : *values)
-    classes.insert(signature(oracles_for(conflicting), value, false));
+    classes.insert(signature(conflicting, value, Arch::kX86_64));
   EXPECT_EQ(classes.size(), 3u);
   EXPECT_EQ(values->size(), 3u);
 }
@@ -153,10 +128,10 @@ TEST(ArgumentRepresentatives, EverySampledClassIsRepresented) {
     }
     auto values = argument_representatives(conditions, low_words);
     ASSERT_TRUE(values);
-    const std::vector<ConditionOracle> oracles = oracles_for(conditions);
+    const Arch arch = low_words ? Arch::kI386 : Arch::kX86_64;
     std::set<std::vector<bool>> represented;
     for (std::uint64_t value : *values)
-      represented.insert(signature(oracles, value, low_words));
+      represented.insert(signature(conditions, value, arch));
     std::size_t masked = 0;
     for (const ArgCondition& c : conditions)
       masked += c.op == CompareOp::kMaskedEq;
@@ -169,7 +144,7 @@ TEST(ArgumentRepresentatives, EverySampledClassIsRepresented) {
         case 2: x ^= random() & random(); break;
         default: x = random(); break;
       }
-      ASSERT_TRUE(represented.count(signature(oracles, x, low_words)))
+      ASSERT_TRUE(represented.count(signature(conditions, x, arch)))
           << "round " << round << ": value " << std::hex << x << " is in no represented class";
     }
   }
@@ -383,7 +358,7 @@ TEST(CheckWithin, GeneratedProfileIsWithinBasePlusAdditions) {
       if (rule->names.front() != example.syscall) continue;
       bool holds = true;
       for (const ArgCondition& c : rule->args)
-        holds = holds && condition_holds(c, example.call.args[c.index], is_32bit_abi(example.call.arch));
+        holds = holds && condition_holds(c, example.call.args[c.index], example.call.arch);
       explained = explained || holds;
     }
     EXPECT_TRUE(explained) << call_class_text(example.call) << " is allowed beyond the base by no addition";
@@ -409,13 +384,16 @@ TEST(LogOnly, CopyOfEachLatestProfileLogsExactlyWhatItBlocks) {
       for (const Rule& rule : copy->profile.rules)
         EXPECT_FALSE(rule.action.blocks()) << name << ": " << rule.comment;
       EXPECT_TRUE(copy->incomplete.empty());
-      for (const LogOnlyGap& gap : copy->gaps)
-        ADD_FAILURE() << name << ": " << call_class_text(gap.example.call) << ": base "
-                      << gap.example.base.reason << "; copy " << gap.example.custom.reason;
-      // Allow rules and argument conditions are all still there.
       const Context context = context_for_target(Context{}, target);
       const ResolvedProfile base = resolve(profiles->front(), context);
       const ResolvedProfile log_only = resolve(copy->profile, context);
+      for (const LogOnlyGap& gap : copy->gaps) {
+        const CallClass& call = gap.example.call;
+        ADD_FAILURE() << name << ": " << call_class_text(call) << ": base "
+                      << explain(gap.example.base, base, nullptr, call.arch, call.nr, call.args) << "; copy "
+                      << explain(gap.example.custom, log_only, nullptr, call.arch, call.nr, call.args);
+      }
+      // Allow rules and argument conditions are all still there.
       EXPECT_TRUE(check_within(base, log_only).within()) << name;
     }
   }

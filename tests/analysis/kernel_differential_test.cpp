@@ -17,6 +17,7 @@
 #include "analysis/compile.h"
 #include "analysis/context.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
@@ -171,7 +172,8 @@ void check_calls(const ResolvedProfile& profile, const std::vector<Call>& all_ca
     if (!same_observation(expected, seen[i])) {
       if (++tally.mismatches <= 15) {
         tally.first_failures += "\n  " + label + ": " + call_text(call) + ": kernel " + seen[i].describe() +
-                                ", evaluator " + expected.describe() + " (" + verdict.reason + ")";
+                                ", evaluator " + expected.describe() + " (" +
+                                explain(verdict, profile, nullptr, call.arch, call.nr, call.args) + ")";
       }
     }
   }
@@ -199,8 +201,9 @@ TEST_P(KernelTable, KernelAgreesWithTheTable) {
   Verdict verdict = evaluate(profile, c.arch, *nr, c.args);
   Observation seen = run_under_filter(*program, true, c.arch, *nr, c.args);
   Observation expected = expected_with_backstop(verdict);
-  EXPECT_TRUE(same_observation(expected, seen)) << "kernel " << seen.describe() << ", evaluator "
-                                                << expected.describe() << " (" << verdict.reason << ")";
+  EXPECT_TRUE(same_observation(expected, seen))
+      << "kernel " << seen.describe() << ", evaluator " << expected.describe() << " ("
+      << explain(verdict, profile, nullptr, c.arch, *nr, c.args) << ")";
   EXPECT_EQ(verdict.action.kind, c.kind);
 }
 
@@ -284,7 +287,8 @@ TEST(KernelDifferential, ContainersCommonTraps) {
     ASSERT_TRUE(p.ok());
     ResolvedProfile resolved = resolve(*p, context_for(default_container_capabilities()));
     Verdict v = evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
-    EXPECT_EQ(v.action.kind, ActionKind::kAllow) << v.reason;
+    EXPECT_EQ(v.action.kind, ActionKind::kAllow)
+        << explain(v, resolved, nullptr, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
     Result<BpfProgram> program = compile(resolved, CompileMode::kAsIs);
     ASSERT_TRUE(program.ok());
     Observation seen = run_under_filter(*program, true, Arch::kX86_64, SYS_setns, {});
@@ -297,12 +301,13 @@ TEST(KernelDifferential, ContainersCommonTraps) {
     ASSERT_TRUE(p.ok());
     ResolvedProfile resolved = resolve(*p, context_for(podman_default_capabilities()));
     Verdict v = evaluate(resolved, Arch::kX86_64, SYS_socket, {40, 1, 0});
+    const std::string reason = explain(v, resolved, nullptr, Arch::kX86_64, SYS_socket, {40, 1, 0});
     Result<BpfProgram> program = compile(resolved, CompileMode::kAsIs);
     ASSERT_TRUE(program.ok());
     Observation seen = run_under_filter(*program, true, Arch::kX86_64, SYS_socket, {40, 1, 0});
-    EXPECT_TRUE(same_observation(expected_with_backstop(v), seen)) << seen.describe() << " vs " << v.reason;
+    EXPECT_TRUE(same_observation(expected_with_backstop(v), seen)) << seen.describe() << " vs " << reason;
     std::printf("[ trap ] containers-common 0.67.0, podman caps, socket(AF_VSOCK): kernel %s; %s\n",
-                seen.describe().c_str(), v.reason.c_str());
+                seen.describe().c_str(), reason.c_str());
   }
 }
 
@@ -341,7 +346,7 @@ TEST(KernelDifferential, BlockingToTraceStopsEveryBlockedCall) {
       if (!verdict.blocked()) continue;
       blocked_calls.push_back(call);
       kernel_calls.push_back({call.arch, call.nr, call.args});
-      reasons.push_back(verdict.reason);
+      reasons.push_back(explain(verdict, profile, nullptr, call.arch, call.nr, call.args));
     }
     std::vector<Observation> seen = seccheck::testing::run_batch_under_filter(*program, false, kernel_calls);
     int failures = 0;

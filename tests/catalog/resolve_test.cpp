@@ -311,7 +311,7 @@ TEST(Resolve, Libseccomp25TableMatchesTheLinkedLibrary) {
   }
   std::vector<std::string> unknown;
   for (const auto& entry : syscall_table()) {
-    if (entry.x86_64 < 0) continue;
+    if (syscall_number_on(entry, Arch::kX86_64) < 0) continue;
     const std::string name(entry.name);
     if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name.c_str()) == __NR_SCMP_ERROR)
       unknown.push_back(name);
