@@ -217,6 +217,46 @@ argument_representatives(const std::vector<ArgCondition>& conditions, bool low_w
   return out;
 }
 
+std::optional<std::vector<std::array<std::uint64_t, 6>>>
+argument_classes(std::span<const ResolvedProfile* const> profiles, Arch arch, int nr,
+                 std::vector<unsigned>* indices) {
+  std::vector<std::array<std::uint64_t, 6>> out;
+  if (indices != nullptr) indices->clear();
+  const auto name = syscall_name(arch, nr);
+  if (!name) return std::vector<std::array<std::uint64_t, 6>>{{}};
+  // The conditions of every rule naming the call, per argument.
+  std::array<std::vector<ArgCondition>, 6> by_arg;
+  for (const ResolvedProfile* profile : profiles)
+    for (const EffectiveRule& rule : effective_rules(*profile, *name))
+      for (const ArgCondition& c : rule.args)
+        if (c.index < 6) by_arg[c.index].push_back(c);
+  std::array<std::vector<std::uint64_t>, 6> values;
+  std::size_t total = 1;
+  for (unsigned index = 0; index < 6; ++index) {
+    if (by_arg[index].empty()) {
+      values[index] = {0};
+      continue;
+    }
+    if (indices != nullptr) indices->push_back(index);
+    auto representatives = argument_representatives(by_arg[index], is_32bit_abi(arch));
+    if (!representatives || representatives->size() > kMaxClassesPerCall / total) return std::nullopt;
+    values[index] = std::move(*representatives);
+    total *= values[index].size();
+  }
+  std::array<std::size_t, 6> position{};
+  for (std::size_t n = 0; n < total; ++n) {
+    std::array<std::uint64_t, 6> args{};
+    for (unsigned index = 0; index < 6; ++index)
+      args[index] = values[index][position[index]];
+    out.push_back(args);
+    for (unsigned index = 0; index < 6; ++index) {
+      if (++position[index] < values[index].size()) break;
+      position[index] = 0;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> for_each_call_class(std::span<const ResolvedProfile* const> profiles,
                                              const ClassVisitor& visit) {
   std::vector<std::string> incomplete;
@@ -226,7 +266,10 @@ std::vector<std::string> for_each_call_class(std::span<const ResolvedProfile* co
       verdicts[i] = evaluate(*profiles[i], arch, nr, args);
   };
   const std::array<std::uint64_t, 6> zero{};
+  // Only the host's own ABIs reach its filters (the profiles share one context).
+  const Arch host = profiles.empty() ? Arch::kX86_64 : profiles.front()->context.host_arch;
   for (Arch arch : kAllArches) {
+    if (host_arch_of(arch) != host) continue;
     // Numbers that name no call are decided alike but for runc's stub limits: one evaluation per
     // stretch between named numbers and limits (arm's private calls sit near 0xf0000, so the
     // numbers are not walked one by one).
@@ -266,45 +309,17 @@ std::vector<std::string> for_each_call_class(std::span<const ResolvedProfile* co
       next = nr + 1;
       const auto name = syscall_name(arch, nr);
       flush();
-      // The conditions of every rule naming the call, per argument.
-      std::array<std::vector<ArgCondition>, 6> by_arg;
-      for (const ResolvedProfile* profile : profiles)
-        for (const EffectiveRule& rule : effective_rules(*profile, *name))
-          for (const ArgCondition& c : rule.args)
-            if (c.index < 6) by_arg[c.index].push_back(c);
-      std::array<std::vector<std::uint64_t>, 6> values;
       std::vector<unsigned> indices;
-      std::size_t total = 1;
-      bool enumerable = true;
-      for (unsigned index = 0; index < 6; ++index) {
-        if (by_arg[index].empty()) {
-          values[index] = {0};
-          continue;
-        }
-        indices.push_back(index);
-        auto representatives = argument_representatives(by_arg[index], is_32bit_abi(arch));
-        if (!representatives || representatives->size() > kMaxClassesPerCall / total) {
-          enumerable = false;
-          break;
-        }
-        values[index] = std::move(*representatives);
-        total *= values[index].size();
-      }
-      if (!enumerable) {
+      const auto classes = argument_classes(profiles, arch, nr, &indices);
+      if (!classes) {
         incomplete.push_back(std::string(*name) + " on " + std::string(arch_name(arch)));
         continue;
       }
       CallClass call{arch, nr, nr, {}, indices};
-      std::array<std::size_t, 6> position{};
-      for (std::size_t n = 0; n < total; ++n) {
-        for (unsigned index = 0; index < 6; ++index)
-          call.args[index] = values[index][position[index]];
+      for (const auto& args : *classes) {
+        call.args = args;
         evaluate_all(arch, nr, call.args);
         visit(call, verdicts);
-        for (unsigned index = 0; index < 6; ++index) {
-          if (++position[index] < values[index].size()) break;
-          position[index] = 0;
-        }
       }
     }
     unnamed(next, kOpenEnded);

@@ -40,7 +40,8 @@ struct CallClass {
 inline constexpr int kOpenEnded = -1;
 
 // Calls `visit` with one representative of every class of calls on which each of `profiles`
-// decides one way, and their verdicts (in profile order). Returns the calls whose argument
+// decides one way, and their verdicts (in profile order), over the ABIs of the profiles' host
+// (context.host_arch; an x86_64 kernel never reports an arm call). Returns the calls whose argument
 // partition was too large to enumerate (each named once; empty: the enumeration was complete).
 using ClassVisitor = std::function<void(const CallClass& call, const std::vector<Verdict>& verdicts)>;
 std::vector<std::string> for_each_call_class(std::span<const ResolvedProfile* const> profiles,
@@ -53,6 +54,14 @@ std::vector<std::string> for_each_call_class(std::span<const ResolvedProfile* co
 // too large.
 std::optional<std::vector<std::uint64_t>>
 argument_representatives(const std::vector<ArgCondition>& conditions, bool low_words);
+
+// One argument vector from every class of arguments of call (arch, nr) under `profiles` (the
+// product of argument_representatives() over the arguments their rules look at, which
+// `indices` receives); one vector of zeros for a call no rule conditions on. nullopt when the
+// partition is too large to enumerate.
+std::optional<std::vector<std::array<std::uint64_t, 6>>>
+argument_classes(std::span<const ResolvedProfile* const> profiles, Arch arch, int nr,
+                 std::vector<unsigned>* indices = nullptr);
 
 // A call CUSTOM lets through (ALLOW or LOG) and BASE blocks.
 struct Counterexample {

@@ -13,7 +13,7 @@
 namespace seccheck::analysis {
 
 bool is_32bit_abi(Arch arch) {
-  return arch == Arch::kI386 || arch == Arch::kX32;
+  return arch == Arch::kI386 || arch == Arch::kX32 || arch == Arch::kArm;
 }
 
 namespace {
@@ -88,7 +88,7 @@ std::vector<NodeKey> tree_order_key(const EffectiveRule& rule, bool bits32) {
 
 bool arch_in_filter(const ResolvedProfile& profile, Arch arch) {
   // libseccomp's filter context always holds the native arch; runc never removes it.
-  if (arch == Arch::kX86_64) return true;
+  if (arch == profile.context.host_arch) return true;
   return std::find(profile.architectures.begin(), profile.architectures.end(), arch) !=
          profile.architectures.end();
 }

@@ -78,7 +78,7 @@ Result<LogOnlyProfile> make_log_only(const LogOnlyRequest& request) {
   // Compare the copy with the base over every call.
   const ResolvedProfile copy_resolved = resolve(out, context);
   for (Arch arch : kAllArches) {
-    if (!arch_in_filter(base_resolved, arch))
+    if (host_arch_of(arch) == context.host_arch && !arch_in_filter(base_resolved, arch))
       result.notes.push_back(
           std::string(arch_name(arch)) +
           " calls are outside the base's architectures: the kernel still kills them (bad-arch "

@@ -29,6 +29,9 @@ std::optional<Arch> parse_arch(std::string_view text);
 // records, a profile's architectures), where an arm ABI is not evaluated yet.
 std::optional<Arch> parse_x86_arch(std::string_view text);
 bool is_x86_arch(Arch arch);
+// The host whose kernel makes calls of `abi`: x86_64 for x86_64, i386 and x32; aarch64 for
+// aarch64 and arm (EABI, which arm64 kernels run as compat).
+Arch host_arch_of(Arch abi);
 // "SCMP_ARCH_X86_64" etc., as OCI profiles name them.
 std::string_view scmp_arch_name(Arch arch);
 // The libseccomp token (SCMP_ARCH_* value) for the arch.

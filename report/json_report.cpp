@@ -175,7 +175,7 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
   r.get(j, where, "syscall", f.syscall);
   std::string arch;
   r.get(j, where, "arch", arch);
-  if (auto parsed = parse_x86_arch(arch)) {
+  if (auto parsed = parse_arch(arch)) {
     f.call.arch = *parsed;
   } else if (!r.failed()) {
     r.fail(where + ".arch", "unknown arch \"" + arch + "\"");
@@ -249,6 +249,10 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
     profiles.push_back({{"name", p.name}, {"default_action", p.default_action}});
   out["profiles"] = std::move(profiles);
   out["notices"] = report.notices;
+  if (!report.records_lost.empty()) {
+    out["records_lost"] = report.records_lost;
+    out["allow_lost"] = report.allow_lost;
+  }
   OJson per_profile = OJson::array();
   for (const auto& c : summary.per_profile) {
     per_profile.push_back({{"profile", c.profile}, {"blocked", c.blocked}, {"new_blocked", c.new_blocked}});
@@ -305,6 +309,10 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
     }
   }
   r.get(json, "report", "notices", report.notices);
+  if (json.contains("records_lost")) {
+    r.get(json, "report", "records_lost", report.records_lost);
+    r.get(json, "report", "allow_lost", report.allow_lost);
+  }
   if (const nlohmann::json* findings = r.member(json, "report", "findings")) {
     if (!findings->is_array()) r.fail("findings", "expected an array");
     for (std::size_t i = 0; findings->is_array() && i < findings->size() && !r.failed(); ++i) {
