@@ -15,7 +15,8 @@ std::size_t CheckReport::new_blocking_findings() const {
 }
 
 bool CheckReport::gate_failed() const {
-  return new_blocking_findings() > 0 || (fail_on_workload_error && workload_exit_status != 0);
+  return new_blocking_findings() > 0 || (fail_on_workload_error && workload_exit_status != 0) ||
+         (!records_lost.empty() && !allow_lost);
 }
 
 }  // namespace seccheck::analysis

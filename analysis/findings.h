@@ -50,11 +50,16 @@ struct CheckReport {
   double duration_seconds = 0;
   // --fail-on-workload-error: a non-zero workload exit status fails the gate too.
   bool fail_on_workload_error = false;
+  // audit: why records are missing from the input (rate limit, serial gaps, ...), one line each.
+  // They fail the gate unless allowed (--allow-lost): a quiet log is not a clean one.
+  std::vector<std::string> records_lost;
+  bool allow_lost = false;
 
   // New (not known) findings blocked by at least one profile.
   std::size_t new_blocking_findings() const;
   // What the exit status of `check` says: new blocking findings, or (when asked) the
-  // workload's own failure. Reports print the same result the exit code gives.
+  // workload's own failure, or (audit) records lost. Reports print the same result the exit
+  // code gives.
   bool gate_failed() const;
 };
 

@@ -154,6 +154,8 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
   std::string text;
   if (summary.new_blocking > 0) {
     text = "FAIL: " + plural(summary.new_blocking, "new finding") + " would be blocked";
+  } else if (summary.gate_failed && !report.records_lost.empty() && !report.allow_lost) {
+    text = "FAIL: records are missing from the input (" + report.records_lost.front() + ")";
   } else if (summary.gate_failed) {
     text = "FAIL: the workload failed (" + workload_status_text(report) + ")";
   } else {
