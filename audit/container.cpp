@@ -169,4 +169,10 @@ std::optional<ContainerRef> container_of_pid(pid_t pid, std::int64_t record_time
   return container_from_cgroup(info->cgroup);
 }
 
+std::optional<ContainerRef> ContainerCache::lookup(std::uint32_t pid, std::int64_t record_time_ms) {
+  auto [it, added] = by_pid_.try_emplace(pid);
+  if (added) it->second = container_of_pid(static_cast<pid_t>(pid), record_time_ms);
+  return it->second;
+}
+
 }  // namespace seccheck::audit

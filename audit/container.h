@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,5 +45,14 @@ std::optional<ProcessInfo> read_process(pid_t pid);
 // process that started after the record (1.5 s of slack for /proc/stat's whole-second boot
 // time) is another one that reused the pid.
 std::optional<ContainerRef> container_of_pid(pid_t pid, std::int64_t record_time_ms);
+
+// container_of_pid() once per pid: a log holds many records of one process.
+class ContainerCache {
+ public:
+  std::optional<ContainerRef> lookup(std::uint32_t pid, std::int64_t record_time_ms);
+
+ private:
+  std::map<std::uint32_t, std::optional<ContainerRef>> by_pid_;
+};
 
 }  // namespace seccheck::audit

@@ -418,7 +418,7 @@ std::string json_text(const nlohmann::json& value) {
 
 AuditParser::AuditParser() : AuditParser(Options{}) {}
 
-AuditParser::AuditParser(Options options) : options_(options) {
+AuditParser::AuditParser(Options options) : options_(options), started_(!options.since_ms) {
   loss_.set_complete_stream(options_.complete_stream);
 }
 
@@ -497,14 +497,14 @@ bool AuditParser::note_loss_line(std::string_view text) {
     word = word == std::string_view::npos ? 0 : word + 1;
     const std::string_view function = text.substr(word, colon - word);
     if (!count || !(function.starts_with("kauditd") || function.starts_with("audit"))) return false;
-    loss_.add_suppressed(*count);
+    if (started_) loss_.add_suppressed(*count);
     return true;
   }
   if (const std::size_t at = text.find(" printk messages dropped"); at != std::string_view::npos) {
     const std::size_t start = text.rfind("** ", at);
     if (start == std::string_view::npos) return false;
     if (auto count = parse_number<std::uint64_t>(text.substr(start + 3, at - start - 3))) {
-      loss_.add_kernel_messages_lost(*count);
+      if (started_) loss_.add_kernel_messages_lost(*count);
       return true;
     }
     return false;
@@ -516,7 +516,7 @@ bool AuditParser::note_loss_line(std::string_view text) {
     const std::string_view value = rest.substr(
         11, rest.find(' ') == std::string_view::npos ? std::string_view::npos : rest.find(' ') - 11);
     if (auto count = parse_number<std::uint64_t>(value)) {
-      loss_.add_audit_lost_value(*count);
+      if (started_) loss_.add_audit_lost_value(*count);
       return true;
     }
     return false;
@@ -524,7 +524,7 @@ bool AuditParser::note_loss_line(std::string_view text) {
   if (rest.starts_with("type=")) return false;
   if (rest.find("limit exceeded") != std::string_view::npos ||
       rest.find("queue overflow") != std::string_view::npos) {
-    loss_.add_lost_line();
+    if (started_) loss_.add_lost_line();
     return true;
   }
   return false;
@@ -551,6 +551,10 @@ std::optional<SeccompRecord> AuditParser::parse_text(std::string_view text, Inpu
     } else {
       form = InputForm::kSyslog;
     }
+  }
+  if (options_.since_ms) {
+    if (header->time_ms < *options_.since_ms) return std::nullopt;
+    started_ = true;
   }
   // One type, whichever way the input names it (auditd: SECCOMP, the kernel log: 1326).
   if (is_seccomp_type(header->type)) header->type = "1326";
@@ -621,6 +625,11 @@ std::optional<SeccompRecord> AuditParser::parse_json(const std::string& object) 
     if (type == "1326") malformed("a journal audit entry without _AUDIT_ID");
     return std::nullopt;
   }
+  const std::int64_t time_ms = micros ? *micros / 1000 : 0;
+  if (options_.since_ms) {
+    if (time_ms < *options_.since_ms) return std::nullopt;
+    started_ = true;
+  }
   loss_.add_stamp("", type, *serial);
   if (type != "1326") {
     ++stats_.other_audit_records;
@@ -629,7 +638,7 @@ std::optional<SeccompRecord> AuditParser::parse_json(const std::string& object) 
   Header header;
   header.type = type;
   header.serial = *serial;
-  header.time_ms = micros ? *micros / 1000 : 0;
+  header.time_ms = time_ms;
   const std::size_t space = text.find(' ');
   std::string why;
   auto record =

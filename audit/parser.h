@@ -43,6 +43,9 @@ class AuditParser {
     // The input is every kernel message, read by seccheck itself (/dev/kmsg): serial gaps are
     // counted even when it holds only seccomp records.
     bool complete_stream = false;
+    // Records stamped before this time (ms since the epoch) are skipped; loss evidence counts
+    // from the first audit stamp at or after it.
+    std::optional<std::int64_t> since_ms;
   };
   AuditParser();
   explicit AuditParser(Options options);
@@ -72,7 +75,8 @@ class AuditParser {
   bool json_in_string_ = false;
   bool json_escape_ = false;
   std::size_t json_first_line_ = 0;
-  std::string boot_id_;  // journal JSON _BOOT_ID
+  std::string boot_id_;   // journal JSON _BOOT_ID
+  bool started_ = false;  // a stamp at or after since_ms was seen (always, without since_ms)
 };
 
 struct ParsedLog {

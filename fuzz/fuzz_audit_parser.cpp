@@ -28,7 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace seccheck::audit;
   const std::string text(reinterpret_cast<const char*>(data), size);
   for (bool complete : {false, true}) {
-    ParsedLog log = parse_log(text, AuditParser::Options{complete});
+    AuditParser::Options options;
+    options.complete_stream = complete;
+    ParsedLog log = parse_log(text, options);
     if (log.stats.records != log.records.size())
       fail("stats.records differs from the records returned", text);
     if (log.stats.malformed_examples.size() > 5) fail("more than 5 malformed examples kept", text);

@@ -186,7 +186,9 @@ Window capture(const Sentinel& sentinel, const std::function<void()>& workload) 
     window.why = first ? "the last sentinel record never showed" : "the first sentinel record was dropped";
     return window;
   }
-  AuditParser parser(AuditParser::Options{true});
+  AuditParser::Options options;
+  options.complete_stream = true;
+  AuditParser parser(options);
   for (std::size_t i = *first; i <= *last; ++i) {
     window.lines.push_back(lines[i]);
     if (auto record = parser.add_line(lines[i])) window.records.push_back(std::move(*record));

@@ -201,7 +201,9 @@ TEST(AuditParser, KmsgRecords) {
 }
 
 TEST(AuditParser, KmsgRecordsReadLiveCountGaps) {
-  AuditParser parser(AuditParser::Options{true});
+  AuditParser::Options options;
+  options.complete_stream = true;
+  AuditParser parser(options);
   for (std::string_view line :
        {"5,1,1,-;audit: type=1326 audit(1700000000.000:7): arch=c000003e syscall=0 code=0x7ffc0000",
         "5,2,2,-;audit: type=1326 audit(1700000000.000:9): arch=c000003e syscall=0 code=0x7ffc0000"})
