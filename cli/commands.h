@@ -24,5 +24,6 @@ Command register_completion_command(CLI::App& app);
 Command register_generate_command(CLI::App& app);
 Command register_verify_command(CLI::App& app);
 Command register_merge_command(CLI::App& app);
+Command register_audit_command(CLI::App& app);
 
 }  // namespace seccheck::cli

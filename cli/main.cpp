@@ -41,6 +41,7 @@ constexpr Registration kRegistrations[] = {
     {"generate", seccheck::cli::register_generate_command},
     {"verify", seccheck::cli::register_verify_command},
     {"merge", seccheck::cli::register_merge_command},
+    {"audit", seccheck::cli::register_audit_command},
     {"trace", seccheck::cli::register_trace_command},
     {"profiles", seccheck::cli::register_profiles_command},
     {"explain", seccheck::cli::register_explain_command},

@@ -1,4 +1,5 @@
 // seccheck profiles list | show NAME [--json] | diff A B [--raw] [context options]
+//                  | within CUSTOM BASE [--arch A] [context options]
 //
 // `diff` compares what two profiles do for one context, per syscall (the rules that name it
 // after resolution, or the default action), the way the reference README's tables do; the
@@ -14,7 +15,9 @@
 #include <vector>
 
 #include "analysis/catalog.h"
+#include "analysis/containment.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/profile_names.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
@@ -39,6 +42,7 @@ struct ProfilesOptions {
   std::string diff_a, diff_b;
   bool diff_raw = false;
   std::string diff_arch = "x86_64";
+  std::string within_custom, within_base;
   ContextOptions context;
 };
 
@@ -314,10 +318,12 @@ int run_diff(const ProfilesOptions& options) {
   }
   if (options.diff_raw) return run_raw_diff(a, b);
 
-  const analysis::Context context = make_context(options.context);
-  const auto arch = parse_x86_arch(options.diff_arch);
+  analysis::Context context = make_context(options.context);
+  const auto arch = parse_arch(options.diff_arch);
   if (!arch)
-    throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32)");
+    throw UserError(ExitCode::kUsage,
+                    "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32, aarch64, arm)");
+  context.host_arch = host_arch_of(*arch);
   const auto resolved_a = analysis::resolve(a, context);
   const auto resolved_b = analysis::resolve(b, context);
   std::cout << "effective difference on " << arch_name(*arch) << " (" << analysis::describe(context)
@@ -354,6 +360,43 @@ int run_diff(const ProfilesOptions& options) {
   return 0;
 }
 
+// `within`: does CUSTOM allow anything BASE blocks? Exact over every call (analysis/containment.h);
+// each counter-example is a call both profiles were evaluated on.
+int run_within(const ProfilesOptions& options) {
+  const analysis::Profile custom = load_or_fail(options.within_custom).front();
+  const analysis::Profile base = load_or_fail(options.within_base).front();
+  analysis::Context context = make_context(options.context);
+  const auto arch = parse_arch(options.diff_arch);
+  if (!arch) throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "'");
+  context.host_arch = host_arch_of(*arch);
+  const auto custom_resolved = analysis::resolve(custom, context);
+  const auto base_resolved = analysis::resolve(base, context);
+  const analysis::ContainmentResult result = analysis::check_within(custom_resolved, base_resolved);
+  const std::string scope = std::to_string(result.classes_checked) + " call classes on the " +
+                            std::string(arch_name(context.host_arch)) + " host's ABIs; " +
+                            analysis::describe(context);
+  for (const std::string& call : result.incomplete)
+    std::cerr << "seccheck: " << call << ": too many argument classes to enumerate; not decided\n";
+  if (result.within()) {
+    std::cout << custom.name << " is within " << base.name << ": it allows nothing " << base.name
+              << " blocks (" << scope << ")\n";
+    return 0;
+  }
+  std::cout << custom.name << " allows " << result.counterexamples.size() << " call"
+            << (result.counterexamples.size() == 1 ? "" : "s") << " " << base.name << " blocks (" << scope
+            << "):\n";
+  for (const analysis::Counterexample& example : result.counterexamples) {
+    const analysis::CallClass& call = example.call;
+    std::cout << "  " << analysis::call_class_text(call);
+    if (example.classes > 1) std::cout << " (and " << example.classes - 1 << " more argument classes)";
+    std::cout << "\n    "
+              << analysis::explain(example.custom, custom_resolved, &custom, call.arch, call.nr, call.args)
+              << "\n    "
+              << analysis::explain(example.base, base_resolved, &base, call.arch, call.nr, call.args) << "\n";
+  }
+  return result.incomplete.empty() ? 1 : static_cast<int>(ExitCode::kToolFailure);
+}
+
 }  // namespace
 
 Command register_profiles_command(CLI::App& app) {
@@ -377,20 +420,37 @@ Command register_profiles_command(CLI::App& app) {
   completes_as(diff->add_option("B", options->diff_b, "Catalog name or profile file"), ValueKind::kProfile)
       ->required();
   diff->add_flag("--raw", options->diff_raw, "Compare the rules as written (added/removed, all conditions)");
-  completes_as(diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32"),
-               ValueKind::kNone)
+  completes_as(
+      diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386, x32, aarch64 or arm"),
+      ValueKind::kNone)
       ->default_str("x86_64");
   add_context_options(diff, options->context);
+  CLI::App* within = sub->add_subcommand(
+      "within", "Does CUSTOM allow anything BASE blocks? Exact over every call, with counter-examples");
+  completes_as(within->add_option("CUSTOM", options->within_custom, "Catalog name or profile file"),
+               ValueKind::kProfile)
+      ->required();
+  completes_as(within->add_option("BASE", options->within_base, "Catalog name or profile file"),
+               ValueKind::kProfile)
+      ->required();
+  completes_as(
+      within->add_option("--arch", options->diff_arch,
+                         "Any ABI of the node: x86_64 (x86_64, i386, x32) or aarch64 (aarch64, arm)"),
+      ValueKind::kNone)
+      ->default_str("x86_64");
+  add_context_options(within, options->context);
+  set_example(within, "seccheck profiles within myapp.json docker");
   set_example(list, "seccheck profiles list");
   set_example(show, "seccheck profiles show docker@24.0");
   set_example(diff, "seccheck profiles diff docker containerd --cap-add SYS_PTRACE --kernel 5.10");
   set_example(sub, "seccheck profiles diff docker@20.10.0 docker@20.10.10 --raw");
 
-  return {sub, [options, list, show, diff]() -> int {
+  return {sub, [options, list, show, diff, within]() -> int {
             if (list->parsed()) return run_list();
             if (show->parsed()) return run_show(*options);
             if (diff->parsed()) return run_diff(*options);
-            throw UserError(ExitCode::kUsage, "profiles: expected list, show or diff");
+            if (within->parsed()) return run_within(*options);
+            throw UserError(ExitCode::kUsage, "profiles: expected list, show, diff or within");
           }};
 }
 
