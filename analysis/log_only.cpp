@@ -25,17 +25,17 @@ Action log_only_action(const Action& action) {
 
 Result<LogOnlyProfile> make_log_only(const LogOnlyRequest& request) {
   if (request.base == nullptr) return make_error("a log-only copy needs a base profile");
-  const Context context = context_for_target(request.context, request.target);
+  const Context context = context_for_engine(request.context, request.engine);
   const Profile& base = *request.base;
   const ResolvedProfile base_resolved = resolve(base, context);
 
   LogOnlyProfile result;
   Profile& out = result.profile;
-  out = request.target == TargetRuntime::kContainerd ? flatten_profile(base_resolved, base) : base;
+  out = request.engine == Engine::kContainerd ? flatten_profile(base_resolved, base) : base;
   out.name = request.name.empty() ? base.name + "-log-only" : request.name;
   out.source = "seccheck generate --log-only";
   out.warnings.clear();
-  if (request.target == TargetRuntime::kContainerd)
+  if (request.engine == Engine::kContainerd)
     result.notes.push_back("containerd reads a Localhost profile as a flat runtime-spec object without "
                            "includes/excludes: " +
                            base.name + " was resolved for " + describe(context));

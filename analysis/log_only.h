@@ -45,7 +45,7 @@ namespace seccheck::analysis {
 struct LogOnlyRequest {
   const Profile* base = nullptr;
   Context context;
-  TargetRuntime target = TargetRuntime::kDocker;
+  Engine engine = Engine::kDocker;
   std::string name;  // Profile::name of the copy
 };
 

@@ -27,7 +27,7 @@ struct GenerateOptions {
   bool log_only = false;
   std::string base = "docker";
   bool minimal = false;
-  std::string target;
+  std::string engine;  // --for
   std::string format = "oci";
   std::string name;
   std::string output_path;
@@ -69,10 +69,9 @@ analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool m
 }
 
 // --log-only: the base with its blocking actions turned into LOG (analysis/log_only.h).
-int run_log_only(const GenerateOptions& options, const analysis::Profile& base,
-                 analysis::TargetRuntime target, analysis::ProfileForm form,
-                 const analysis::Context& context) {
-  analysis::LogOnlyRequest request{&base, context, target,
+int run_log_only(const GenerateOptions& options, const analysis::Profile& base, analysis::Engine engine,
+                 analysis::ProfileForm form, const analysis::Context& context) {
+  analysis::LogOnlyRequest request{&base, context, engine,
                                    options.name.empty() ? analysis::kubernetes_name(base.name + "-log-only")
                                                         : options.name};
   auto copy = analysis::make_log_only(request);
@@ -86,7 +85,7 @@ int run_log_only(const GenerateOptions& options, const analysis::Profile& base,
     std::cerr << "seccheck: the log-only copy does not log " << analysis::call_class_text(gap.example.call)
               << ", which " << base.name << " answers with " << analysis::action_text(gap.example.base.action)
               << " (the copy: " << analysis::action_text(gap.example.custom.action) << ")\n";
-  write_output(options, analysis::profile_in_form(copy->profile, form, target, context, request.name));
+  write_output(options, analysis::profile_in_form(copy->profile, form, engine, context, request.name));
   return static_cast<int>(copy->gaps.empty() && copy->incomplete.empty() ? ExitCode::kOk
                                                                          : ExitCode::kWouldBlock);
 }
@@ -104,18 +103,18 @@ int run_generate(const GenerateOptions& options) {
   analysis::ProfileSelection base;
   if (!options.minimal) base = session::select_one_profile(options.base, context, "--base", diagnostics);
   const analysis::Profile* base_profile = options.minimal ? nullptr : &base.profiles.front();
-  analysis::TargetRuntime target = analysis::default_target_for(base_profile);
-  if (!options.target.empty()) {
-    auto parsed = analysis::parse_target_runtime(options.target);
+  analysis::Engine engine = analysis::engine_of(base_profile);
+  if (!options.engine.empty()) {
+    auto parsed = analysis::parse_engine(options.engine);
     if (!parsed) throw UserError(ExitCode::kUsage, parsed.error().message);
-    target = *parsed;
+    engine = *parsed;
   }
   auto form = analysis::parse_profile_form(options.format);
   if (!form) throw UserError(ExitCode::kUsage, form.error().message);
   if ((options.log_only || !options.from_audit.empty()) && options.minimal)
     throw UserError(ExitCode::kUsage,
                     "--minimal needs every call of a run; use --base with --log-only or --from-audit");
-  if (options.log_only) return run_log_only(options, *base_profile, target, *form, context);
+  if (options.log_only) return run_log_only(options, *base_profile, engine, *form, context);
 
   analysis::RunRecord record;
   Arch host_arch = context.host_arch;
@@ -154,7 +153,7 @@ int run_generate(const GenerateOptions& options) {
   request.base = base_profile;
   request.context = context;
   request.context.host_arch = host_arch;
-  request.target = target;
+  request.engine = engine;
   request.name = options.name.empty() ? default_name(record.command) : options.name;
   auto generated = analysis::generate_profile(request);
   if (!generated) throw UserError(ExitCode::kToolFailure, generated.error().message);
@@ -169,7 +168,7 @@ int run_generate(const GenerateOptions& options) {
     std::cerr << "seccheck: the generated profile still blocks " << call << "\n";
 
   write_output(options,
-               analysis::profile_in_form(generated->profile, *form, target, request.context, request.name));
+               analysis::profile_in_form(generated->profile, *form, engine, request.context, request.name));
   return static_cast<int>(generated->unresolved.empty() ? ExitCode::kOk : ExitCode::kWouldBlock);
 }
 
@@ -199,7 +198,7 @@ Command register_generate_command(CLI::App& app) {
   sub->add_flag("--minimal", options->minimal,
                 "Allow only the observed calls (default action ERRNO/EPERM) plus what any process needs");
   sub->add_option(
-         "--for", options->target,
+         "--for", options->engine,
          "Runtime that reads the profile: docker, crio (keep includes/excludes) or containerd (flat, "
          "resolved for the context options). Default: the base's runtime")
       ->check(CLI::IsMember({"docker", "containerd", "crio", "cri-o", "podman"}));

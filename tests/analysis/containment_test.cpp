@@ -372,10 +372,10 @@ TEST(LogOnly, CopyOfEachLatestProfileLogsExactlyWhatItBlocks) {
   for (std::string name : {"docker", "containerd", "crio"}) {
     auto profiles = catalog_profiles(name);
     ASSERT_TRUE(profiles.ok());
-    for (TargetRuntime target : {TargetRuntime::kDocker, TargetRuntime::kContainerd, TargetRuntime::kCrio}) {
+    for (Engine engine : {Engine::kDocker, Engine::kContainerd, Engine::kCrio}) {
       LogOnlyRequest request;
       request.base = &profiles->front();
-      request.target = target;
+      request.engine = engine;
       auto copy = make_log_only(request);
       ASSERT_TRUE(copy.ok());
       EXPECT_EQ(copy->profile.default_action.kind, ActionKind::kLog) << name;
@@ -384,7 +384,7 @@ TEST(LogOnly, CopyOfEachLatestProfileLogsExactlyWhatItBlocks) {
       for (const Rule& rule : copy->profile.rules)
         EXPECT_FALSE(rule.action.blocks()) << name << ": " << rule.comment;
       EXPECT_TRUE(copy->incomplete.empty());
-      const Context context = context_for_target(Context{}, target);
+      const Context context = context_for_engine(Context{}, engine);
       const ResolvedProfile base = resolve(profiles->front(), context);
       const ResolvedProfile log_only = resolve(copy->profile, context);
       for (const LogOnlyGap& gap : copy->gaps) {
@@ -407,7 +407,7 @@ TEST(LogOnly, ARuleThatOutrankedAnAllowRuleIsAGap) {
   ASSERT_TRUE(profiles.ok());
   LogOnlyRequest request;
   request.base = &profiles->front();
-  request.target = TargetRuntime::kCrio;
+  request.engine = Engine::kCrio;
   request.context.capabilities = podman_default_capabilities();
   auto copy = make_log_only(request);
   ASSERT_TRUE(copy.ok());

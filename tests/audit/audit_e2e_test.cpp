@@ -266,7 +266,7 @@ class AuditE2E : public ::testing::Test {
     analysis::LogOnlyRequest request;
     request.base = &docker_;
     request.context = context_;
-    request.target = analysis::TargetRuntime::kContainerd;
+    request.engine = analysis::Engine::kContainerd;
     auto copy = analysis::make_log_only(request);
     EXPECT_TRUE(copy.ok());
     EXPECT_TRUE(copy->gaps.empty());
