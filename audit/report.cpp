@@ -105,24 +105,31 @@ std::string finding_notice(const AuditFinding& finding) {
 
 }  // namespace
 
-Result<AuditOutcome> read_audit(const SourceOptions& sources) {
+Result<AuditOutcome> read_audit(const SourceOptions& sources, const FindingCallback& on_new_finding,
+                                const std::function<bool()>& keep_going) {
   AuditParser parser(parser_options(sources));
   FindingAggregator aggregator;
   ContainerCache containers;
+  bool stopped = false;
   auto read = read_sources(
       sources, parser,
       [&](const SeccompRecord& record) {
         std::optional<ContainerRef> container;
         if (record.pid) container = containers.lookup(*record.pid, record.time_ms);
-        aggregator.add(record, container);
+        auto [finding, added] = aggregator.add(record, container);
+        if (added && on_new_finding) on_new_finding(*finding);
       },
-      [] { return false; });
+      [&] {
+        stopped = !keep_going || !keep_going();
+        return !stopped;
+      });
   if (!read) return read.error();
   AuditOutcome outcome;
   outcome.inputs = sources.paths.empty() ? std::vector<std::string>{std::string(kKernelLog)} : sources.paths;
   outcome.findings = aggregator.findings();
   outcome.loss = parser.loss();
   outcome.stats = parser.stats();
+  outcome.interrupted = sources.follow && stopped;
   return outcome;
 }
 

@@ -11,6 +11,7 @@
 // allowed.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,9 +43,12 @@ struct AuditOutcome {
   bool interrupted = false;  // --follow ended by a signal
 };
 
-// Reads every input once (no follow) and groups its records; container names are looked up
-// while the processes may still run.
-Result<AuditOutcome> read_audit(const SourceOptions& sources);
+// Reads every input (with sources.follow, until `keep_going` returns false) and groups its
+// records; container names are looked up while the processes may still run. `on_new_finding`
+// sees each finding when its first record arrives (--follow prints it then).
+using FindingCallback = std::function<void(const AuditFinding& finding)>;
+Result<AuditOutcome> read_audit(const SourceOptions& sources, const FindingCallback& on_new_finding = {},
+                                const std::function<bool()>& keep_going = {});
 
 // The hosts whose ABIs the findings hold (x86_64, aarch64), x86_64 when none is known.
 std::vector<Arch> hosts_of(const std::vector<AuditFinding>& findings);

@@ -25,7 +25,12 @@ namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
-void on_interrupt(int) {
+// The first SIGINT/SIGTERM ends --follow and writes the report; a second one ends seccheck at once.
+void on_interrupt(int signal) {
+  if (g_interrupted != 0) {
+    std::signal(signal, SIG_DFL);
+    raise(signal);
+  }
   g_interrupted = 1;
 }
 
@@ -66,33 +71,21 @@ int run_audit(const AuditOptions& options) {
     return finding.arch ? &hosts[host_arch_of(*finding.arch) == Arch::kX86_64 ? 0 : 1] : nullptr;
   };
 
-  audit::AuditParser parser(audit::parser_options(sources));
-  audit::FindingAggregator aggregator;
-  audit::ContainerCache containers;
-  auto on_record = [&](const audit::SeccompRecord& record) {
-    std::optional<audit::ContainerRef> container;
-    if (record.pid) container = containers.lookup(*record.pid, record.time_ms);
-    auto [finding, added] = aggregator.add(record, container);
-    if (options.follow && added) std::cout << audit::finding_line(*finding, host_of(*finding)) << std::endl;
-  };
   if (options.follow) {
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
   }
-  auto read = audit::read_sources(sources, parser, on_record, [] { return g_interrupted == 0; });
-  if (!read) throw UserError(ExitCode::kUsage, read.error().message);
-
-  audit::AuditOutcome outcome;
-  outcome.inputs =
-      options.inputs.empty() ? std::vector<std::string>{std::string(audit::kKernelLog)} : options.inputs;
-  outcome.findings = aggregator.findings();
-  outcome.loss = parser.loss();
-  outcome.stats = parser.stats();
-  outcome.interrupted = g_interrupted != 0;
+  auto outcome = audit::read_audit(
+      sources,
+      [&](const audit::AuditFinding& finding) {
+        if (options.follow) std::cout << audit::finding_line(finding, host_of(finding)) << std::endl;
+      },
+      [] { return g_interrupted == 0; });
+  if (!outcome) throw UserError(ExitCode::kUsage, outcome.error().message);
   std::vector<audit::HostProfiles> used;
-  for (Arch host : audit::hosts_of(outcome.findings))
+  for (Arch host : audit::hosts_of(outcome->findings))
     used.push_back(hosts[host == Arch::kX86_64 ? 0 : 1]);
-  analysis::CheckReport report = audit::make_audit_report(outcome, used, options.allow_lost);
+  analysis::CheckReport report = audit::make_audit_report(*outcome, used, options.allow_lost);
   print_notices(report, options.report);
   return emit_report(report, options.report);
 }

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -94,6 +96,30 @@ TEST_F(AuditCli, SinceAndStandardInput) {
   EXPECT_EQ(out.exit_status, 1) << out.err;
   EXPECT_EQ(keys(nlohmann::json::parse(read_file(report))),
             (std::set<std::string>{"x86_64/unshare", "x86_64/keyctl", "x86_64/mount", "x86_64/bpf"}));
+}
+
+// --follow prints each finding as its first record arrives and writes the report when interrupted.
+TEST_F(AuditCli, FollowUntilInterrupted) {
+  const std::string log =
+      write("follow.log", "type=SECCOMP msg=audit(1700000000.000:1): pid=7 comm=\"a\" exe=\"/a\" sig=0 "
+                          "arch=c000003e syscall=272 compat=0 ip=0x1 code=0x7ffc0000\n");
+  const std::string report = dir_ + "/follow.json";
+  RunOptions options;
+  options.signal = SIGINT;
+  options.signal_after_output = "x86_64/unshare";
+  options.signal_delay_ms = 300;
+  options.timeout_seconds = 60;
+  ProcessRun run = run_process_with(
+      {seccheck_binary(), "audit", log, "--follow", "--profile", "docker", "--format", "json", "-o", report, "-q"},
+      options);
+  EXPECT_TRUE(run.signal_sent);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_EQ(run.output.exit_status, 1) << run.output.err;
+  EXPECT_NE(run.output.out.find("2023-11-14T22:13:20.000Z x86_64/unshare /a: LOG; docker@"), std::string::npos)
+      << run.output.out;
+  nlohmann::json json = nlohmann::json::parse(read_file(report));
+  EXPECT_EQ(keys(json), (std::set<std::string>{"x86_64/unshare"}));
+  EXPECT_TRUE(json["interrupted"].get<bool>());
 }
 
 TEST_F(AuditCli, TextReportNamesArgumentDependenceAndContainersless) {
