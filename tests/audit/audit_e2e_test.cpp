@@ -245,6 +245,48 @@ CallSet check_findings(const std::string& dir, const std::vector<std::string>& w
   return calls;
 }
 
+// `seccheck audit LOG --profile PROFILE --format json`: the report, and the (ABI, number) of every
+// finding of `executable` the profile blocks.
+struct AuditRun {
+  int exit_status = -1;
+  nlohmann::json report;
+  CallSet blocked;
+};
+AuditRun audit_log(const std::string& dir, const std::vector<std::string>& lines,
+                   const std::string& executable, const std::string& profile = "docker",
+                   const std::vector<std::string>& extra = {}) {
+  const std::string log = dir + "/kmsg.log";
+  {
+    std::ofstream out(log);
+    for (const std::string& line : lines)
+      out << line << "\n";
+  }
+  const std::string report = dir + "/audit.json";
+  std::vector<std::string> argv = {testing::seccheck_binary(),
+                                   "audit",
+                                   log,
+                                   "--profile",
+                                   profile,
+                                   "--libseccomp",
+                                   "2.5",
+                                   "--format",
+                                   "json",
+                                   "-o",
+                                   report,
+                                   "-q"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  ProcessOutput out = run_process(argv, 120);
+  AuditRun run;
+  run.exit_status = out.exit_status;
+  EXPECT_TRUE(out.exit_status == 0 || out.exit_status == 1) << out.err;
+  run.report = nlohmann::json::parse(read_file(report));
+  for (const auto& finding : run.report["findings"]) {
+    if (finding["executable"] != executable || !finding["verdicts"][0]["blocked"].get<bool>()) continue;
+    run.blocked.emplace(*parse_arch(finding["arch"].get<std::string>()), finding["nr"].get<int>());
+  }
+  return run;
+}
+
 class AuditE2E : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -399,12 +441,12 @@ TEST_F(AuditE2E, RuncLogOnlyCopyLogsWhatCheckReports) {
     EXPECT_TRUE(logged.count({Arch::kX86_64, *syscall_number(Arch::kX86_64, name)})) << name;
   EXPECT_TRUE(logged.count({Arch::kX32, 250})) << "x32 keyctl";
   EXPECT_FALSE(logged.count({Arch::kX32, 39})) << "x32 getpid";
-  std::ofstream(dir_ + "/kmsg.log") << [&] {
-    std::string text;
-    for (const std::string& line : kmsg_lines)
-      text += line + "\n";
-    return text;
-  }();
+  // The real binary on the same kernel log: `seccheck audit` reports the set `check` reported.
+  const AuditRun audited = audit_log(dir_, kmsg_lines, std::string(kContainerProgs) + "/check_calls");
+  EXPECT_EQ(audited.blocked, reported)
+      << "audit " << call_set_text(audited.blocked) << " vs check " << call_set_text(reported);
+  EXPECT_EQ(audited.exit_status, 1) << "docker blocks them: the gate fails";
+  EXPECT_FALSE(audited.report.contains("records_lost")) << audited.report["records_lost"].dump();
 }
 
 // runc adds no -ENOSYS stub under a LOG default: a call numbered above every call the profile
@@ -465,7 +507,7 @@ TEST_F(AuditE2E, CrunLogsErrnoWithFilterFlagLog) {
   if (crun.empty() || unshare.empty()) GTEST_SKIP() << "crun or unshare is not installed";
   const Sentinel sentinel;
   analysis::Context context = context_;
-  context.runtime = analysis::RuntimeKind::kCrun;
+  context.oci_runtime = analysis::OciRuntime::kCrun;
   analysis::Profile enforcing = analysis::flatten_profile(analysis::resolve(docker_, context), docker_);
   enforcing.flags = {"SECCOMP_FILTER_FLAG_LOG"};
   const std::string path = bundle(enforcing, {std::string(kContainerProgs) + "/check_calls", "keyctl"});
@@ -525,6 +567,21 @@ TEST_F(AuditE2E, StormLossIsReported) {
   EXPECT_GE(window.loss.rate_limited, static_cast<std::uint64_t>(kStorm) - seen)
       << "the kauditd_printk_skb line came with the sentinel after the window";
   EXPECT_TRUE(window.loss.any());
+  // `seccheck audit` on the same lines reports the loss and fails the gate for it alone (the
+  // profile checked allows everything, so no finding is blocked), unless --allow-lost.
+  const std::string allow_all = dir_ + "/allow.json";
+  std::ofstream(allow_all) << R"({"defaultAction": "SCMP_ACT_ALLOW"})";
+  AuditRun strict = audit_log(dir_, window.lines, "", allow_all);
+  EXPECT_EQ(strict.exit_status, 1);
+  ASSERT_TRUE(strict.report.contains("records_lost")) << strict.report.dump();
+  EXPECT_NE(strict.report["summary"]["gate_text"].get<std::string>().find("records are missing"),
+            std::string::npos);
+  bool rate_limit_named = false;
+  for (const auto& line : strict.report["records_lost"])
+    rate_limit_named |= line.get<std::string>().find("rate limit") != std::string::npos;
+  EXPECT_TRUE(rate_limit_named) << strict.report["records_lost"].dump();
+  AuditRun allowed = audit_log(dir_, window.lines, "", allow_all, {"--allow-lost"});
+  EXPECT_EQ(allowed.exit_status, 0) << allowed.report["summary"].dump();
 }
 
 }  // namespace
