@@ -54,6 +54,9 @@ struct CheckReport {
   // They fail the gate unless allowed (--allow-lost): a quiet log is not a clean one.
   std::vector<std::string> records_lost;
   bool allow_lost = false;
+  // The findings come from kernel seccomp records (seccheck audit), not a run: no workload, no
+  // stacks, no arguments (`command` names the inputs read).
+  bool audit = false;
 
   // New (not known) findings blocked by at least one profile.
   std::size_t new_blocking_findings() const;

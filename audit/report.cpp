@@ -234,6 +234,10 @@ analysis::CheckReport make_audit_report(const AuditOutcome& outcome, const std::
       notices.push_back(line);  // unjudged serial gaps: reported, not counted
   }
   report.allow_lost = allow_lost;
+  report.audit = true;
+  // A record has no arguments: the values the verdicts were judged at are in the notices.
+  for (analysis::Finding& finding : report.findings)
+    finding.pattern = finding.syscall + "(...)";
   report.notices = std::move(notices);
   return report;
 }

@@ -257,6 +257,7 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
     profiles.push_back({{"name", p.name}, {"default_action", p.default_action}});
   out["profiles"] = std::move(profiles);
   out["notices"] = report.notices;
+  if (report.audit) out["audit"] = true;
   if (!report.records_lost.empty()) {
     out["records_lost"] = report.records_lost;
     out["allow_lost"] = report.allow_lost;
@@ -317,6 +318,7 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
     }
   }
   r.get(json, "report", "notices", report.notices);
+  if (json.contains("audit")) r.get(json, "report", "audit", report.audit);
   if (json.contains("records_lost")) {
     r.get(json, "report", "records_lost", report.records_lost);
     r.get(json, "report", "allow_lost", report.allow_lost);

@@ -19,7 +19,8 @@ class TextRenderer : public Renderer {
     for (const auto& p : report.profiles)
       width = std::max(width, escape_terminal(p.name).size());
 
-    out << paint(kBold, "seccheck check") << ": " << escape_terminal(shell_join(report.command)) << '\n';
+    out << paint(kBold, report.audit ? "seccheck audit" : "seccheck check") << ": "
+        << escape_terminal(shell_join(report.command)) << '\n';
     out << "  profiles: ";
     for (std::size_t i = 0; i < report.profiles.size(); ++i) {
       if (i > 0) out << ", ";
@@ -30,18 +31,25 @@ class TextRenderer : public Renderer {
     }
     out << '\n';
     if (!report.context.empty()) out << "  context:  " << escape_terminal(report.context) << '\n';
-    out << "  workload: " << workload_status_text(report) << ", " << report.processes << " process"
-        << (report.processes == 1 ? "" : "es") << ", " << report.calls_stopped << " calls stopped";
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, ", %.2f s", report.duration_seconds);
-    out << seconds << '\n';
+    if (report.audit) {
+      out << "  records:  " << report.calls_stopped << " calls evaluated" << seconds
+          << " from first to last\n";
+    } else {
+      out << "  workload: " << workload_status_text(report) << ", " << report.processes << " process"
+          << (report.processes == 1 ? "" : "es") << ", " << report.calls_stopped << " calls stopped"
+          << seconds << '\n';
+    }
     if (!report.started_at.empty()) out << "  started:  " << escape_terminal(report.started_at) << '\n';
     for (const auto& notice : report.notices)
       out << "  " << paint(kYellow, "notice:") << " " << escape_terminal(notice) << '\n';
     out << '\n';
 
     if (report.findings.empty()) {
-      out << "No call was flagged: no checked profile would block anything this run made.\n\n";
+      out << (report.audit
+                  ? "No call was flagged: no checked profile would block anything these records show.\n\n"
+                  : "No call was flagged: no checked profile would block anything this run made.\n\n");
     }
     for (const auto& finding : report.findings)
       render_finding(finding, report, width, out);
@@ -114,7 +122,7 @@ class TextRenderer : public Renderer {
     }
     if (f.call.stack.size() > shown)
       out << "            ... " << f.call.stack.size() - shown << " more frames\n";
-    if (f.call.stack.empty()) out << "    stack:  (not unwound)\n";
+    if (f.call.stack.empty() && !report.audit) out << "    stack:  (not unwound)\n";
     out << "    key:    " << escape_terminal(f.key) << '\n';
     out << '\n';
   }
