@@ -19,7 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -530,6 +532,48 @@ TEST_F(AuditE2E, CrunLogsErrnoWithFilterFlagLog) {
       window.records, [&](const SeccompRecord& r) { return r.pid == std::uint32_t(container); },
       analysis::ActionKind::kErrno);
   EXPECT_EQ(calls, (CallSet{{Arch::kX86_64, *syscall_number(Arch::kX86_64, "keyctl")}}));
+}
+
+// `seccheck audit --follow` on /dev/kmsg prints a finding when its first record arrives and writes
+// the report when interrupted. unshare(0) under the log-only copy of docker is logged (docker
+// blocks unshare) and changes nothing.
+TEST_F(AuditE2E, FollowTheKernelLogUntilInterrupted) {
+  const BpfProgram program = compiled(log_only_copy(), context_);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const std::string since =
+      "@" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+  const std::string report = dir_ + "/follow.json";
+  std::atomic<bool> done{false};
+  std::thread calls([&] {
+    // Again in each rate-limit window until seccheck has printed it (other processes share it).
+    for (int attempt = 0; attempt < 6 && !done; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt == 0 ? 1000 : 5300));
+      if (!done) run_under_program(program, {testprog("audit_calls"), "nr:" + std::to_string(SYS_unshare)});
+    }
+  });
+  testing::RunOptions options;
+  options.signal = SIGINT;
+  options.signal_after_output = "x86_64/unshare " + testprog("audit_calls") + ": LOG";
+  options.signal_delay_ms = 200;
+  options.timeout_seconds = 45;
+  testing::ProcessRun run = testing::run_process_with(
+      {testing::seccheck_binary(), "audit", "--follow", "--since", since, "--profile", "docker",
+       "--libseccomp", "2.5", "--format", "json", "-o", report, "-q"},
+      options);
+  done = true;
+  calls.join();
+  if (!run.signal_sent)
+    GTEST_SKIP() << "the kernel log dropped the record in every window:\n" << run.output.out;
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_EQ(run.output.exit_status, 1) << run.output.err;
+  EXPECT_NE(run.output.out.find(options.signal_after_output + "; docker@"), std::string::npos)
+      << run.output.out;
+  const nlohmann::json json = nlohmann::json::parse(read_file(report));
+  EXPECT_TRUE(json["interrupted"].get<bool>());
+  bool found = false;
+  for (const auto& finding : json["findings"])
+    found |= finding["key"] == "x86_64/unshare" && finding["executable"] == testprog("audit_calls");
+  EXPECT_TRUE(found) << json["findings"].dump();
 }
 
 // The printk rate limit drops most of a storm of logged calls; what the kernel dropped is
