@@ -44,7 +44,8 @@ Result<void> read_lines(std::FILE* file, const std::string& name, std::string& p
     partial.append(buffer + start, n - start);
     if (n < sizeof buffer) break;
   }
-  if (std::ferror(file)) return make_error(name + ": " + std::strerror(errno));
+  // A signal (the interrupt that ends --follow) may cut a read short: not an error.
+  if (std::ferror(file) && errno != EINTR) return make_error(name + ": " + std::strerror(errno));
   std::clearerr(file);  // at the end: a followed file may grow
   return {};
 }

@@ -4,11 +4,9 @@
 // (audit/parser.h, audit/source.h) and makes the report (audit/report.h); lost records fail the
 // gate unless --allow-lost. With --follow, each new finding is printed as it appears and the
 // report is written when seccheck is interrupted (SIGINT, SIGTERM).
-#include <signal.h>
-
 #include <chrono>
-#include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "audit/report.h"
 #include "audit/source.h"
@@ -19,20 +17,10 @@
 #include "cli/value_kind.h"
 #include "core/error.h"
 #include "session/filters.h"
+#include "tracer/interrupt.h"
 
 namespace seccheck::cli {
 namespace {
-
-volatile std::sig_atomic_t g_interrupted = 0;
-
-// The first SIGINT/SIGTERM ends --follow and writes the report; a second one ends seccheck at once.
-void on_interrupt(int signal) {
-  if (g_interrupted != 0) {
-    std::signal(signal, SIG_DFL);
-    raise(signal);
-  }
-  g_interrupted = 1;
-}
 
 struct AuditOptions {
   std::vector<std::string> inputs;
@@ -71,16 +59,16 @@ int run_audit(const AuditOptions& options) {
     return finding.arch ? &hosts[host_arch_of(*finding.arch) == Arch::kX86_64 ? 0 : 1] : nullptr;
   };
 
-  if (options.follow) {
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-  }
+  // --follow ends at the first interrupt (SIGINT, SIGTERM, ...) as `check` does: the report is
+  // written; a third ends seccheck at once (tracer/interrupt.h).
+  std::optional<tracer::InterruptHandlers> interrupts;
+  if (options.follow) interrupts.emplace();
   auto outcome = audit::read_audit(
       sources,
       [&](const audit::AuditFinding& finding) {
         if (options.follow) std::cout << audit::finding_line(finding, host_of(finding)) << std::endl;
       },
-      [] { return g_interrupted == 0; });
+      [] { return tracer::interrupt_count() == 0; });
   if (!outcome) throw UserError(ExitCode::kUsage, outcome.error().message);
   std::vector<audit::HostProfiles> used;
   for (Arch host : audit::hosts_of(outcome->findings))
