@@ -18,7 +18,8 @@ class MarkdownRenderer : public Renderer {
     Summary summary = summarize(report);
     out << "## seccheck: " << (summary.gate_failed ? "would be blocked" : "passed") << "\n\n";
     out << (summary.gate_failed ? "❌ **" : "✅ **") << markdown_escape(gate_text(report, summary)) << "** — `"
-        << code_span(shell_join(report.command)) << "` (" << workload_status_text(report) << "), "
+        << code_span(shell_join(report.command)) << "` ("
+        << (report.audit ? std::string("kernel seccomp records") : workload_status_text(report)) << "), "
         << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
         << summary.new_findings << " new, " << summary.known << " known)\n\n";
     if (!report.context.empty()) out << "Context: `" << code_span(report.context) << "`\n\n";
@@ -26,7 +27,9 @@ class MarkdownRenderer : public Renderer {
       out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
 
     if (report.findings.empty()) {
-      out << "No call was flagged: no checked profile would block anything this run made.\n";
+      out << (report.audit
+                  ? "No call was flagged: no checked profile would block anything these records show.\n"
+                  : "No call was flagged: no checked profile would block anything this run made.\n");
       return;
     }
 

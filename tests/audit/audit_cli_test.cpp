@@ -132,6 +132,9 @@ TEST_F(AuditCli, TextReportNamesArgumentDependenceAndContainersless) {
   EXPECT_NE(out.out.find("seccheck audit: " + log), std::string::npos) << out.out;
   EXPECT_NE(out.out.find("[new] clone(...)  x86_64  1 call"), std::string::npos) << out.out;
   EXPECT_EQ(out.out.find("stack:"), std::string::npos) << "records have no stacks\n" << out.out;
+  ProcessOutput markdown = seccheck({"audit", log, "--profile", "docker", "--format", "markdown"});
+  EXPECT_NE(markdown.out.find("(kernel seccomp records)"), std::string::npos) << markdown.out;
+  EXPECT_EQ(markdown.out.find("exit status"), std::string::npos) << "no workload\n" << markdown.out;
 }
 
 TEST_F(AuditCli, GenerateLogOnlyForms) {
