@@ -27,6 +27,14 @@ bool LossSummary::any() const {
 }
 
 std::vector<std::string> LossSummary::describe() const {
+  return describe_lines(true);
+}
+
+std::vector<std::string> LossSummary::describe_counted() const {
+  return describe_lines(false);
+}
+
+std::vector<std::string> LossSummary::describe_lines(bool with_unjudged) const {
   std::vector<std::string> out;
   if (rate_limited > 0 || rate_limit_lines > 0)
     out.push_back("kernel log rate limit: " + plural(rate_limited, "record", "records") + " suppressed (" +
@@ -36,7 +44,7 @@ std::vector<std::string> LossSummary::describe() const {
     out.push_back(plural(lost_lines, "audit backlog/rate-limit line", "audit backlog/rate-limit lines"));
   if (serial_gaps > 0)
     out.push_back(plural(serial_gaps, "audit serial number", "audit serial numbers") + " missing");
-  if (unjudged_serial_gaps > 0)
+  if (with_unjudged && unjudged_serial_gaps > 0)
     out.push_back(
         plural(unjudged_serial_gaps, "audit serial number", "audit serial numbers") +
         " missing, not counted: the input holds only SECCOMP records, so it may have been filtered");

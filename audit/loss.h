@@ -48,6 +48,11 @@ struct LossSummary {
   bool any() const;
   // One line each, for reports: "kernel rate limit: 541 records suppressed (2 lines)".
   std::vector<std::string> describe() const;
+  // The same without the unjudged serial gaps: what records_lost_at_least() counts.
+  std::vector<std::string> describe_counted() const;
+
+ private:
+  std::vector<std::string> describe_lines(bool with_unjudged) const;
 };
 
 // Collects the evidence as an input is read.

@@ -217,7 +217,9 @@ analysis::CheckReport make_audit_report(const AuditOutcome& outcome, const std::
   for (const AuditFinding& finding : outcome.findings)
     notices.push_back(finding_notice(finding));
 
-  std::vector<std::string> lost = outcome.loss.describe();
+  // What is counted as lost fails the gate; serial gaps in an input that may have been filtered
+  // (only SECCOMP records) are reported without being counted.
+  std::vector<std::string> lost = outcome.loss.describe_counted();
   if (outcome.stats.malformed > 0) {
     std::string line =
         plural(outcome.stats.malformed, "line", "lines") + " naming a seccomp record could not be read";
@@ -225,14 +227,11 @@ analysis::CheckReport make_audit_report(const AuditOutcome& outcome, const std::
       line += " (" + outcome.stats.malformed_examples.front() + ")";
     lost.push_back(line);
   }
-  if (outcome.loss.any() || outcome.stats.malformed > 0) {
-    report.records_lost = lost;
-    for (const std::string& line : lost)
-      notices.push_back("records lost: " + line);
-  } else {
-    for (const std::string& line : lost)
-      notices.push_back(line);  // unjudged serial gaps: reported, not counted
-  }
+  for (const std::string& line : lost)
+    notices.push_back("records lost: " + line);
+  for (const std::string& line : outcome.loss.describe())
+    if (std::find(lost.begin(), lost.end(), line) == lost.end()) notices.push_back(line);
+  report.records_lost = std::move(lost);
   report.allow_lost = allow_lost;
   report.audit = true;
   // A record has no arguments: the values the verdicts were judged at are in the notices.
