@@ -92,8 +92,10 @@ void add_enosys_prefix(bpf::ProgramBuilder& builder, const ResolvedProfile& prof
     const bpf::Label next_block = builder.label("after the " + std::string(arch_name(stub.arch)) + " stub");
     const std::uint32_t above = static_cast<std::uint32_t>(stub.above);
     builder.load_arch();
-    builder.jump_if(BPF_JMP | BPF_JEQ | BPF_K, stub.arch == Arch::kI386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64,
-                    next, next_block);
+    // SCMP_ARCH_* tokens are the kernel's AUDIT_ARCH_* values but for x32 (x86_64's plus the bit).
+    builder.jump_if(BPF_JMP | BPF_JEQ | BPF_K,
+                    stub.arch == Arch::kX32 ? AUDIT_ARCH_X86_64 : libseccomp_arch_token(stub.arch), next,
+                    next_block);
     builder.load_nr();
     if (stub.arch == Arch::kX86_64) {
       builder.jump_if(BPF_JMP | BPF_JGE | BPF_K, kX32SyscallBit, next_block, next);  // an x32 number
@@ -122,7 +124,9 @@ struct LibseccompRule {
 };
 
 struct LibseccompContext {
-  Arch arch;  // x86_64: the native context, numbers from seccheck's table; others translated by name
+  // x86_64: libseccomp's native context, numbers from seccheck's table; others (an aarch64 host's
+  // too) translated by name from libseccomp's native numbers
+  Arch arch;
   std::vector<LibseccompRule> rules;
 };
 
@@ -162,10 +166,14 @@ std::string cache_key(const LibseccompInput& input) {
 
 Result<std::vector<sock_filter>> run_libseccomp(const LibseccompInput& input, const std::string& where) {
   // x86_64 rules go into the native context; each other ABI's into a context of its own, merged in.
-  auto native = new_context(input.default_action, input.bad_arch_action, std::nullopt);
+  // An aarch64 host's filter starts from its aarch64 context (libseccomp's native x86_64 removed).
+  const std::optional<Arch> first = input.contexts.empty() || input.contexts.front().arch == Arch::kX86_64
+                                        ? std::nullopt
+                                        : std::optional<Arch>(input.contexts.front().arch);
+  auto native = new_context(input.default_action, input.bad_arch_action, first);
   if (!native) return make_error(where + native.error().message);
   for (const LibseccompContext& context : input.contexts) {
-    const bool is_native = context.arch == Arch::kX86_64;
+    const bool is_native = context.arch == (first ? *first : Arch::kX86_64);
     std::optional<bpf::FilterContext> own;
     if (!is_native) {
       auto ctx = new_context(input.default_action, input.bad_arch_action, context.arch);
@@ -207,10 +215,13 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
   // x86_64 is libseccomp's native arch: numbers pass through untranslated, so every call is
   // compiled by seccheck's own number, including those libseccomp 2.5.4 cannot name. i386 and
   // x32: libseccomp translates a rule's number from the native arch by name, so each ABI gets
-  // its own context (rules given libseccomp's own number for the name) merged in.
+  // its own context (rules given libseccomp's own number for the name) merged in. The filter
+  // holds the ABIs of the profile's host (context.host_arch): an aarch64 host's are aarch64 and
+  // arm, compiled the same way (for tests and analysis: this x86_64 machine cannot load them).
+  const Arch host = profile.context.host_arch;
   std::vector<std::string> not_compiled;
-  for (Arch arch : kX86Arches) {
-    if (arch != Arch::kX86_64 && !arch_in_filter(profile, arch)) continue;
+  for (Arch arch : kAllArches) {
+    if (host_arch_of(arch) != host || (arch != host && !arch_in_filter(profile, arch))) continue;
     LibseccompContext context{arch, {}};
     for (const std::string& name : names) {
       auto own_nr = syscall_number(arch, name);

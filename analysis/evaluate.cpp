@@ -11,13 +11,14 @@
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
+
+bool is_32bit_abi(Arch arch) {
+  return arch == Arch::kI386 || arch == Arch::kX32 || arch == Arch::kArm;
+}
+
 namespace {
 
 constexpr std::uint32_t kEnosys = 38;
-
-bool is_32bit_abi(Arch arch) {
-  return arch == Arch::kI386 || arch == Arch::kX32;
-}
 
 bool condition_matches(const ArgCondition& c, std::uint64_t arg, bool bits32) {
   std::uint64_t value = c.value;
@@ -87,7 +88,7 @@ std::vector<NodeKey> tree_order_key(const EffectiveRule& rule, bool bits32) {
 
 bool arch_in_filter(const ResolvedProfile& profile, Arch arch) {
   // libseccomp's filter context always holds the native arch; runc never removes it.
-  if (arch == Arch::kX86_64) return true;
+  if (arch == profile.context.host_arch) return true;
   return std::find(profile.architectures.begin(), profile.architectures.end(), arch) !=
          profile.architectures.end();
 }

@@ -22,7 +22,7 @@
 //   LT/LE over GT/GE, then the larger datum (the smaller one for LT/LE). Measured against the
 //   kernel in tests/analysis (e.g. ERRNO [arg0 == 40] beats ALLOW [arg0 != 16], so
 //   containers-common 0.67 without CAP_AUDIT_WRITE denies AF_VSOCK sockets with EPERM).
-// * i386 and x32 are 32-bit ABIs to libseccomp: it compares only the low 32 bits of the
+// * i386, x32 and arm are 32-bit ABIs to libseccomp: it compares only the low 32 bits of the
 //   argument and of the rule's datum and mask.
 #pragma once
 
@@ -80,8 +80,11 @@ std::vector<EffectiveRule> effective_rules(const ResolvedProfile& profile, std::
 // Whether one argument condition holds for `arg` as the filter compiled for `arch` compares it
 // (32-bit ABIs: the low words of the argument, datum and mask).
 bool condition_holds(const ArgCondition& condition, std::uint64_t arg, Arch arch);
-// True when the filter accepts calls of `arch` (the native x86_64 always).
+// True when the filter accepts calls of `arch` (the native arch, the context's host, always).
 bool arch_in_filter(const ResolvedProfile& profile, Arch arch);
+// True for the ABIs libseccomp compiles 32-bit comparisons for (i386, x32, arm): only the low 32
+// bits of an argument, datum and mask are compared.
+bool is_32bit_abi(Arch arch);
 
 // "ALLOW", "ERRNO(EPERM)", "ERRNO(38)" for unnamed values, "KILL_THREAD", "TRACE(7)".
 std::string action_text(const Action& action);

@@ -4,6 +4,29 @@
 
 namespace seccheck::analysis {
 
+namespace {
+
+struct ReportInputName {
+  ReportInput value;
+  std::string_view name;
+};
+constexpr ReportInputName kReportInputNames[] = {
+    {ReportInput::kRun, "run"}, {ReportInput::kScan, "scan"}, {ReportInput::kAudit, "audit"}};
+
+}  // namespace
+
+std::string_view report_input_name(ReportInput input) {
+  for (const ReportInputName& entry : kReportInputNames)
+    if (entry.value == input) return entry.name;
+  return "run";
+}
+
+std::optional<ReportInput> parse_report_input(std::string_view name) {
+  for (const ReportInputName& entry : kReportInputNames)
+    if (entry.name == name) return entry.value;
+  return std::nullopt;
+}
+
 bool Finding::blocked_by_any() const {
   return std::any_of(verdicts.begin(), verdicts.end(), [](const ProfileVerdict& v) { return v.blocks(); });
 }
@@ -20,7 +43,8 @@ std::size_t CheckReport::new_blocking_findings() const {
 }
 
 bool CheckReport::gate_failed() const {
-  return new_blocking_findings() > 0 || (fail_on_workload_error && workload_exit_status != 0);
+  return new_blocking_findings() > 0 || (fail_on_workload_error && workload_exit_status != 0) ||
+         (!records_lost.empty() && !allow_lost);
 }
 
 }  // namespace seccheck::analysis

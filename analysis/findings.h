@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/evaluate.h"
@@ -76,6 +77,11 @@ struct CheckedProfile {
   std::string default_action;  // "ERRNO(EPERM)"
 };
 
+enum class ReportInput { kRun, kScan, kAudit };
+// "run", "scan", "audit": the JSON report's `input`.
+std::string_view report_input_name(ReportInput input);
+std::optional<ReportInput> parse_report_input(std::string_view name);
+
 struct CheckReport {
   std::string tool_version;
   std::vector<std::string> command;
@@ -91,18 +97,25 @@ struct CheckReport {
   double duration_seconds = 0;
   // --fail-on-workload-error: a non-zero workload exit status fails the gate too.
   bool fail_on_workload_error = false;
-  // Scanned binaries (`scan`, `check --scan`); absent when nothing was scanned. `run` is false
-  // for `seccheck scan` (no workload ran: command lists the scanned paths).
+  // What the findings come from: a run (check, verify, diff), a scan without a run (`seccheck
+  // scan`: command lists the scanned paths) or kernel seccomp records (`seccheck audit`: command
+  // names the inputs read; no workload, stacks or argument values).
+  ReportInput input = ReportInput::kRun;
+  // Scanned binaries (`scan`, `check --scan`); absent when nothing was scanned.
   std::optional<ScanSummary> scan;
-  bool run = true;
   // Reachable findings fail the gate too (`scan`; `check --scan --gate reachable`).
   bool gate_reachable = false;
+  // audit: why records are missing from the input (rate limit, serial gaps, ...), one line each.
+  // They fail the gate unless allowed (--allow-lost): a quiet log is not a clean one.
+  std::vector<std::string> records_lost;
+  bool allow_lost = false;
 
   // New (not known) findings blocked by at least one profile; reachable ones only with
   // gate_reachable.
   std::size_t new_blocking_findings() const;
   // What the exit status of `check` says: new blocking findings, or (when asked) the
-  // workload's own failure. Reports print the same result the exit code gives.
+  // workload's own failure, or (audit) records lost. Reports print the same result the exit
+  // code gives.
   bool gate_failed() const;
 };
 

@@ -106,8 +106,9 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
   }
   out.architectures.push_back(context.host_arch);
   for (const auto& name : scmp) {
-    auto parsed = parse_x86_arch(name);
-    if (parsed &&
+    // Only the host's own ABIs can reach its filter (an x86_64 kernel never reports an arm call).
+    auto parsed = parse_arch(name);
+    if (parsed && host_arch_of(*parsed) == context.host_arch &&
         std::find(out.architectures.begin(), out.architectures.end(), *parsed) == out.architectures.end()) {
       out.architectures.push_back(*parsed);
     }

@@ -254,9 +254,10 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
       }
       RecordedCall call;
       std::string arch_text = reader.string(reader.field(entry, "arch", path), path + "arch");
-      auto arch = parse_x86_arch(arch_text);
+      auto arch = parse_arch(arch_text);
       if (!arch && reader.error.empty())
-        reader.fail(path + "arch", "unknown arch \"" + arch_text + "\" (expected x86_64, i386 or x32)");
+        reader.fail(path + "arch",
+                    "unknown arch \"" + arch_text + "\" (expected x86_64, i386, x32, aarch64 or arm)");
       call.arch = arch.value_or(Arch::kX86_64);
       if (auto* v = reader.field(entry, "nr", path))
         call.nr = static_cast<int>(reader.number(*v, path + "nr"));

@@ -25,5 +25,6 @@ Command register_generate_command(CLI::App& app);
 Command register_verify_command(CLI::App& app);
 Command register_merge_command(CLI::App& app);
 Command register_scan_command(CLI::App& app);
+Command register_audit_command(CLI::App& app);
 
 }  // namespace seccheck::cli

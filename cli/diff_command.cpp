@@ -23,7 +23,14 @@ struct DiffOptions {
 int run_diff(const DiffOptions& options) {
   auto record = analysis::load_run_record(options.record_path);
   if (!record) throw UserError(ExitCode::kUsage, record.error().message);
-  const analysis::Context context = make_context(options.context);
+  analysis::Context context = make_context(options.context);
+  // A record made on an arm64 node (aarch64 and arm calls) is checked against the profiles as
+  // such a node loads them.
+  if (!record->calls.empty() && host_arch_of(record->calls.front().arch) == Arch::kAarch64)
+    context.host_arch = Arch::kAarch64;
+  for (const analysis::RecordedCall& call : record->calls)
+    if (host_arch_of(call.arch) != context.host_arch)
+      throw UserError(ExitCode::kUsage, options.record_path + ": holds calls of x86 and arm nodes; split it");
   const analysis::ProfileSelection selected =
       session::select_profiles(options.profiles, context, diagnostics_for(options.report.verbosity));
   analysis::CheckReport report = analysis::make_report(*record, selected.resolved, context);

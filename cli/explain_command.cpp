@@ -74,12 +74,15 @@ int resolve_syscall(const std::string& text, Arch arch) {
 }
 
 int run_explain(const ExplainOptions& options) {
-  auto arch = parse_x86_arch(options.arch);
-  if (!arch) throw UserError(ExitCode::kUsage, "--arch " + options.arch + ": expected x86_64, i386 or x32");
+  auto arch = parse_arch(options.arch);
+  if (!arch)
+    throw UserError(ExitCode::kUsage,
+                    "--arch " + options.arch + ": expected x86_64, i386, x32, aarch64 or arm");
   const int nr = resolve_syscall(options.syscall, *arch);
   std::vector<bool> given;
   const std::array<std::uint64_t, 6> args = parse_args(options.arg_values, given);
-  const analysis::Context context = make_context(options.context);
+  analysis::Context context = make_context(options.context);
+  context.host_arch = host_arch_of(*arch);  // aarch64 and arm calls: the profiles as an arm64 node loads them
   const std::string name = syscall_display_name(*arch, nr);
 
   const analysis::ProfileSelection selected =
@@ -124,9 +127,9 @@ Command register_explain_command(CLI::App& app) {
   completes_as(sub->add_option("--arg", options->arg_values,
                                "argument value N=VALUE (N 0..5; VALUE decimal or 0x hex); repeatable"),
                ValueKind::kNone);
-  completes_as(
-      sub->add_option("--arch", options->arch, "ABI of the call: x86_64, i386 or x32 (default x86_64)"),
-      ValueKind::kNone);
+  completes_as(sub->add_option("--arch", options->arch,
+                               "ABI of the call: x86_64, i386, x32, aarch64 or arm (default x86_64)"),
+               ValueKind::kNone);
   add_context_options(sub, options->context);
   set_example(sub, "seccheck explain clone --arg 0=0x10000000 --profile docker@24.0");
   return {sub, [options]() -> int { return run_explain(*options); }};

@@ -8,8 +8,10 @@
 #include <sstream>
 
 #include "analysis/generate.h"
+#include "analysis/log_only.h"
 #include "analysis/merge.h"
 #include "analysis/run_record.h"
+#include "audit/report.h"
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
@@ -25,6 +27,8 @@ namespace {
 
 struct GenerateOptions {
   std::vector<std::string> from;
+  std::vector<std::string> from_audit;
+  bool log_only = false;
   std::string base = "docker";
   bool minimal = false;
   std::string engine;  // --for
@@ -87,6 +91,15 @@ std::string default_name(const std::vector<std::string>& command) {
   return analysis::kubernetes_name(std::filesystem::path(command.front()).filename().string());
 }
 
+void write_output(const GenerateOptions& options, const std::string& text) {
+  if (options.output_path.empty()) {
+    std::cout << text;
+    std::cout.flush();
+  } else {
+    write_text_file(options.output_path, text, "profile");
+  }
+}
+
 // The records --from names, merged into one.
 analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool minimal) {
   std::vector<analysis::RunRecord> records;
@@ -104,12 +117,38 @@ analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool m
   return std::move(*merged);
 }
 
+// --log-only: the base with its blocking actions turned into LOG (analysis/log_only.h).
+int run_log_only(const GenerateOptions& options, const analysis::Profile& base, analysis::Engine engine,
+                 analysis::ProfileForm form, const analysis::Context& context) {
+  analysis::LogOnlyRequest request{&base, context, engine,
+                                   options.name.empty() ? analysis::kubernetes_name(base.name + "-log-only")
+                                                        : options.name};
+  auto copy = analysis::make_log_only(request);
+  if (!copy) throw UserError(ExitCode::kToolFailure, copy.error().message);
+  if (!options.quiet)
+    for (const std::string& note : copy->notes)
+      std::cerr << "seccheck: note: " << note << "\n";
+  for (const std::string& call : copy->incomplete)
+    std::cerr << "seccheck: warning: " << call << ": too many argument classes to compare with the base\n";
+  for (const analysis::LogOnlyGap& gap : copy->gaps)
+    std::cerr << "seccheck: the log-only copy does not log " << analysis::call_class_text(gap.example.call)
+              << ", which " << base.name << " answers with " << analysis::action_text(gap.example.base.action)
+              << " (the copy: " << analysis::action_text(gap.example.custom.action) << ")\n";
+  write_output(options, analysis::profile_in_form(copy->profile, form, engine, context, request.name));
+  return static_cast<int>(copy->gaps.empty() && copy->incomplete.empty() ? ExitCode::kOk
+                                                                         : ExitCode::kWouldBlock);
+}
+
 int run_generate(const GenerateOptions& options) {
   if (options.format == "job") return write_job(options);
   if (!options.image.empty()) throw UserError(ExitCode::kUsage, "--image goes with --format job");
-  if (options.command.empty() == options.from.empty())
-    throw UserError(ExitCode::kUsage, "give either a command (-- CMD [ARGS...]) or --from RECORD..., not " +
-                                          std::string(options.command.empty() ? "neither" : "both"));
+  const int sources =
+      !options.command.empty() + !options.from.empty() + !options.from_audit.empty() + options.log_only;
+  if (sources != 1)
+    throw UserError(ExitCode::kUsage,
+                    "give one of a command (-- CMD [ARGS...]), --from RECORD..., --from-audit LOG... "
+                    "or --log-only, not " +
+                        std::string(sources == 0 ? "none" : "several"));
   const analysis::Context context = make_context(options.context);
   const session::Diagnostics diagnostics = diagnostics_for(options.verbosity);
   analysis::ProfileSelection base;
@@ -123,10 +162,26 @@ int run_generate(const GenerateOptions& options) {
   }
   auto form = analysis::parse_profile_form(options.format);
   if (!form) throw UserError(ExitCode::kUsage, form.error().message);
+  if ((options.log_only || !options.from_audit.empty()) && options.minimal)
+    throw UserError(ExitCode::kUsage,
+                    "--minimal needs every call of a run; use --base with --log-only or --from-audit");
+  if (options.log_only) return run_log_only(options, *base_profile, engine, *form, context);
 
   analysis::RunRecord record;
+  Arch host_arch = context.host_arch;
   if (!options.from.empty()) {
     record = merged_records(options.from, options.minimal);
+  } else if (!options.from_audit.empty()) {
+    audit::SourceOptions logs;
+    logs.paths = options.from_audit;
+    auto outcome = audit::read_audit(logs);
+    if (!outcome) throw UserError(ExitCode::kUsage, outcome.error().message);
+    for (const std::string& line : outcome->loss.describe())
+      std::cerr << "seccheck: warning: records lost: " << line << "\n";
+    auto input = audit::generate_input(*outcome, base.profiles, context);
+    if (!input) throw UserError(ExitCode::kUsage, input.error().message);
+    record = std::move(input->record);
+    host_arch = input->host;
   } else {
     session::RunSettings settings;
     settings.command = options.command;
@@ -148,6 +203,7 @@ int run_generate(const GenerateOptions& options) {
   request.calls = std::move(record.calls);
   request.base = base_profile;
   request.context = context;
+  request.context.host_arch = host_arch;
   request.engine = engine;
   request.name = options.name.empty() ? default_name(record.command) : options.name;
   auto generated = analysis::generate_profile(request);
@@ -162,14 +218,8 @@ int run_generate(const GenerateOptions& options) {
   for (const std::string& call : generated->unresolved)
     std::cerr << "seccheck: the generated profile still blocks " << call << "\n";
 
-  const std::string text =
-      analysis::profile_in_form(generated->profile, *form, engine, context, request.name);
-  if (options.output_path.empty()) {
-    std::cout << text;
-    std::cout.flush();
-  } else {
-    write_text_file(options.output_path, text, "profile");
-  }
+  write_output(options,
+               analysis::profile_in_form(generated->profile, *form, engine, request.context, request.name));
   return static_cast<int>(generated->unresolved.empty() ? ExitCode::kOk : ExitCode::kWouldBlock);
 }
 
@@ -183,6 +233,14 @@ Command register_generate_command(CLI::App& app) {
   completes_as(sub->add_option("--from", options->from,
                                "Records saved by `seccheck check --record FILE` (several are merged)"),
                ValueKind::kFile);
+  completes_as(
+      sub->add_option("--from-audit", options->from_audit,
+                      "Kernel seccomp records (audit log, kernel log, journal; as `seccheck audit` reads "
+                      "them): the base plus the calls they show"),
+      ValueKind::kFile);
+  sub->add_flag("--log-only", options->log_only,
+                "The base with every blocking action turned into SCMP_ACT_LOG, for a staged roll-out: the "
+                "kernel logs what the base would block and lets it run");
   completes_as(sub->add_option(
                    "--base", options->base,
                    "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file"),

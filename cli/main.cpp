@@ -39,6 +39,7 @@ constexpr Registration kRegistrations[] = {
     {"verify", seccheck::cli::register_verify_command},
     {"merge", seccheck::cli::register_merge_command},
     {"scan", seccheck::cli::register_scan_command},
+    {"audit", seccheck::cli::register_audit_command},
     {"trace", seccheck::cli::register_trace_command},
     {"profiles", seccheck::cli::register_profiles_command},
     {"explain", seccheck::cli::register_explain_command},

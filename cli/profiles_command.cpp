@@ -1,4 +1,5 @@
 // seccheck profiles list | show NAME [--json] | diff A B [--raw] [context options]
+//                  | within CUSTOM BASE [--arch A] [context options]
 //
 // `diff` compares what two profiles do for one context, per syscall (the rules that name it
 // after resolution, or the default action), the way the reference README's tables do; the
@@ -30,6 +31,7 @@ struct ProfilesOptions {
   std::string diff_a, diff_b;
   bool diff_raw = false;
   std::string diff_arch = "x86_64";
+  std::string within_custom, within_base;
   ContextOptions context;
 };
 
@@ -86,10 +88,12 @@ int run_diff(const ProfilesOptions& options) {
     report::print_raw_difference(std::cout, analysis::raw_difference(a, b), a, b);
     return 0;
   }
-  const analysis::Context context = make_context(options.context);
-  const auto arch = parse_x86_arch(options.diff_arch);
+  analysis::Context context = make_context(options.context);
+  const auto arch = parse_arch(options.diff_arch);
   if (!arch)
-    throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32)");
+    throw UserError(ExitCode::kUsage,
+                    "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32, aarch64, arm)");
+  context.host_arch = host_arch_of(*arch);
   const auto resolved_a = analysis::resolve(a, context);
   const auto resolved_b = analysis::resolve(b, context);
   std::cout << "effective difference on " << arch_name(*arch) << " (" << analysis::describe(context)
@@ -101,6 +105,24 @@ int run_diff(const ProfilesOptions& options) {
   report::print_treatment_differences(
       std::cout, analysis::treatment_differences(resolved_a, resolved_b, *arch), a.name, b.name, *arch);
   return 0;
+}
+
+// `within`: does CUSTOM allow anything BASE blocks? Exact over every call (analysis/containment.h);
+// each counter-example is a call both profiles were evaluated on.
+int run_within(const ProfilesOptions& options) {
+  const analysis::Profile custom = load_or_fail(options.within_custom).front();
+  const analysis::Profile base = load_or_fail(options.within_base).front();
+  analysis::Context context = make_context(options.context);
+  const auto arch = parse_arch(options.diff_arch);
+  if (!arch) throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "'");
+  context.host_arch = host_arch_of(*arch);
+  const auto custom_resolved = analysis::resolve(custom, context);
+  const auto base_resolved = analysis::resolve(base, context);
+  const analysis::ContainmentResult result = analysis::check_within(custom_resolved, base_resolved);
+  report::print_containment(std::cout, result, custom_resolved, custom, base_resolved, base, context);
+  // 0: within; 1: counter-examples; 3: some call could not be decided.
+  if (!result.incomplete.empty()) return static_cast<int>(ExitCode::kToolFailure);
+  return result.within() ? 0 : 1;
 }
 
 }  // namespace
@@ -126,23 +148,40 @@ Command register_profiles_command(CLI::App& app) {
   completes_as(diff->add_option("B", options->diff_b, "Catalog name or profile file"), ValueKind::kProfile)
       ->required();
   diff->add_flag("--raw", options->diff_raw, "Compare the rules as written (added/removed, all conditions)");
-  completes_as(diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32"),
-               ValueKind::kNone)
+  completes_as(
+      diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386, x32, aarch64 or arm"),
+      ValueKind::kNone)
       ->default_str("x86_64");
   add_context_options(diff, options->context);
+  CLI::App* within = sub->add_subcommand(
+      "within", "Does CUSTOM allow anything BASE blocks? Exact over every call, with counter-examples");
+  completes_as(within->add_option("CUSTOM", options->within_custom, "Catalog name or profile file"),
+               ValueKind::kProfile)
+      ->required();
+  completes_as(within->add_option("BASE", options->within_base, "Catalog name or profile file"),
+               ValueKind::kProfile)
+      ->required();
+  completes_as(
+      within->add_option("--arch", options->diff_arch,
+                         "Any ABI of the node: x86_64 (x86_64, i386, x32) or aarch64 (aarch64, arm)"),
+      ValueKind::kNone)
+      ->default_str("x86_64");
+  add_context_options(within, options->context);
+  set_example(within, "seccheck profiles within myapp.json docker");
   set_example(list, "seccheck profiles list");
   set_example(show, "seccheck profiles show docker@24.0");
   set_example(diff, "seccheck profiles diff docker containerd --cap-add SYS_PTRACE --kernel 5.10");
   set_example(sub, "seccheck profiles diff docker@20.10.0 docker@20.10.10 --raw");
 
-  return {sub, [options, list, show, diff]() -> int {
+  return {sub, [options, list, show, diff, within]() -> int {
             if (list->parsed()) {
               report::print_catalog(std::cout);
               return 0;
             }
             if (show->parsed()) return run_show(*options);
             if (diff->parsed()) return run_diff(*options);
-            throw UserError(ExitCode::kUsage, "profiles: expected list, show or diff");
+            if (within->parsed()) return run_within(*options);
+            throw UserError(ExitCode::kUsage, "profiles: expected list, show, diff or within");
           }};
 }
 

@@ -39,6 +39,10 @@ bool is_x86_arch(Arch arch) {
   return std::find(std::begin(kX86Arches), std::end(kX86Arches), arch) != std::end(kX86Arches);
 }
 
+Arch host_arch_of(Arch abi) {
+  return is_x86_arch(abi) ? Arch::kX86_64 : Arch::kAarch64;
+}
+
 std::optional<Arch> parse_x86_arch(std::string_view text) {
   auto arch = parse_arch(text);
   if (arch && !is_x86_arch(*arch)) return std::nullopt;

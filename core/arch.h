@@ -1,8 +1,8 @@
 // The syscall ABIs seccheck knows. An x86_64 host runs three (kX86Arches): the kernel reports
 // i386 calls with AUDIT_ARCH_I386 and x32 calls with AUDIT_ARCH_X86_64 plus __X32_SYSCALL_BIT in
 // the number; seccheck numbers x32 calls without that bit and keeps the ABI in Arch. aarch64 and
-// arm (EABI) are known by name and number (profiles and kernel records name them) but nothing
-// traces them or builds filters for them.
+// arm (EABI), an arm64 host's, are named and evaluated (kernel records, run records, explain)
+// and compiled for tests (analysis/compile.h), never traced.
 #pragma once
 
 #include <cstddef>
@@ -25,10 +25,13 @@ std::string_view arch_name(Arch arch);
 // Accepts seccheck's names plus the aliases users and profiles write: amd64, x86, 386, i686,
 // arm64, armhf, armel, armv7l (any armvN...), and the SCMP_ARCH_* names.
 std::optional<Arch> parse_arch(std::string_view text);
-// parse_arch limited to kX86Arches: for inputs seccheck evaluates (explain, profiles diff, run
-// records, a profile's architectures), where an arm ABI is not evaluated yet.
+// parse_arch limited to kX86Arches: for what only an x86_64 host does (tracing, the filters
+// seccheck loads on this machine).
 std::optional<Arch> parse_x86_arch(std::string_view text);
 bool is_x86_arch(Arch arch);
+// The host whose kernel makes calls of `abi`: x86_64 for x86_64, i386 and x32; aarch64 for
+// aarch64 and arm (EABI, which arm64 kernels run as compat).
+Arch host_arch_of(Arch abi);
 // "SCMP_ARCH_X86_64" etc., as OCI profiles name them.
 std::string_view scmp_arch_name(Arch arch);
 // The libseccomp token (SCMP_ARCH_* value) for the arch.

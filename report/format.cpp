@@ -127,6 +127,16 @@ std::string workload_status_text(const analysis::CheckReport& report) {
   return text;
 }
 
+std::string no_findings_text(const analysis::CheckReport& report) {
+  switch (report.input) {
+    case analysis::ReportInput::kScan: return "No reachable call found that a checked profile would block.";
+    case analysis::ReportInput::kAudit:
+      return "No call was flagged: no checked profile would block anything these records show.";
+    case analysis::ReportInput::kRun: break;
+  }
+  return "No call was flagged: no checked profile would block anything this run made.";
+}
+
 std::string verdict_label(const analysis::ProfileVerdict& verdict) {
   if (verdict.may_block()) return "may block";
   return verdict_label(verdict.verdict);
@@ -134,7 +144,7 @@ std::string verdict_label(const analysis::ProfileVerdict& verdict) {
 
 std::string source_label(const analysis::Finding& finding, const analysis::CheckReport& report) {
   if (!finding.reachable()) return "";
-  return report.run ? "reachable, not exercised" : "reachable";
+  return report.input == analysis::ReportInput::kRun ? "reachable, not exercised" : "reachable";
 }
 
 std::string site_text(const analysis::ReachableSite& site) {
@@ -181,6 +191,8 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
   std::string text;
   if (summary.new_blocking > 0) {
     text = "FAIL: " + plural(summary.new_blocking, "new finding") + " would be blocked";
+  } else if (summary.gate_failed && !report.records_lost.empty() && !report.allow_lost) {
+    text = "FAIL: records are missing from the input (" + report.records_lost.front() + ")";
   } else if (summary.gate_failed) {
     text = "FAIL: the workload failed (" + workload_status_text(report) + ")";
   } else {

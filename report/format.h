@@ -56,6 +56,8 @@ std::string frame_binary(const StackFrame& frame);
 std::string frame_source(const StackFrame& frame);
 // "exit status 0", "interrupted, exit status 130".
 std::string workload_status_text(const analysis::CheckReport& report);
+// The sentence a report without findings says, for what its findings would have come from.
+std::string no_findings_text(const analysis::CheckReport& report);
 
 // What every format's summary line says.
 struct ProfileCount {

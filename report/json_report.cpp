@@ -200,7 +200,7 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
   r.get(j, where, "syscall", f.syscall);
   std::string arch;
   r.get(j, where, "arch", arch);
-  if (auto parsed = parse_x86_arch(arch)) {
+  if (auto parsed = parse_arch(arch)) {
     f.call.arch = *parsed;
   } else if (!r.failed()) {
     r.fail(where + ".arch", "unknown arch \"" + arch + "\"");
@@ -300,7 +300,7 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
     profiles.push_back({{"name", p.name}, {"default_action", p.default_action}});
   out["profiles"] = std::move(profiles);
   out["notices"] = report.notices;
-  out["run"] = report.run;
+  out["input"] = std::string(analysis::report_input_name(report.input));
   out["gate_reachable"] = report.gate_reachable;
   if (report.scan) {
     out["scan"] = {{"executables", report.scan->executables},
@@ -310,6 +310,10 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
                    {"errors", report.scan->errors}};
   } else {
     out["scan"] = nullptr;
+  }
+  if (!report.records_lost.empty()) {
+    out["records_lost"] = report.records_lost;
+    out["allow_lost"] = report.allow_lost;
   }
   OJson per_profile = OJson::array();
   for (const auto& c : summary.per_profile) {
@@ -369,7 +373,14 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
     }
   }
   r.get(json, "report", "notices", report.notices);
-  if (json.contains("run")) r.get(json, "report", "run", report.run);
+  if (json.contains("input")) {
+    std::string input;
+    r.get(json, "report", "input", input);
+    if (auto parsed = analysis::parse_report_input(input))
+      report.input = *parsed;
+    else
+      r.fail("input", "expected run, scan or audit");
+  }
   if (json.contains("gate_reachable")) r.get(json, "report", "gate_reachable", report.gate_reachable);
   if (const auto scan = json.find("scan"); scan != json.end() && scan->is_object()) {
     analysis::ScanSummary summary;
@@ -379,6 +390,10 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
     r.get(*scan, "scan", "duration_seconds", summary.duration_seconds);
     r.get(*scan, "scan", "errors", summary.errors);
     report.scan = std::move(summary);
+  }
+  if (json.contains("records_lost")) {
+    r.get(json, "report", "records_lost", report.records_lost);
+    r.get(json, "report", "allow_lost", report.allow_lost);
   }
   if (const nlohmann::json* findings = r.member(json, "report", "findings")) {
     if (!findings->is_array()) r.fail("findings", "expected an array");

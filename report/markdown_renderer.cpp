@@ -18,11 +18,14 @@ class MarkdownRenderer : public Renderer {
     Summary summary = summarize(report);
     out << "## seccheck: " << (summary.gate_failed ? "would be blocked" : "passed") << "\n\n";
     out << (summary.gate_failed ? "❌ **" : "✅ **") << markdown_escape(gate_text(report, summary)) << "** — "
-        << (report.run ? "" : "scan of ") << "`" << code_span(shell_join(report.command)) << "` ("
-        << (report.run ? workload_status_text(report) : "no run") << "), " << summary.findings << " finding"
-        << (summary.findings == 1 ? "" : "s") << " (" << summary.new_findings << " new, " << summary.known
-        << " known" << (report.scan ? ", " + std::to_string(summary.reachable) + " reachable" : std::string())
-        << ")\n\n";
+        << (report.input == analysis::ReportInput::kScan ? "scan of " : "") << "`"
+        << code_span(shell_join(report.command)) << "` ("
+        << (report.input == analysis::ReportInput::kRun    ? workload_status_text(report)
+            : report.input == analysis::ReportInput::kScan ? std::string("no run")
+                                                           : std::string("kernel seccomp records"))
+        << "), " << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
+        << summary.new_findings << " new, " << summary.known << " known"
+        << (report.scan ? ", " + std::to_string(summary.reachable) + " reachable" : std::string()) << ")\n\n";
     if (report.scan)
       out << "Scanned: " << report.scan->executables.size() << " executables, " << report.scan->modules
           << " modules, " << report.scan->code_bytes << " bytes of code\n\n";
@@ -31,8 +34,7 @@ class MarkdownRenderer : public Renderer {
       out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
 
     if (report.findings.empty()) {
-      out << (report.run ? "No call was flagged: no checked profile would block anything this run made.\n"
-                         : "No reachable call found that a checked profile would block.\n");
+      out << no_findings_text(report) << "\n";
       return;
     }
 

@@ -267,4 +267,34 @@ void print_call_explanation(std::ostream& out, const analysis::CallExplanation& 
     out << "  note: " << note << "\n";
 }
 
+void print_containment(std::ostream& out, const analysis::ContainmentResult& result,
+                       const analysis::ResolvedProfile& custom, const analysis::Profile& custom_profile,
+                       const analysis::ResolvedProfile& base, const analysis::Profile& base_profile,
+                       const analysis::Context& context) {
+  const std::string scope = std::to_string(result.classes_checked) + " call classes on the " +
+                            std::string(arch_name(context.host_arch)) + " host's ABIs; " +
+                            analysis::describe(context);
+  for (const std::string& call : result.incomplete)
+    out << "not decided: " << call << " has too many argument classes to enumerate\n";
+  if (result.counterexamples.empty()) {
+    out << custom.name
+        << (result.incomplete.empty() ? " is within " : " allows nothing it could decide that ") << base.name
+        << (result.incomplete.empty() ? ": it allows nothing " + base.name + " blocks" : " blocks") << " ("
+        << scope << ")\n";
+    return;
+  }
+  out << custom.name << " allows " << result.counterexamples.size() << " call"
+      << (result.counterexamples.size() == 1 ? "" : "s") << " " << base.name << " blocks (" << scope
+      << "):\n";
+  for (const analysis::Counterexample& example : result.counterexamples) {
+    const analysis::CallClass& call = example.call;
+    out << "  " << analysis::call_class_text(call);
+    if (example.classes > 1) out << " (and " << example.classes - 1 << " more argument classes)";
+    out << "\n    "
+        << analysis::explain(example.custom, custom, &custom_profile, call.arch, call.nr, call.args)
+        << "\n    " << analysis::explain(example.base, base, &base_profile, call.arch, call.nr, call.args)
+        << "\n";
+  }
+}
+
 }  // namespace seccheck::report

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/containment.h"
 #include "analysis/explain.h"
 #include "analysis/profile.h"
 #include "analysis/profile_diff.h"
@@ -21,6 +22,13 @@ void print_treatment_differences(std::ostream& out, const std::vector<analysis::
                                  const std::string& left_name, const std::string& right_name, Arch arch);
 void print_raw_difference(std::ostream& out, const analysis::RawDifference& difference,
                           const analysis::Profile& left, const analysis::Profile& right);
+
+// `profiles within`: the answer, its scope (classes checked, the host, the context) and each
+// counter-example with both profiles' verdicts in explain()'s words.
+void print_containment(std::ostream& out, const analysis::ContainmentResult& result,
+                       const analysis::ResolvedProfile& custom, const analysis::Profile& custom_profile,
+                       const analysis::ResolvedProfile& base, const analysis::Profile& base_profile,
+                       const analysis::Context& context);
 
 // One profile's part of `seccheck explain`: verdict, reason, the rules naming the call.
 void print_call_explanation(std::ostream& out, const analysis::CallExplanation& explanation,

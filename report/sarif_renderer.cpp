@@ -50,7 +50,10 @@ std::string result_message(const analysis::Finding& f, const analysis::CheckRepo
   }
   std::string text = f.pattern.empty() ? f.syscall : f.pattern;
   text += " [" + std::string(arch_name(f.call.arch)) + "]";
-  if (f.reachable()) text = (report.run ? "Reachable, not exercised by the run: " : "Reachable: ") + text;
+  if (f.reachable())
+    text = (report.input == analysis::ReportInput::kRun ? "Reachable, not exercised by the run: "
+                                                        : "Reachable: ") +
+           text;
   text += blocked.empty() ? (maybe.empty() ? " is allowed by every checked profile" : "")
                           : " would be blocked by " + blocked;
   if (!maybe.empty()) text += (blocked.empty() ? " may be blocked by " : "; may be blocked by ") + maybe;

@@ -19,8 +19,10 @@ class TextRenderer : public Renderer {
     for (const auto& p : report.profiles)
       width = std::max(width, escape_terminal(p.name).size());
 
-    out << paint(kBold, report.run ? "seccheck check" : "seccheck scan") << ": "
-        << escape_terminal(shell_join(report.command)) << '\n';
+    out << paint(kBold, report.input == analysis::ReportInput::kRun    ? "seccheck check"
+                        : report.input == analysis::ReportInput::kScan ? "seccheck scan"
+                                                                       : "seccheck audit")
+        << ": " << escape_terminal(shell_join(report.command)) << '\n';
     out << "  profiles: ";
     for (std::size_t i = 0; i < report.profiles.size(); ++i) {
       if (i > 0) out << ", ";
@@ -32,11 +34,16 @@ class TextRenderer : public Renderer {
     out << '\n';
     if (!report.context.empty()) out << "  context:  " << escape_terminal(report.context) << '\n';
     char seconds[32];
-    if (report.run) {
+    if (report.input == analysis::ReportInput::kRun) {
       out << "  workload: " << workload_status_text(report) << ", " << report.processes << " process"
           << (report.processes == 1 ? "" : "es") << ", " << report.calls_stopped << " calls stopped";
       std::snprintf(seconds, sizeof seconds, ", %.2f s", report.duration_seconds);
       out << seconds << '\n';
+    }
+    if (report.input == analysis::ReportInput::kAudit) {
+      std::snprintf(seconds, sizeof seconds, ", %.2f s", report.duration_seconds);
+      out << "  records:  " << report.calls_stopped << " calls evaluated" << seconds
+          << " from first to last\n";
     }
     if (report.scan) {
       std::snprintf(seconds, sizeof seconds, ", %.2f s", report.scan->duration_seconds);
@@ -51,12 +58,11 @@ class TextRenderer : public Renderer {
     out << '\n';
 
     if (report.findings.empty()) {
-      out << (report.run ? "No call was flagged: no checked profile would block anything this run made.\n\n"
-                         : "No reachable call found that a checked profile would block.\n\n");
+      out << no_findings_text(report) << "\n\n";
     }
     bool reachable_heading = false;
     for (const auto& finding : report.findings) {
-      if (finding.reachable() && report.run && !reachable_heading) {
+      if (finding.reachable() && report.input == analysis::ReportInput::kRun && !reachable_heading) {
         out << paint(kBold, "Reachable, not exercised") << " (the programs the run executed and their "
             << "libraries can make these calls; the run did not):\n\n";
         reachable_heading = true;
@@ -66,7 +72,8 @@ class TextRenderer : public Renderer {
 
     out << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
         << summary.new_findings << " new, " << summary.known << " known)";
-    if (report.run) out << ", " << summary.calls << " call" << (summary.calls == 1 ? "" : "s");
+    if (report.input != analysis::ReportInput::kScan)
+      out << ", " << summary.calls << " call" << (summary.calls == 1 ? "" : "s");
     if (report.scan)
       out << ", " << summary.reachable << " reachable" << (summary.may_block > 0 ? " (" : "")
           << (summary.may_block > 0 ? std::to_string(summary.may_block) + " may block)" : "");
@@ -155,7 +162,8 @@ class TextRenderer : public Renderer {
     }
     if (f.call.stack.size() > shown)
       out << "            ... " << f.call.stack.size() - shown << " more frames\n";
-    if (f.call.stack.empty()) out << "    stack:  (not unwound)\n";
+    if (f.call.stack.empty() && report.input == analysis::ReportInput::kRun)
+      out << "    stack:  (not unwound)\n";
     out << "    key:    " << escape_terminal(f.key) << '\n';
     out << '\n';
   }

@@ -241,7 +241,7 @@ analysis::CheckReport make_scan_report(const ScanRun& run, const std::vector<std
   report.tool_version = std::string(seccheck_version());
   report.command = paths;
   report.context = analysis::describe(context);
-  report.run = false;
+  report.input = analysis::ReportInput::kScan;
   report.gate_reachable = true;
   report.duration_seconds = run.summary.duration_seconds;
   report.scan = run.summary;

@@ -48,7 +48,7 @@ std::vector<analysis::Finding> reachable_findings(const ScanRun& run,
                                                   const analysis::Context& context,
                                                   const analysis::RunRecord* exercised = nullptr);
 
-// The report of `seccheck scan`: no run (report.run false), command = the scanned paths, every
+// The report of `seccheck scan`: no run (report.input kScan), command = the scanned paths, every
 // reachable finding gating.
 analysis::CheckReport make_scan_report(const ScanRun& run, const std::vector<std::string>& paths,
                                        const analysis::ProfileSelection& profiles,

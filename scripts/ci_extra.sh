@@ -41,10 +41,11 @@ stage_fuzz() {
     -DSECCHECK_BUILD_TESTS=OFF && cmake --build "$fuzz_build" -j"$jobs" --target fuzzers || return 1
   local status=0 target seeds dir extra
   mkdir -p "$fuzz_build/crashes"
-  for target in profile_parser run_record baseline decode elf scan; do
+  for target in profile_parser run_record baseline decode audit_parser elf scan; do
     local bin="$fuzz_build/fuzz/fuzz_$target"
     case $target in
       profile_parser) seeds=profile ;;
+      audit_parser) seeds=audit ;;
       scan) seeds=elf ;;
       *) seeds=$target ;;
     esac
@@ -61,6 +62,8 @@ stage_fuzz() {
     if [[ $target == profile_parser && -d "$root/../shared/reference-profiles" ]]; then
       extra+=("$root/../shared/reference-profiles")
     fi
+    # The audit parser's fixtures (every input form) seed it too.
+    if [[ $target == audit_parser ]]; then extra+=("$root/tests/audit/fixtures"); fi
     echo "ci_extra: fuzz_$target: ${fuzz_seconds}s"
     if ! "$bin" "$dir" "$root/fuzz/corpus/$seeds" "${extra[@]}" -max_total_time="$fuzz_seconds" -timeout=10 \
       -rss_limit_mb=2048 -max_len=131072 -print_final_stats=1 -artifact_prefix="$fuzz_build/crashes/${target}-" \
@@ -81,7 +84,7 @@ stage_format() {
   [[ -n $tool ]] || { echo "ci_extra: clang-format not installed (apt-get install clang-format)" >&2; return 1; }
   local files=() differ=() f
   while IFS= read -r f; do files+=("$f"); done < <(
-    cd "$root" && find core elf scan tracer analysis report session cli tests fuzz -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
+    cd "$root" && find core elf scan tracer analysis report session audit cli tests fuzz -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
   for f in "${files[@]}"; do
     if ! "$tool" --style=file --dry-run -Werror "$root/$f" >/dev/null 2>&1; then differ+=("$f"); fi
   done

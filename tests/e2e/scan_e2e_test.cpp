@@ -78,7 +78,7 @@ TEST_F(ScanE2E, ImportOnAPathNoRunTakes) {
   const auto& finding = last_["findings"][0];
   EXPECT_EQ(finding["pattern"], "unshare(flags=CLONE_NEWUSER)") << "the constant at the call site";
   EXPECT_EQ(finding["sites"][0]["module"], testprog("scan_unshare_unused"));
-  EXPECT_EQ(last_["run"], false);
+  EXPECT_EQ(last_["input"], "scan");
   EXPECT_EQ(last_["scan"]["executables"], nlohmann::json::array({testprog("scan_unshare_unused")}));
   EXPECT_EQ(last_["scan"]["modules"], 3) << "the program, the dynamic loader and libc";
   EXPECT_EQ(last_["summary"]["gate"], "fail");
@@ -120,7 +120,7 @@ TEST_F(ScanE2E, NothingBlockedPassesTheGate) {
 TEST_F(ScanE2E, CheckScanAddsReachableNotExercisedWithoutFailingTheGate) {
   EXPECT_EQ(run({"check", "--scan", "--profile", "docker", "--", testprog("scan_unshare_unused")}, 0),
             (Findings{{"x86_64/unshare", "reachable " + kEperm}}));
-  EXPECT_EQ(last_["run"], true);
+  EXPECT_EQ(last_["input"], "run");
   EXPECT_EQ(last_["scan"]["executables"], nlohmann::json::array({testprog("scan_unshare_unused")}))
       << "the program the run executed";
   EXPECT_EQ(last_["summary"]["gate"], "pass");

@@ -369,7 +369,7 @@ TEST(ReachableFindings, SarifWarningsJunitSkippedMarkdownMarked) {
   EXPECT_TRUE(contains(markdown, "reachable, not exercised")) << markdown;
   EXPECT_TRUE(contains(markdown, "may block")) << markdown;
   analysis::CheckReport scan_only = reachable_only(true);
-  scan_only.run = false;
+  scan_only.input = analysis::ReportInput::kScan;
   EXPECT_TRUE(contains(render(scan_only, Format::kText), "seccheck scan: "))
       << render(scan_only, Format::kText);
   EXPECT_TRUE(contains(render(scan_only, Format::kText), "[new] [reachable] unshare"));

@@ -33,7 +33,7 @@ std::string report_schema() {
 
 TEST(ReportSchema, SampleAndEmptyReportsValidateStrictly) {
   analysis::CheckReport scan_only = testing::reachable_report();
-  scan_only.run = false;
+  scan_only.input = analysis::ReportInput::kScan;
   scan_only.gate_reachable = true;
   for (const auto& report : {sample_report(), empty_report(), testing::reachable_report(), scan_only}) {
     Validation v = testing::validate_json_schema(report_schema(), render(report, Format::kJson), true);
