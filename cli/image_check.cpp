@@ -16,20 +16,6 @@ namespace {
 constexpr int kInspectTimeoutSeconds = 60;
 constexpr int kRemoveTimeoutSeconds = 30;
 
-std::vector<std::string> split_commas(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const auto& value : values) {
-    std::size_t start = 0;
-    while (start <= value.size()) {
-      std::size_t end = value.find(',', start);
-      if (end == std::string::npos) end = value.size();
-      if (end > start) out.push_back(value.substr(start, end - start));
-      start = end + 1;
-    }
-  }
-  return out;
-}
-
 [[noreturn]] void engine_cannot_start(const std::string& engine, int error) {
   if (error == ENOENT)
     throw UserError(ExitCode::kUsage,
@@ -56,21 +42,15 @@ container::ImageConfig inspect_image(const std::string& engine, const std::strin
 }
 
 // The options that change the container go to the engine; the capability ones also decide the
-// verdicts (given to the seccheck inside).
-std::vector<std::string> engine_args(const CheckOptions& options) {
-  std::vector<std::string> args;
-  for (const auto& cap : split_commas(options.context.cap_add))
-    args.insert(args.end(), {"--cap-add", cap});
-  for (const auto& cap : split_commas(options.context.cap_drop))
-    args.insert(args.end(), {"--cap-drop", cap});
-  if (options.context.privileged) args.push_back("--privileged");
-  if (!options.user.empty()) args.insert(args.end(), {"--user", options.user});
-  for (const auto& env : options.env)
-    args.insert(args.end(), {"--env", env});
-  for (const auto& volume : options.volumes)
-    args.insert(args.end(), {"--volume", volume});
-  if (!options.network.empty()) args.insert(args.end(), {"--network", options.network});
-  return args;
+// verdicts (context_args, given to the seccheck inside).
+container::ContainerOptions container_options(const CheckOptions& options) {
+  return {options.context.cap_add,
+          options.context.cap_drop,
+          options.context.privileged,
+          options.user,
+          options.env,
+          options.volumes,
+          options.network};
 }
 
 std::vector<std::string> context_args(const CheckOptions& options) {
@@ -95,6 +75,12 @@ int run_image_check(const CheckOptions& options) {
                     "image " + options.image +
                         " declares no entrypoint or cmd: give the workload (-- CMD [ARGS...])");
   const std::string seccheck = static_seccheck_path();
+  if (!options.report.quiet) {
+    container::ImageConfig shown = image;
+    if (!options.user.empty()) shown.user = options.user;
+    std::cerr << "seccheck: note: image " << options.image << " "
+              << container::describe_image_run(shown, workload) << "\n";
+  }
   container::WorkFolder folder("image");
   container::EngineRunSpec spec;
   spec.engine = options.engine;
@@ -102,21 +88,23 @@ int run_image_check(const CheckOptions& options) {
   spec.container_name = folder.id();
   spec.seccheck_host_path = seccheck;
   spec.out_host_dir = folder.out_dir();
-  spec.engine_args = engine_args(options);
+  spec.engine_args = container::engine_container_args(container_options(options));
   spec.check_args = inner_check_args(folder, options, context_args(options), "");
   spec.workload = workload;
-  const int status = container::run_passing_signals(container::engine_run_command(spec));
+  container::StderrRelay engine_stderr;
+  const int status = container::run_passing_signals(container::engine_run_command(spec), engine_stderr.fd());
   const int run_error = errno;
+  const std::string engine_said = engine_stderr.finish();
   // `run --rm` removes the container when it ends; this removes one a killed client left behind.
   (void)container::capture_command(container::engine_remove_command(options.engine, spec.container_name),
                                    kRemoveTimeoutSeconds);
   if (status < 0) engine_cannot_start(options.engine, run_error);
   const std::string report = folder.output_path("report");
+  std::string why = container::engine_message(engine_said);
+  if (why.empty()) why = "the container ended before the seccheck inside it wrote its report";
   if (!std::filesystem::exists(report))
     throw UserError(ExitCode::kToolFailure,
-                    options.engine + " run failed (exit " + std::to_string(status) +
-                        "): the container ended before the seccheck inside it wrote its report (" +
-                        options.engine + "'s message is above)");
+                    options.engine + " run failed (exit " + std::to_string(status) + "): " + why);
   if (!options.record_path.empty())
     copy_out(folder.output_path("record.json"), options.record_path, "record");
   copy_out(report, options.report.output_path, "report");

@@ -41,7 +41,7 @@ void write_text(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-int run_passing_signals(const std::vector<std::string>& argv) {
+int run_passing_signals(const std::vector<std::string>& argv, int stderr_fd) {
   std::vector<char*> args;
   for (const auto& arg : argv)
     args.push_back(const_cast<char*>(arg.c_str()));
@@ -60,6 +60,7 @@ int run_passing_signals(const std::vector<std::string>& argv) {
     close(exec_pipe[0]);
     for (std::size_t i = 0; i < std::size(kPassedSignals); ++i)
       sigaction(kPassedSignals[i], &old[i], nullptr);
+    if (stderr_fd >= 0) dup2(stderr_fd, STDERR_FILENO);
     execvp(args[0], args.data());
     int error = errno;
     (void)!write(exec_pipe[1], &error, sizeof error);

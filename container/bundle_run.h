@@ -46,6 +46,7 @@ class BundleRun {
 
 // Runs argv (argv[0] looked up in PATH) with seccheck's stdio, passing the signals above to it
 // while it runs. Returns its shell-style exit status, or -1 (errno set) when it could not start.
-int run_passing_signals(const std::vector<std::string>& argv);
+// `stderr_fd` >= 0 becomes its standard error.
+int run_passing_signals(const std::vector<std::string>& argv, int stderr_fd = -1);
 
 }  // namespace seccheck::container

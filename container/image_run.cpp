@@ -76,6 +76,41 @@ std::vector<std::string> image_command(const ImageConfig& image) {
   return command;
 }
 
+std::vector<std::string> engine_container_args(const ContainerOptions& options) {
+  std::vector<std::string> args;
+  auto each_cap = [&](const std::vector<std::string>& values, const char* option) {
+    for (const auto& value : values) {
+      for (std::size_t start = 0; start <= value.size();) {
+        std::size_t end = value.find(',', start);
+        if (end == std::string::npos) end = value.size();
+        if (end > start) args.insert(args.end(), {option, value.substr(start, end - start)});
+        start = end + 1;
+      }
+    }
+  };
+  each_cap(options.cap_add, "--cap-add");
+  each_cap(options.cap_drop, "--cap-drop");
+  if (options.privileged) args.push_back("--privileged");
+  if (!options.user.empty()) args.insert(args.end(), {"--user", options.user});
+  for (const auto& env : options.env)
+    args.insert(args.end(), {"--env", env});
+  for (const auto& volume : options.volumes)
+    args.insert(args.end(), {"--volume", volume});
+  if (!options.network.empty()) args.insert(args.end(), {"--network", options.network});
+  return args;
+}
+
+std::string describe_image_run(const ImageConfig& image, const std::vector<std::string>& workload) {
+  std::string out = "runs";
+  for (const auto& arg : workload)
+    out += " " + arg;
+  out += " as user " + (image.user.empty() ? std::string("root") : image.user);
+  out += " in " + (image.working_dir.empty() ? std::string("/") : image.working_dir);
+  out += " (" + std::to_string(image.env.size()) + " environment variable" +
+         (image.env.size() == 1 ? "" : "s") + ")";
+  return out;
+}
+
 std::vector<std::string> engine_run_command(const EngineRunSpec& spec) {
   std::vector<std::string> argv = {spec.engine, "run", "--rm", "--name", spec.container_name,
                                    // Unconfined for this run only: seccheck checks the profiles itself.
@@ -188,6 +223,46 @@ CommandOutput capture_command(const std::vector<std::string>& argv, int timeout_
   return result;
 }
 
+StderrRelay::StderrRelay() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return;  // fd() is then -1: the child keeps seccheck's stderr
+  read_fd_ = fds[0];
+  write_fd_ = fds[1];
+  relay_ = std::thread([this] {
+    char buffer[4096];
+    for (;;) {
+      ssize_t n = read(read_fd_, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      for (ssize_t done = 0; done < n;) {
+        ssize_t written = write(STDERR_FILENO, buffer + done, static_cast<std::size_t>(n - done));
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) break;
+        done += written;
+      }
+      tail_.append(buffer, static_cast<std::size_t>(n));
+      if (tail_.size() > 4096) tail_.erase(0, tail_.size() - 4096);
+    }
+  });
+}
+
+StderrRelay::~StderrRelay() {
+  (void)finish();
+}
+
+std::string StderrRelay::finish() {
+  if (write_fd_ >= 0) {
+    close(write_fd_);
+    write_fd_ = -1;
+  }
+  if (relay_.joinable()) relay_.join();
+  if (read_fd_ >= 0) {
+    close(read_fd_);
+    read_fd_ = -1;
+  }
+  return tail_;
+}
+
 std::string engine_message(const std::string& stderr_text) {
   std::string last;
   std::size_t start = 0;
@@ -195,7 +270,11 @@ std::string engine_message(const std::string& stderr_text) {
     std::size_t end = stderr_text.find('\n', start);
     if (end == std::string::npos) end = stderr_text.size();
     std::string line = stderr_text.substr(start, end - start);
-    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+    // docker adds "See 'docker run --help'." (20.10) or "Run 'docker run --help' for more
+    // information" (later clients) after its message.
+    if (line.find_first_not_of(" \t\r") != std::string::npos && line.rfind("See '", 0) != 0 &&
+        line.rfind("Run '", 0) != 0)
+      last = line;
     start = end + 1;
   }
   for (const char* prefix : {"Error: ", "docker: ", "Error response from daemon: "})

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/result.h"
@@ -29,6 +30,24 @@ Result<ImageConfig> parse_image_inspect(const std::string& text);
 // What the container runs when no command is given: the entrypoint followed by cmd, as the engine
 // would run it. Empty when the image declares neither.
 std::vector<std::string> image_command(const ImageConfig& image);
+
+// The options that change the container, given to the engine as `ENGINE run` takes them.
+struct ContainerOptions {
+  std::vector<std::string> cap_add;  // each may be a comma-separated list (CAP_X,Y or ALL)
+  std::vector<std::string> cap_drop;
+  bool privileged = false;
+  std::string user;
+  std::vector<std::string> env;  // NAME=VALUE
+  std::vector<std::string> volumes;
+  std::string network;
+};
+
+// `--cap-add X --cap-add Y --cap-drop Z --privileged --user U --env E --volume V --network N`,
+// one engine option per capability (the engines take no comma lists).
+std::vector<std::string> engine_container_args(const ContainerOptions& options);
+
+// One line for the reader: "runs /app/run --serve as user 1000 in /srv (2 environment variables)".
+std::string describe_image_run(const ImageConfig& image, const std::vector<std::string>& workload);
 
 struct EngineRunSpec {
   std::string engine = "docker";  // docker or podman, looked up in PATH
@@ -61,8 +80,28 @@ struct CommandOutput {
 // `timeout_seconds`, so a hung engine never hangs seccheck.
 CommandOutput capture_command(const std::vector<std::string>& argv, int timeout_seconds);
 
-// The last non-empty line of an engine's error output, without the "Error: " / "docker: " prefix
-// noise kept out ("" when there is none).
+// Standard error of a child passed through to seccheck's own, keeping the last lines, so that an
+// engine's failure message can be quoted while the workload's stderr still flows as it comes.
+// fd() is the write end to give the child; finish() (after the child ended) closes it, waits for
+// the relay to drain and returns what it kept (at most the last 4 KiB).
+class StderrRelay {
+ public:
+  StderrRelay();
+  ~StderrRelay();
+  StderrRelay(const StderrRelay&) = delete;
+  StderrRelay& operator=(const StderrRelay&) = delete;
+  int fd() const { return write_fd_; }
+  std::string finish();
+
+ private:
+  int read_fd_ = -1;
+  int write_fd_ = -1;
+  std::string tail_;
+  std::thread relay_;
+};
+
+// The last non-empty line of an engine's error output (not docker's pointer to --help),
+// without its "Error: " / "docker: " / "Error response from daemon: " prefixes ("" when none).
 std::string engine_message(const std::string& stderr_text);
 
 // True when the engine's message says the image does not exist (a user error, not an engine one).

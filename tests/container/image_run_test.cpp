@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -102,17 +103,59 @@ TEST(EngineCommand, WrapsTheWorkloadWithSeccheckUnconfinedForThisRunOnly) {
   EXPECT_EQ(engine_remove_command("docker", "n"), (Args{"docker", "rm", "--force", "n"}));
 }
 
+TEST(EngineCommand, ContainerOptionsAreOneEngineOptionEach) {
+  ContainerOptions options;
+  options.cap_add = {"SYS_ADMIN,NET_ADMIN", "CAP_BPF"};
+  options.cap_drop = {"ALL"};
+  options.privileged = true;
+  options.user = "1000:1000";
+  options.env = {"A=1", "B=x,y"};
+  options.volumes = {"/data:/data:ro"};
+  options.network = "none";
+  EXPECT_EQ(engine_container_args(options),
+            (Args{"--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--cap-add", "CAP_BPF", "--cap-drop",
+                  "ALL", "--privileged", "--user", "1000:1000", "--env", "A=1", "--env", "B=x,y", "--volume",
+                  "/data:/data:ro", "--network", "none"}));
+  EXPECT_EQ(engine_container_args({}), Args{});
+}
+
+TEST(ImageInspect, DescribesWhatRuns) {
+  auto image = parse_image_inspect(kInspect);
+  ASSERT_TRUE(image) << image.error().message;
+  EXPECT_EQ(describe_image_run(*image, image_command(*image)),
+            "runs /bin/app --port 8080 as user 1000:1000 in /srv (2 environment variables)");
+  EXPECT_EQ(describe_image_run(ImageConfig{}, {"/bin/sh"}),
+            "runs /bin/sh as user root in / (0 environment variables)");
+}
+
 TEST(EngineMessage, KeepsTheLastLineWithoutPrefixes) {
   EXPECT_EQ(engine_message("Error: No such image: nope\n"), "No such image: nope");
   EXPECT_EQ(
       engine_message("docker: Error response from daemon: pull access denied.\nSee 'docker run --help'.\n\n"),
-      "See 'docker run --help'.");
+      "pull access denied.");
   EXPECT_EQ(engine_message("Error: crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted\n"),
             "crun: setrlimit `RLIMIT_NOFILE`: Operation not permitted");
+  EXPECT_EQ(
+      engine_message("docker: Error response from daemon: network bogus not found\n\nRun 'docker run --help' "
+                     "for more information\n"),
+      "network bogus not found");
   EXPECT_EQ(engine_message(""), "");
   EXPECT_TRUE(is_missing_image("Error: No such image: nope\n"));
   EXPECT_TRUE(is_missing_image("Error: nope: image not known\n"));
   EXPECT_FALSE(is_missing_image("Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n"));
+}
+
+TEST(StderrRelay, PassesStderrOnAndKeepsItsEnd) {
+  StderrRelay relay;
+  ASSERT_GE(relay.fd(), 0);
+  ASSERT_EQ(write(relay.fd(), "first\n", 6), 6);
+  const std::string long_line(5000, 'x');
+  ASSERT_EQ(write(relay.fd(), long_line.data(), long_line.size()), static_cast<ssize_t>(long_line.size()));
+  ASSERT_EQ(write(relay.fd(), "\nlast\n", 6), 6);
+  const std::string kept = relay.finish();
+  EXPECT_EQ(kept.size(), 4096u);
+  EXPECT_EQ(engine_message(kept), "last");
+  EXPECT_EQ(relay.finish(), kept) << "finish() twice keeps the same";
 }
 
 TEST(CaptureCommand, CapturesBothStreamsAndTheStatus) {
