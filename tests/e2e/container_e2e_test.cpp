@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -454,8 +455,10 @@ class ImageE2E : public ContainerE2E {
                       log, log, true);
     close(log);
     ASSERT_GT(daemon_pid_, 0);
-    for (int i = 0; i < 60; ++i) {
-      if (docker({"version"}, 10).exit_status == 0) break;
+    // Bounded: at most 30 s for the daemon to answer, whatever it does.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (docker({"version"}, 5).exit_status == 0) break;
       int status = 0;
       if (waitpid(daemon_pid_, &status, WNOHANG) == daemon_pid_) {
         daemon_pid_ = 0;
@@ -463,8 +466,8 @@ class ImageE2E : public ContainerE2E {
       }
       usleep(250 * 1000);
     }
-    ProcessOutput up = docker({"version"}, 10);
-    if (up.exit_status != 0) GTEST_SKIP() << "dockerd did not answer within 15 s: " << last_line(up.err);
+    ProcessOutput up = docker({"version"}, 5);
+    if (up.exit_status != 0) GTEST_SKIP() << "dockerd did not answer within 30 s: " << last_line(up.err);
     // The busybox root filesystem with the workload, as an image.
     const std::string root = make_rootfs("image-root");
     fs::create_symlink("busybox", root + "/bin/id");
