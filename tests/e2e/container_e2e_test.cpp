@@ -564,11 +564,15 @@ TEST_F(ImageE2E, TheWorkloadRunsAsTheImageConfiguresIt) {
   EXPECT_EQ(run.exit_status, 0) << run.err;
   EXPECT_EQ(run.out, "1000\n/tmp\nimage\n");
   EXPECT_EQ(run.err, "err\n");
+  // --user, --env and --volume reach the engine.
+  fs::create_directories(dir_ + "/data");
+  write_file(dir_ + "/data/note", "from the host\n");
   ProcessOutput changed = run_process(check_image({"-q", "-o", report, "--user", "0", "--env", "EXTRA=given",
-                                                   "--", "/bin/sh", "-c", "id -u; echo $MODE $EXTRA"}),
+                                                   "--volume", dir_ + "/data:/data:ro", "--", "/bin/sh", "-c",
+                                                   "id -u; echo $MODE $EXTRA; cat /data/note"}),
                                       120);
   EXPECT_EQ(changed.exit_status, 0) << changed.err;
-  EXPECT_EQ(changed.out, "0\nimage given\n");
+  EXPECT_EQ(changed.out, "0\nimage given\nfrom the host\n");
 }
 
 TEST_F(ImageE2E, WorkloadExitStatusPassesIntoTheReportAndTheGate) {
