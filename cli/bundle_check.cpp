@@ -21,38 +21,38 @@ std::string join(const std::set<std::string>& items) {
 
 // A --profile/--enforce value: a file is copied in and named by its path inside; a catalog
 // name passes as it is.
-std::string profile_inside(container::BundleRun& run, const std::string& spec, const std::string& name) {
+std::string profile_inside(container::WorkFolder& folder, const std::string& spec, const std::string& name) {
   std::error_code ignored;
   if (!std::filesystem::is_regular_file(spec, ignored)) return spec;
-  return run.place_file(spec, name + "-" + std::filesystem::path(spec).filename().string());
+  return folder.place_file(spec, name + "-" + std::filesystem::path(spec).filename().string());
 }
 
-std::vector<std::string> inner_check_args(container::BundleRun& run, const CheckOptions& options) {
-  const container::BundleConfig& bundle = run.bundle();
+}  // namespace
+
+std::vector<std::string> inner_check_args(container::WorkFolder& folder, const CheckOptions& options,
+                                          const std::vector<std::string>& context_args,
+                                          const std::string& declared_profile) {
   std::vector<std::string> args = {"check"};
   std::vector<std::string> profiles = options.profiles;
-  if (bundle.declared_profile && profiles.empty()) profiles.push_back("runtime-default");
+  if (!declared_profile.empty() && profiles.empty()) profiles.push_back("runtime-default");
   for (std::size_t i = 0; i < profiles.size(); ++i)
-    args.insert(args.end(), {"--profile", profile_inside(run, profiles[i], "profile" + std::to_string(i))});
-  if (bundle.declared_profile)
     args.insert(args.end(),
-                {"--profile", run.place_text(bundle.declared_profile->dump(2), "declared-profile.json")});
+                {"--profile", profile_inside(folder, profiles[i], "profile" + std::to_string(i))});
+  if (!declared_profile.empty()) args.insert(args.end(), {"--profile", declared_profile});
   if (!options.enforce.empty())
-    args.insert(args.end(), {"--enforce", profile_inside(run, options.enforce, "enforce")});
-  // The context comes from config.json: its capabilities, and the runtime that runs it.
-  args.insert(args.end(), {"--cap-drop", "ALL"});
-  if (!bundle.capabilities.empty()) args.insert(args.end(), {"--cap-add", join(bundle.capabilities)});
-  args.insert(args.end(), {"--runtime", options.oci_runtime});
+    args.insert(args.end(), {"--enforce", profile_inside(folder, options.enforce, "enforce")});
+  args.insert(args.end(), context_args.begin(), context_args.end());
   if (!options.context.kernel.empty()) args.insert(args.end(), {"--kernel", options.context.kernel});
   if (!options.context.libseccomp.empty())
     args.insert(args.end(), {"--libseccomp", options.context.libseccomp});
   args.insert(args.end(), {"--stack", std::to_string(options.stack_frames)});
   if (options.pin_cpu) args.push_back("--pin-cpu");
   args.push_back("--init");
-  if (!options.record_path.empty()) args.insert(args.end(), {"--record", run.container_path("record.json")});
-  args.insert(args.end(), {"--format", options.report.format, "-o", run.container_path("report")});
+  if (!options.record_path.empty())
+    args.insert(args.end(), {"--record", folder.container_path("record.json")});
+  args.insert(args.end(), {"--format", options.report.format, "-o", folder.container_path("report")});
   if (!options.report.baseline_path.empty())
-    args.insert(args.end(), {"--baseline", run.place_file(options.report.baseline_path, "baseline")});
+    args.insert(args.end(), {"--baseline", folder.place_file(options.report.baseline_path, "baseline")});
   if (options.report.fail_on_workload_error) args.push_back("--fail-on-workload-error");
   if (options.report.quiet) args.push_back("-q");
   for (int i = 0; i < options.report.verbosity; ++i)
@@ -74,8 +74,6 @@ void copy_out(const std::string& from, const std::string& to, const std::string&
   if (!out) throw UserError(ExitCode::kToolFailure, what + " " + to + ": write failed");
 }
 
-}  // namespace
-
 std::string static_seccheck_path() {
 #ifdef SECCHECK_STATIC_PROGRAM
   return std::filesystem::read_symlink("/proc/self/exe").string();
@@ -92,6 +90,8 @@ std::string static_seccheck_path() {
 }
 
 int run_bundle_check(const CheckOptions& options) {
+  if (!options.image.empty())
+    throw UserError(ExitCode::kUsage, "--bundle and --image cannot be given together");
   if (!options.context.cap_add.empty() || !options.context.cap_drop.empty() || options.context.privileged)
     throw UserError(ExitCode::kUsage,
                     "--cap-add, --cap-drop and --privileged do not apply with --bundle: the capabilities "
@@ -107,7 +107,16 @@ int run_bundle_check(const CheckOptions& options) {
               << "\n";
   container::WrapSpec spec;
   spec.seccheck_host_path = seccheck;
-  spec.check_args = inner_check_args(run, options);
+  // The context comes from config.json: its capabilities, and the runtime that runs it.
+  std::vector<std::string> context = {"--cap-drop", "ALL"};
+  if (!run.bundle().capabilities.empty())
+    context.insert(context.end(), {"--cap-add", join(run.bundle().capabilities)});
+  context.insert(context.end(), {"--runtime", options.oci_runtime});
+  const std::string declared =
+      run.bundle().declared_profile
+          ? run.folder().place_text(run.bundle().declared_profile->dump(2), "declared-profile.json")
+          : std::string();
+  spec.check_args = inner_check_args(run.folder(), options, context, declared);
   spec.workload = options.command;
   container::OciRuntimeSpec runtime{options.oci_runtime, options.runtime_args};
   const int status = run.run(spec, runtime);

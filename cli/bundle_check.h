@@ -8,6 +8,7 @@
 
 #include "cli/context_options.h"
 #include "cli/report_output.h"
+#include "container/work_folder.h"
 
 namespace seccheck::cli {
 
@@ -16,6 +17,13 @@ struct CheckOptions {
   std::string bundle_dir;
   std::string oci_runtime = "runc";
   std::vector<std::string> runtime_args;  // --oci-runtime-arg
+  // --image's own, and the container options passed to the engine.
+  std::string image;
+  std::string engine = "docker";
+  std::string user;
+  std::vector<std::string> env;
+  std::vector<std::string> volumes;
+  std::string network;
   // The check's own options, passed to the seccheck inside.
   std::vector<std::string> profiles;
   std::string enforce;
@@ -33,6 +41,19 @@ struct CheckOptions {
 // Runs the check and returns check's exit status; throws UserError (kUsage for bad input,
 // kToolFailure when the runtime fails, with its message).
 int run_bundle_check(const CheckOptions& options);
+
+// The options of the seccheck inside a container: check's own (profiles and files placed in
+// `folder`), then `context_args`, then the inner run's output in `folder` ("report", "record.json").
+// `declared_profile`: a path inside the container checked as one more profile ("" for none).
+std::vector<std::string> inner_check_args(container::WorkFolder& folder, const CheckOptions& options,
+                                          const std::vector<std::string>& context_args,
+                                          const std::string& declared_profile);
+
+// Copies what the seccheck inside wrote to `to` ("" = stdout).
+void copy_out(const std::string& from, const std::string& to, const std::string& what);
+
+// `check --image IMAGE`: the check run inside a container of IMAGE by a real engine (cli/image_check.cpp).
+int run_image_check(const CheckOptions& options);
 
 // The static seccheck to mount into containers: seccheck-static beside this program, or this
 // program when it is the static one. Throws UserError(kUsage) when there is none.

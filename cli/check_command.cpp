@@ -19,14 +19,18 @@ namespace {
 int run_check(const CheckOptions& options) {
   if (options.gate == "reachable" && !options.scan)
     throw UserError(ExitCode::kUsage, "--gate reachable: reachable findings come from --scan; add it");
-  if (!options.bundle_dir.empty()) {
-    if (options.scan)
-      throw UserError(ExitCode::kUsage,
-                      "--scan with --bundle: scan the bundle's root with `seccheck scan --bundle DIR`");
-    return run_bundle_check(options);
-  }
+  if (options.scan && (!options.bundle_dir.empty() || !options.image.empty()))
+    throw UserError(
+        ExitCode::kUsage,
+        "--scan runs on the host only: scan a bundle's or image's root with `seccheck scan --bundle "
+        "DIR` or `seccheck scan --rootfs DIR`");
+  if (!options.bundle_dir.empty()) return run_bundle_check(options);
+  if (!options.image.empty()) return run_image_check(options);
+  if (!options.user.empty() || !options.env.empty() || !options.volumes.empty() || !options.network.empty())
+    throw UserError(ExitCode::kUsage, "--user, --env, --volume and --network apply only with --image");
   if (options.command.empty())
-    throw UserError(ExitCode::kUsage, "check: give the workload (-- CMD [ARGS...]) or --bundle DIR");
+    throw UserError(ExitCode::kUsage,
+                    "check: give the workload (-- CMD [ARGS...]), --bundle DIR or --image IMAGE");
   session::CheckRequest request;
   request.run.command = options.command;
   request.run.stack_frames = options.stack_frames;
@@ -113,9 +117,38 @@ Command register_check_command(CLI::App& app) {
                ValueKind::kNone)
       ->group(container)
       ->allow_extra_args(false);
-  completes_as(sub->add_option("command", options->command,
-                               "The workload: -- CMD [ARGS...] (with --bundle: replaces process.args)"),
-               ValueKind::kCommand);
+  completes_as(sub->add_option("--image", options->image,
+                               "Run the check inside a container of this image with a real engine (docker or "
+                               "podman): the image's entrypoint and cmd, or -- CMD"),
+               ValueKind::kNone)
+      ->group(container);
+  sub->add_option("--engine", options->engine, "The engine that runs --image: docker or podman")
+      ->group(container)
+      ->check(CLI::IsMember({"docker", "podman"}))
+      ->default_str("docker");
+  completes_as(
+      sub->add_option("--user", options->user, "With --image: the container's user (the engine's --user)"),
+      ValueKind::kNone)
+      ->group(container);
+  completes_as(
+      sub->add_option("--env", options->env, "With --image: NAME=VALUE for the container; repeatable"),
+      ValueKind::kNone)
+      ->group(container)
+      ->allow_extra_args(false);
+  completes_as(sub->add_option("--volume", options->volumes,
+                               "With --image: a volume or bind mount (the engine's --volume); repeatable"),
+               ValueKind::kNone)
+      ->group(container)
+      ->allow_extra_args(false);
+  completes_as(
+      sub->add_option("--network", options->network, "With --image: the container's network (e.g. none)"),
+      ValueKind::kNone)
+      ->group(container);
+  completes_as(
+      sub->add_option("command", options->command,
+                      "The workload: -- CMD [ARGS...] (with --bundle: replaces process.args; with --image: "
+                      "replaces the image's entrypoint and cmd)"),
+      ValueKind::kCommand);
   set_example(sub, "seccheck check --profile docker --profile crio -- ./my-server --self-test");
   return {sub, [options] { return run_check(*options); }};
 }

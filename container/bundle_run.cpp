@@ -41,7 +41,7 @@ void write_text(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-int run_passing_signals(const std::vector<std::string>& argv) {
+int run_passing_signals(const std::vector<std::string>& argv, int stderr_fd) {
   std::vector<char*> args;
   for (const auto& arg : argv)
     args.push_back(const_cast<char*>(arg.c_str()));
@@ -60,6 +60,7 @@ int run_passing_signals(const std::vector<std::string>& argv) {
     close(exec_pipe[0]);
     for (std::size_t i = 0; i < std::size(kPassedSignals); ++i)
       sigaction(kPassedSignals[i], &old[i], nullptr);
+    if (stderr_fd >= 0) dup2(stderr_fd, STDERR_FILENO);
     execvp(args[0], args.data());
     int error = errno;
     (void)!write(exec_pipe[1], &error, sizeof error);
@@ -94,56 +95,19 @@ int run_passing_signals(const std::vector<std::string>& argv) {
   return 255;
 }
 
-BundleRun::BundleRun(BundleConfig bundle) : bundle_(std::move(bundle)) {
-  const char* tmp = getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/seccheck-bundle-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr)
-    throw UserError(ExitCode::kToolFailure,
-                    "cannot make a work folder " + pattern + ": " + std::strerror(errno));
-  work_dir_ = pattern;
-  // Reachable by the container's user whoever it is; the output folder takes its files.
-  chmod(work_dir_.c_str(), 0711);
-  std::filesystem::create_directory(work_dir_ + "/out");
-  std::filesystem::create_directory(work_dir_ + "/bundle");
-  chmod((work_dir_ + "/out").c_str(), 0777);
-  id_ = "seccheck-" + std::to_string(getpid()) + "-" + work_dir_.substr(work_dir_.size() - 6);
-}
-
-BundleRun::~BundleRun() {
-  std::error_code ignored;
-  std::filesystem::remove_all(work_dir_, ignored);
-}
-
-std::string BundleRun::place_file(const std::string& host_path, const std::string& name) {
-  std::ifstream in(host_path);
-  if (!in) throw UserError(ExitCode::kUsage, host_path + ": cannot be read: " + std::strerror(errno));
-  return place_text(read_text(host_path), name);
-}
-
-std::string BundleRun::place_text(const std::string& text, const std::string& name) {
-  write_text(output_path(name), text);
-  chmod(output_path(name).c_str(), 0644);
-  return container_path(name);
-}
-
-std::string BundleRun::output_path(const std::string& name) const {
-  return work_dir_ + "/out/" + name;
-}
-
-std::string BundleRun::container_path(const std::string& name) const {
-  return std::string(kOutInContainer) + "/" + name;
+BundleRun::BundleRun(BundleConfig bundle) : bundle_(std::move(bundle)), folder_("bundle") {
+  std::filesystem::create_directory(folder_.dir() + "/bundle");
 }
 
 int BundleRun::run(WrapSpec spec, const OciRuntimeSpec& runtime) {
-  spec.out_host_dir = work_dir_ + "/out";
+  spec.out_host_dir = folder_.out_dir();
   auto config = wrap_config(bundle_, spec);
   if (!config) throw UserError(ExitCode::kUsage, config.error().message);
-  write_text(work_dir_ + "/bundle/config.json", config->dump(2));
-  const std::string state = work_dir_ + "/state";
-  std::vector<std::string> argv = {runtime.name, "--root", state, "--log", work_dir_ + "/runtime.log"};
+  write_text(folder_.dir() + "/bundle/config.json", config->dump(2));
+  const std::string state = folder_.dir() + "/state";
+  std::vector<std::string> argv = {runtime.name, "--root", state, "--log", folder_.dir() + "/runtime.log"};
   argv.insert(argv.end(), runtime.args.begin(), runtime.args.end());
-  argv.insert(argv.end(), {"run", "--bundle", work_dir_ + "/bundle", id_});
+  argv.insert(argv.end(), {"run", "--bundle", folder_.dir() + "/bundle", folder_.id()});
   const int status = run_passing_signals(argv);
   if (status < 0) {
     throw UserError(ExitCode::kToolFailure,
@@ -154,7 +118,7 @@ int BundleRun::run(WrapSpec spec, const OciRuntimeSpec& runtime) {
   if (std::filesystem::exists(state)) {
     std::vector<std::string> remove = {runtime.name, "--root", state};
     remove.insert(remove.end(), runtime.args.begin(), runtime.args.end());
-    remove.insert(remove.end(), {"delete", "--force", id_});
+    remove.insert(remove.end(), {"delete", "--force", folder_.id()});
     pid_t child = fork();
     if (child == 0) {
       freopen("/dev/null", "w", stdout);
@@ -172,7 +136,7 @@ int BundleRun::run(WrapSpec spec, const OciRuntimeSpec& runtime) {
 }
 
 std::string BundleRun::runtime_error() const {
-  std::istringstream log(read_text(work_dir_ + "/runtime.log"));
+  std::istringstream log(read_text(folder_.dir() + "/runtime.log"));
   std::string line, last;
   while (std::getline(log, line)) {
     if (line.find("error") == std::string::npos) continue;

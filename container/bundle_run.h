@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "container/oci_config.h"
+#include "container/work_folder.h"
 
 namespace seccheck::container {
 
@@ -20,19 +21,14 @@ class BundleRun {
  public:
   // Makes the work folder under $TMPDIR (or /tmp). Throws UserError(kToolFailure) when it cannot.
   explicit BundleRun(BundleConfig bundle);
-  ~BundleRun();
   BundleRun(const BundleRun&) = delete;
   BundleRun& operator=(const BundleRun&) = delete;
 
   const BundleConfig& bundle() const { return bundle_; }
-  // Copies a host file into the output folder as `name`; returns its path inside the container.
-  // Throws UserError(kUsage) when it cannot be read.
-  std::string place_file(const std::string& host_path, const std::string& name);
-  // Writes `text` into the output folder as `name`; returns its path inside the container.
-  std::string place_text(const std::string& text, const std::string& name);
-  // The host path of `name` in the output folder (what seccheck inside wrote there).
-  std::string output_path(const std::string& name) const;
-  std::string container_path(const std::string& name) const;
+  // The output folder mounted into the container and the files placed there.
+  WorkFolder& folder() { return folder_; }
+  std::string output_path(const std::string& name) const { return folder_.output_path(name); }
+  std::string container_path(const std::string& name) const { return folder_.container_path(name); }
 
   // Writes the wrapped config (WrapSpec's out_host_dir is filled in) and runs the runtime on it,
   // waiting for it. SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1 and SIGUSR2 sent to seccheck
@@ -45,12 +41,12 @@ class BundleRun {
 
  private:
   BundleConfig bundle_;
-  std::string work_dir_;
-  std::string id_;
+  WorkFolder folder_;
 };
 
 // Runs argv (argv[0] looked up in PATH) with seccheck's stdio, passing the signals above to it
 // while it runs. Returns its shell-style exit status, or -1 (errno set) when it could not start.
-int run_passing_signals(const std::vector<std::string>& argv);
+// `stderr_fd` >= 0 becomes its standard error.
+int run_passing_signals(const std::vector<std::string>& argv, int stderr_fd = -1);
 
 }  // namespace seccheck::container

@@ -16,12 +16,13 @@ jobs="${SECCHECK_JOBS:-2}"
 # groff and binutils (nm, objcopy, addr2line) are test oracles only; libc6-dbg lets the stack
 # tests see glibc's local symbols and lines from its separate debug file.
 # liblzma-dev and libbz2-dev give the archives seccheck-static links (libdw needs them).
-# busybox-static, musl-tools, runc, crun and umoci: the container and audit tests (a busybox root
-# filesystem, a musl program, the real OCI runtimes; audit's end-to-end tests run real containers).
+# busybox-static, musl-tools, runc, crun, umoci and docker.io: the container and audit tests (a
+# busybox root filesystem, a musl program, the real OCI runtimes, check --image with a dockerd the
+# test starts; audit's end-to-end tests run real containers).
 build_packages=(build-essential cmake pkg-config libseccomp-dev libunwind-dev libcli11-dev nlohmann-json3-dev
   libelf-dev libdw-dev zlib1g-dev libcapstone-dev liblzma-dev libbz2-dev)
 test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base binutils libc6-dbg
-  busybox-static musl-tools runc crun umoci)
+  busybox-static musl-tools runc crun umoci docker.io)
 # The real Debian programs bench/scan_accuracy.py scans and runs (`setup.sh scan-accuracy`).
 scan_accuracy_packages=(util-linux mount busybox-static python3 runc)
 

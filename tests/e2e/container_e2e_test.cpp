@@ -1,13 +1,18 @@
 // End to end: seccheck run where containers run. The static seccheck in a busybox root
 // filesystem and a musl one (chroot); `check --bundle` with the real runc and crun from Debian on
 // a bundle the test builds from busybox-static and the static testprog container_workload_static.
-// Skips with the reason when root, chroot, a runtime or a tool is missing.
+// `check --image` with the real docker from Debian (docker.io): the test starts a private dockerd
+// (its own socket, data and exec folders, no bridge or iptables) and imports the same root
+// filesystem as an image. Skips with the reason when root, chroot, a runtime, an engine or a tool
+// is missing.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -421,6 +426,214 @@ TEST_P(BundleE2E, MinimalProfileForTheRuntimeLetsItStartTheContainer) {
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, BundleE2E, ::testing::Values("runc", "crun"),
                          [](const auto& param_info) { return param_info.param; });
+
+// check --image with docker. Each test starts its own dockerd (about a second) so that tests can
+// run in parallel and "no container left behind" means exactly the containers of this test.
+class ImageE2E : public ContainerE2E {
+ protected:
+  void SetUp() override {
+    ContainerE2E::SetUp();
+    if (IsSkipped()) return;
+    if (static_root_unavailable()) GTEST_SKIP() << skip_reason_;
+    docker_ = which("docker");
+    const std::string dockerd = which("dockerd");
+    if (docker_.empty() || dockerd.empty()) GTEST_SKIP() << "docker.io is not installed (docker and dockerd)";
+    // A short folder of its own: containerd's socket path must fit in sockaddr_un.
+    char pattern[] = "/tmp/scd-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    daemon_dir_ = pattern;
+    host_ = "unix://" + daemon_dir_ + "/docker.sock";
+    const int log = open((daemon_dir_ + "/dockerd.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_GE(log, 0);
+    daemon_pid_ =
+        start_process({dockerd, "--host", host_, "--data-root", daemon_dir_ + "/data", "--exec-root",
+                       daemon_dir_ + "/exec", "--pidfile", daemon_dir_ + "/dockerd.pid", "--storage-driver",
+                       "vfs", "--iptables=false", "--ip6tables=false", "--bridge=none",
+                       // Its own namespaces, should it share a containerd already running.
+                       "--containerd-namespace", "seccheck-" + daemon_dir_.substr(9),
+                       "--containerd-plugins-namespace", "seccheck-plugins-" + daemon_dir_.substr(9)},
+                      log, log, true);
+    close(log);
+    ASSERT_GT(daemon_pid_, 0);
+    // Bounded: at most 30 s for the daemon to answer, whatever it does.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (docker({"version"}, 5).exit_status == 0) break;
+      int status = 0;
+      if (waitpid(daemon_pid_, &status, WNOHANG) == daemon_pid_) {
+        daemon_pid_ = 0;
+        GTEST_SKIP() << "dockerd cannot start here: " << last_line(read_file(daemon_dir_ + "/dockerd.log"));
+      }
+      usleep(250 * 1000);
+    }
+    ProcessOutput up = docker({"version"}, 5);
+    if (up.exit_status != 0) GTEST_SKIP() << "dockerd did not answer within 30 s: " << last_line(up.err);
+    // The busybox root filesystem with the workload, as an image.
+    const std::string root = make_rootfs("image-root");
+    fs::create_symlink("busybox", root + "/bin/id");
+    ProcessOutput imported = run_process(
+        {"/bin/sh", "-c",
+         "tar -C \"$1\" -c . | \"$2\" --host \"$3\" import -c 'ENTRYPOINT [\"/bin/workload\"]' -c "
+         "'CMD [\"clone-ns\"]' -c 'USER 1000' -c 'WORKDIR /tmp' -c 'ENV MODE=image' - " +
+             std::string(kImage),
+         "sh", root, docker_, host_},
+        120);
+    ASSERT_EQ(imported.exit_status, 0) << imported.err;
+    // A container of the image runs at all (seccheck's own failures are then seccheck's).
+    ProcessOutput plain =
+        docker({"run", "--rm", "--network", "none", "--entrypoint", "/bin/true", kImage}, 60);
+    if (plain.exit_status != 0)
+      GTEST_SKIP() << "docker cannot run a container here: " << last_line(plain.err);
+  }
+  void TearDown() override {
+    if (daemon_pid_ > 0) {
+      ProcessOutput left = docker({"ps", "-a", "--format", "{{.Names}}"}, 30);
+      EXPECT_EQ(left.out, "") << "containers left behind";
+      EXPECT_TRUE(fs::is_empty(tmp_)) << "seccheck left its work folder behind";
+      kill(daemon_pid_, SIGTERM);
+      bool ended = false;
+      for (int i = 0; i < 150 && !ended; ++i) {
+        ended = waitpid(daemon_pid_, nullptr, WNOHANG) == daemon_pid_;
+        if (!ended) usleep(100 * 1000);
+      }
+      if (!ended) {
+        kill(-daemon_pid_, SIGKILL);
+        waitpid(daemon_pid_, nullptr, 0);
+      }
+    }
+    if (!daemon_dir_.empty()) std::system(("rm -rf '" + daemon_dir_ + "'").c_str());
+    ContainerE2E::TearDown();
+  }
+
+  static std::string last_line(const std::string& text) {
+    std::string trimmed = text;
+    while (!trimmed.empty() && trimmed.back() == '\n')
+      trimmed.pop_back();
+    return trimmed.substr(trimmed.rfind('\n') == std::string::npos ? 0 : trimmed.rfind('\n') + 1);
+  }
+  ProcessOutput docker(std::vector<std::string> args, int timeout_seconds) {
+    args.insert(args.begin(), {docker_, "--host", host_});
+    return run_process(args, timeout_seconds);
+  }
+  // seccheck check --image, talking to this test's dockerd.
+  std::vector<std::string> check_image(std::vector<std::string> extra, const std::string& path = "") {
+    std::vector<std::string> argv = {"/usr/bin/env", "TMPDIR=" + tmp_, "DOCKER_HOST=" + host_};
+    if (!path.empty()) argv.push_back("PATH=" + path);
+    argv.insert(argv.end(), {seccheck_binary(), "check", "--image", kImage, "--network", "none"});
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  static constexpr const char* kImage = "seccheck-test/busybox:e2e";
+  std::string docker_;
+  std::string daemon_dir_;
+  std::string host_;
+  int daemon_pid_ = 0;
+};
+
+TEST_F(ImageE2E, RunsTheImagesEntrypointAndCmdWithTheCapabilitiesGiven) {
+  const std::string report = dir_ + "/report.json";
+  ProcessOutput without =
+      run_process(check_image({"--profile", "docker", "--format", "json", "-o", report}), 120);
+  ASSERT_EQ(without.exit_status, 1) << without.err;
+  auto found = findings(report);
+  ASSERT_EQ(found.size(), 1u) << read_file(report);
+  EXPECT_EQ(found.begin()->first.rfind("x86_64/clone/", 0), 0u) << found.begin()->first;
+  EXPECT_EQ(found.begin()->second, std::vector<std::string>{"ERRNO(EPERM)"});
+  // The image's own entrypoint and cmd ran (ENTRYPOINT /bin/workload, CMD clone-ns), its stdout
+  // passed through; without CAP_SYS_ADMIN the kernel refused the namespace.
+  EXPECT_EQ(without.out, "clone: Operation not permitted\n") << without.err;
+  const auto json = nlohmann::json::parse(read_file(report));
+  EXPECT_EQ(json["workload_exit_status"], 1);
+
+  // --cap-add goes to docker (the clone succeeds) and to the verdicts (nothing blocked). Root,
+  // since capabilities are not raised for the image's uid 1000.
+  ProcessOutput with = run_process(check_image({"--cap-add", "SYS_ADMIN", "--user", "0", "--profile",
+                                                "docker", "--format", "json", "-o", report}),
+                                   120);
+  ASSERT_EQ(with.exit_status, 0) << with.err;
+  EXPECT_EQ(with.out, "clone: ok\n");
+  EXPECT_TRUE(findings(report).empty()) << read_file(report);
+}
+
+TEST_F(ImageE2E, TheWorkloadRunsAsTheImageConfiguresIt) {
+  const std::string report = dir_ + "/report.json";
+  ProcessOutput run = run_process(
+      check_image({"-q", "-o", report, "--", "/bin/sh", "-c", "id -u; pwd; echo $MODE $EXTRA; echo err >&2"}),
+      120);
+  EXPECT_EQ(run.exit_status, 0) << run.err;
+  EXPECT_EQ(run.out, "1000\n/tmp\nimage\n");
+  EXPECT_EQ(run.err, "err\n");
+  // --user, --env and --volume reach the engine.
+  fs::create_directories(dir_ + "/data");
+  write_file(dir_ + "/data/note", "from the host\n");
+  ProcessOutput changed = run_process(check_image({"-q", "-o", report, "--user", "0", "--env", "EXTRA=given",
+                                                   "--volume", dir_ + "/data:/data:ro", "--", "/bin/sh", "-c",
+                                                   "id -u; echo $MODE $EXTRA; cat /data/note"}),
+                                      120);
+  EXPECT_EQ(changed.exit_status, 0) << changed.err;
+  EXPECT_EQ(changed.out, "0\nimage given\nfrom the host\n");
+}
+
+TEST_F(ImageE2E, WorkloadExitStatusPassesIntoTheReportAndTheGate) {
+  const std::string report = dir_ + "/report.json";
+  ProcessOutput plain = run_process(
+      check_image({"--format", "json", "-o", report, "-q", "--", "/bin/workload", "exit", "7"}), 120);
+  EXPECT_EQ(plain.exit_status, 0) << plain.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(report))["workload_exit_status"], 7);
+  ProcessOutput gated =
+      run_process(check_image({"--format", "json", "-o", report, "-q", "--fail-on-workload-error", "--",
+                               "/bin/workload", "exit", "7"}),
+                  120);
+  EXPECT_EQ(gated.exit_status, 1) << gated.err;
+  // Every format check has is rendered: the report reaches stdout when no -o is given.
+  ProcessOutput sarif =
+      run_process(check_image({"--format", "sarif", "-q", "--", "/bin/workload", "exit", "0"}), 120);
+  EXPECT_EQ(sarif.exit_status, 0) << sarif.err;
+  EXPECT_EQ(nlohmann::json::parse(sarif.out)["version"], "2.1.0") << sarif.out;
+}
+
+TEST_F(ImageE2E, SigtermToSeccheckReachesTheWorkload) {
+  const std::string report = dir_ + "/report.json";
+  RunOptions options;
+  options.timeout_seconds = 90;
+  options.signal = SIGTERM;
+  options.signal_after_output = "ready";
+  options.signal_delay_ms = 300;
+  ProcessRun run = run_process_with(
+      check_image({"--format", "json", "-o", report, "-q", "--", "/bin/workload", "wait-term"}), options);
+  ASSERT_TRUE(run.signal_sent);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_NE(run.output.out.find("got SIGTERM"), std::string::npos) << run.output.out << run.output.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(report))["workload_exit_status"], 143);
+}
+
+TEST_F(ImageE2E, BadInputIsExit2AndEngineFailureExit3) {
+  ProcessOutput missing =
+      run_process({"/usr/bin/env", "TMPDIR=" + tmp_, "DOCKER_HOST=" + host_, seccheck_binary(), "check",
+                   "--image", "seccheck-test/no-such-image", "-q"},
+                  60);
+  EXPECT_EQ(missing.exit_status, 2) << missing.err;
+  // The engine's own words follow (docker 20.10 and later clients word them differently).
+  EXPECT_EQ(missing.err.rfind("seccheck: image seccheck-test/no-such-image not found by docker: ", 0), 0u)
+      << missing.err;
+  EXPECT_NE(missing.err.find("No such image"), std::string::npos) << missing.err;
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1) << missing.err;
+  ProcessOutput no_engine = run_process(check_image({"-q"}, "/nonexistent"), 60);
+  EXPECT_EQ(no_engine.exit_status, 2) << no_engine.err;
+  EXPECT_EQ(no_engine.err,
+            "seccheck: docker is not installed (not found in PATH); --engine chooses docker or podman\n");
+  ProcessOutput failed =
+      run_process({"/usr/bin/env", "TMPDIR=" + tmp_, "DOCKER_HOST=" + host_, seccheck_binary(), "check",
+                   "--image", kImage, "--network", "seccheck-no-such-network", "-q"},
+                  60);
+  EXPECT_EQ(failed.exit_status, 3) << failed.err;
+  // docker's message passes through and is quoted in seccheck's one line.
+  EXPECT_NE(
+      failed.err.find("seccheck: docker run failed (exit 125): network seccheck-no-such-network not found"),
+      std::string::npos)
+      << failed.err;
+}
 
 }  // namespace
 }  // namespace seccheck::testing
