@@ -300,7 +300,7 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
 }
 
 Result<RunRecord> load_run_record(const std::string& path) {
-  auto text = read_input_file(path);
+  auto text = read_input_file(path, kRecordInput);
   if (!text) return text.error();
   return parse_run_record(*text, path);
 }
