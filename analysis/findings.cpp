@@ -18,4 +18,9 @@ bool CheckReport::gate_failed() const {
   return new_blocking_findings() > 0 || (fail_on_workload_error && workload_exit_status != 0);
 }
 
+Gate CheckReport::gate() const {
+  if (interrupted) return Gate::kIncomplete;
+  return gate_failed() ? Gate::kFail : Gate::kPass;
+}
+
 }  // namespace seccheck::analysis

@@ -67,7 +67,12 @@ int emit_report(analysis::CheckReport& report, const ReportOptions& options) {
     report::make_renderer(*format, render_options)->render(report, out);
     if (!out.flush()) throw UserError(ExitCode::kToolFailure, options.output_path + ": write failed");
   }
-  return static_cast<int>(report.gate_failed() ? ExitCode::kWouldBlock : ExitCode::kOk);
+  switch (report.gate()) {
+    case analysis::Gate::kPass: return static_cast<int>(ExitCode::kOk);
+    case analysis::Gate::kFail: return static_cast<int>(ExitCode::kWouldBlock);
+    case analysis::Gate::kIncomplete: return static_cast<int>(ExitCode::kIncomplete);
+  }
+  return static_cast<int>(ExitCode::kWouldBlock);
 }
 
 void write_text_file(const std::string& path, const std::string& text, const std::string& what) {

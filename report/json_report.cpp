@@ -241,6 +241,7 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   out["duration_seconds"] = report.duration_seconds;
   out["workload_exit_status"] = report.workload_exit_status;
   out["interrupted"] = report.interrupted;
+  out["incomplete"] = summary.gate == analysis::Gate::kIncomplete;
   out["fail_on_workload_error"] = report.fail_on_workload_error;
   out["calls_stopped"] = report.calls_stopped;
   out["processes"] = report.processes;
@@ -253,14 +254,10 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   for (const auto& c : summary.per_profile) {
     per_profile.push_back({{"profile", c.profile}, {"blocked", c.blocked}, {"new_blocked", c.new_blocked}});
   }
-  out["summary"] = {{"findings", summary.findings},
-                    {"new", summary.new_findings},
-                    {"known", summary.known},
-                    {"new_blocking", summary.new_blocking},
-                    {"calls", summary.calls},
-                    {"per_profile", std::move(per_profile)},
-                    {"gate", summary.gate_failed ? "fail" : "pass"},
-                    {"gate_text", gate_text(report, summary)}};
+  out["summary"] = {{"findings", summary.findings},    {"new", summary.new_findings},
+                    {"known", summary.known},          {"new_blocking", summary.new_blocking},
+                    {"calls", summary.calls},          {"per_profile", std::move(per_profile)},
+                    {"gate", gate_name(summary.gate)}, {"gate_text", gate_text(report, summary)}};
   OJson findings = OJson::array();
   for (const auto& f : report.findings)
     findings.push_back(finding_to_json(f));

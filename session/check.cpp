@@ -1,6 +1,7 @@
 #include "session/check.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -65,23 +66,54 @@ CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
 }
 
 int plain_exit_status(const std::vector<std::string>& command) {
+  // SIGINT and SIGTERM end this run as they end a traced one: the workload is killed and the
+  // result is incomplete. They are blocked and waited for together with SIGCHLD, so none is
+  // missed between the checks; the workload starts with the signal mask seccheck had.
+  sigset_t waited;
+  sigemptyset(&waited);
+  for (int signal : {SIGINT, SIGTERM, SIGCHLD})
+    sigaddset(&waited, signal);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &waited, &previous);
+  struct MaskRestore {
+    const sigset_t& mask;
+    ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+  } restore{previous};
+
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   for (int fd : {0, 1, 2})
     posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setsigmask(&attributes, &previous);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> argv;
   for (const std::string& arg : command)
     argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   if (rc != 0)
     throw UserError(ExitCode::kUsage, command.front() + ": cannot run the workload: " + std::strerror(rc));
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR)
+  while (true) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR)
       throw UserError(ExitCode::kToolFailure, "waitpid: " + std::string(std::strerror(errno)));
+    const int signal = sigwaitinfo(&waited, nullptr);
+    if (signal == SIGINT || signal == SIGTERM) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      throw UserError(ExitCode::kIncomplete,
+                      std::string(signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                          " during the workload's plain run (for its reference exit status): nothing was "
+                          "verified");
+    }
   }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
