@@ -25,6 +25,11 @@ struct CheckOptions {
 };
 
 int run_check(const CheckOptions& options) {
+  // Everything the run's results go to is checked before the workload starts.
+  const ReportTarget target = prepare_report(options.report);
+  const OutputFile record_file("--record", options.record_path);
+  if (!options.record_path.empty()) require_distinct_outputs({&target.output, &record_file});
+
   session::CheckRequest request;
   request.run.command = options.command;
   request.run.stack_frames = options.stack_frames;
@@ -39,9 +44,8 @@ int run_check(const CheckOptions& options) {
   session::PtraceRunner runner;
   session::CheckOutcome outcome = session::run_check(request, runner);
   print_notices(outcome.report, options.report);
-  if (request.record_everything)
-    write_text_file(options.record_path, analysis::run_record_to_json(outcome.record), "record");
-  return emit_report(outcome.report, options.report);
+  if (request.record_everything) record_file.write(analysis::run_record_to_json(outcome.record));
+  return emit_report(outcome.report, options.report, target);
 }
 
 }  // namespace

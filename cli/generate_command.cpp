@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <iostream>
 
 #include "analysis/generate.h"
 #include "analysis/merge.h"
@@ -11,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
+#include "cli/messages.h"
+#include "cli/output_file.h"
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
 #include "core/error.h"
@@ -72,6 +73,7 @@ int run_generate(const GenerateOptions& options) {
   }
   auto form = analysis::parse_profile_form(options.format);
   if (!form) throw UserError(ExitCode::kUsage, form.error().message);
+  const OutputFile output("-o", options.output_path);
 
   analysis::RunRecord record;
   if (!options.from.empty()) {
@@ -86,10 +88,10 @@ int run_generate(const GenerateOptions& options) {
     record = session::record_run(settings, base.profiles, runner);
     if (!options.quiet) {
       for (const std::string& notice : record.notices)
-        std::cerr << "seccheck: note: " << notice << "\n";
+        print_message("note", notice);
       if (record.exit_status != 0)
-        std::cerr << "seccheck: note: the workload exited with status " << record.exit_status
-                  << "; the profile covers the calls it made until then\n";
+        print_message("note", "the workload exited with status " + std::to_string(record.exit_status) +
+                                  "; the profile covers the calls it made until then");
     }
   }
 
@@ -103,22 +105,15 @@ int run_generate(const GenerateOptions& options) {
   if (!generated) throw UserError(ExitCode::kToolFailure, generated.error().message);
 
   if (!options.quiet) {
-    std::cerr << "seccheck: " << request.name << ": " << generated->additions << " rules added"
-              << (base_profile ? " to " + base_profile->name : std::string(" (minimal allow-list)")) << "\n";
+    print_message(request.name + ": " + std::to_string(generated->additions) + " rules added" +
+                  (base_profile ? " to " + base_profile->name : std::string(" (minimal allow-list)")));
     for (const std::string& note : generated->notes)
-      std::cerr << "seccheck: note: " << note << "\n";
+      print_message("note", note);
   }
   for (const std::string& call : generated->unresolved)
-    std::cerr << "seccheck: the generated profile still blocks " << call << "\n";
+    print_message("the generated profile still blocks " + call);
 
-  const std::string text =
-      analysis::profile_in_form(generated->profile, *form, target, context, request.name);
-  if (options.output_path.empty()) {
-    std::cout << text;
-    std::cout.flush();
-  } else {
-    write_text_file(options.output_path, text, "profile");
-  }
+  output.write(analysis::profile_in_form(generated->profile, *form, target, context, request.name));
   return static_cast<int>(generated->unresolved.empty() ? ExitCode::kOk : ExitCode::kWouldBlock);
 }
 
