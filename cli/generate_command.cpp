@@ -28,6 +28,7 @@ struct GenerateOptions {
   std::string format = "oci";
   std::string name;
   std::string output_path;
+  bool allow_partial = false;
   bool quiet = false;
   int verbosity = 0;
   std::vector<std::string> command;
@@ -40,11 +41,16 @@ std::string default_name(const std::vector<std::string>& command) {
 }
 
 // The records --from names, merged into one.
-analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool minimal) {
+analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool minimal, bool allow_partial) {
   std::vector<analysis::RunRecord> records;
   for (const std::string& path : paths) {
     auto loaded = analysis::load_run_record(path);
     if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
+    if (loaded->interrupted && !allow_partial)
+      throw UserError(ExitCode::kUsage,
+                      path + ": the recorded run was interrupted, so the record is partial: a profile from "
+                             "it would miss every call made after that; record the run again, or give "
+                             "--allow-partial");
     if (!loaded->complete && minimal)
       throw UserError(ExitCode::kUsage,
                       path + ": holds only the calls its check flagged; --minimal needs a complete "
@@ -77,7 +83,7 @@ int run_generate(const GenerateOptions& options) {
 
   analysis::RunRecord record;
   if (!options.from.empty()) {
-    record = merged_records(options.from, options.minimal);
+    record = merged_records(options.from, options.minimal, options.allow_partial);
   } else {
     session::RunSettings settings;
     settings.command = options.command;
@@ -89,10 +95,14 @@ int run_generate(const GenerateOptions& options) {
     if (!options.quiet) {
       for (const std::string& notice : record.notices)
         print_message("note", notice);
-      if (record.exit_status != 0)
+      if (record.exit_status != 0 && !record.interrupted)
         print_message("note", "the workload exited with status " + std::to_string(record.exit_status) +
                                   "; the profile covers the calls it made until then");
     }
+    if (record.interrupted && !options.allow_partial)
+      throw UserError(ExitCode::kIncomplete,
+                      "the run was interrupted, so the profile would miss every call the workload makes "
+                      "after that; no profile written (--allow-partial writes it anyway)");
   }
 
   analysis::GenerateRequest request;
@@ -109,6 +119,8 @@ int run_generate(const GenerateOptions& options) {
                   (base_profile ? " to " + base_profile->name : std::string(" (minimal allow-list)")));
     for (const std::string& note : generated->notes)
       print_message("note", note);
+    if (record.interrupted)
+      print_message("note", "the run was interrupted: the profile covers only the calls made until then");
   }
   for (const std::string& call : generated->unresolved)
     print_message("the generated profile still blocks " + call);
@@ -150,6 +162,8 @@ Command register_generate_command(CLI::App& app) {
   completes_as(
       sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output"),
       ValueKind::kFile);
+  sub->add_flag("--allow-partial", options->allow_partial,
+                "Write a profile from an interrupted run or record (it misses the calls made after that)");
   add_context_options(sub, options->context);
   sub->add_flag("-q,--quiet", options->quiet, "No notes on standard error");
   sub->add_flag("-v,--verbose", options->verbosity, "Explain what seccheck does");
