@@ -169,4 +169,34 @@ std::string explain(const Verdict& verdict, const ResolvedProfile& profile, cons
   return reason + suffix;
 }
 
+CallExplanation explain_call(const Profile& profile, const ResolvedProfile& resolved, Arch arch, int nr,
+                             const std::array<std::uint64_t, 6>& args) {
+  CallExplanation out;
+  out.profile = profile.name;
+  out.verdict = evaluate(resolved, arch, nr, args);
+  out.reason = explain(out.verdict, resolved, &profile, arch, nr, args);
+  out.default_action = resolved.default_action;
+  out.notes = resolved.notes;
+  const std::string name = syscall_display_name(arch, nr);
+  for (const Rule& rule : profile.rules) {
+    if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
+    int resolved_index = -1;
+    for (std::size_t i = 0; i < resolved.rules.size(); ++i)
+      if (resolved.rules[i].source_index == rule.source_index) resolved_index = static_cast<int>(i);
+    RuleInContext entry;
+    entry.rule = &rule;
+    entry.action =
+        resolved_index >= 0 ? resolved.rules[static_cast<std::size_t>(resolved_index)].action : rule.action;
+    if (resolved_index < 0) {
+      entry.status = RuleInContext::Status::kNotInEffect;
+    } else if (resolved_index == out.verdict.rule_index) {
+      entry.status = RuleInContext::Status::kDecides;
+    } else if (entry.action == resolved.default_action) {
+      entry.status = RuleInContext::Status::kSameAsDefault;
+    }
+    out.rules.push_back(entry);
+  }
+  return out;
+}
+
 }  // namespace seccheck::analysis

@@ -116,16 +116,15 @@ void remove_name(Profile& profile, std::size_t index, const std::string& name) {
 }
 
 Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
-  const Context context = context_for_target(request.context, request.target);
+  const Context context = context_for_engine(request.context, request.engine);
   GeneratedProfile result;
   Profile& out = result.profile;
   const ResolvedProfile base_resolved = resolve(*request.base, context);
-  out = request.target == TargetRuntime::kContainerd ? flatten_profile(base_resolved, *request.base)
-                                                     : *request.base;
+  out = request.engine == Engine::kContainerd ? flatten_profile(base_resolved, *request.base) : *request.base;
   out.name = request.name;
   out.source = "seccheck generate";
   out.warnings.clear();
-  if (request.target == TargetRuntime::kContainerd)
+  if (request.engine == Engine::kContainerd)
     result.notes.push_back("containerd reads a Localhost profile as a flat runtime-spec object without "
                            "includes/excludes: " +
                            request.base->name + " was resolved for " + describe(context));
@@ -267,21 +266,9 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
 
 }  // namespace
 
-Result<TargetRuntime> parse_target_runtime(const std::string& text) {
-  if (text == "docker") return TargetRuntime::kDocker;
-  if (text == "containerd") return TargetRuntime::kContainerd;
-  if (text == "crio" || text == "cri-o" || text == "podman") return TargetRuntime::kCrio;
-  return make_error("--for " + text + ": unknown runtime; use docker, containerd or crio");
-}
-
-TargetRuntime default_target_for(const Profile* base) {
-  if (base != nullptr) {
-    if (const CatalogEntry* entry = catalog_entry_for(base->name)) {
-      if (entry->runtime == "containerd") return TargetRuntime::kContainerd;
-      if (entry->runtime == "containers-common") return TargetRuntime::kCrio;
-    }
-  }
-  return TargetRuntime::kDocker;
+Engine engine_of(const Profile* base) {
+  const CatalogEntry* entry = base != nullptr ? catalog_entry_for(base->name) : nullptr;
+  return entry != nullptr ? entry->engine : Engine::kDocker;
 }
 
 Result<ProfileForm> parse_profile_form(const std::string& text) {
@@ -291,21 +278,21 @@ Result<ProfileForm> parse_profile_form(const std::string& text) {
   return make_error("--format " + text + ": expected oci, spo or pod");
 }
 
-std::string profile_in_form(const Profile& profile, ProfileForm form, TargetRuntime target,
-                            const Context& context, const std::string& name) {
+std::string profile_in_form(const Profile& profile, ProfileForm form, Engine engine, const Context& context,
+                            const std::string& name) {
   switch (form) {
     case ProfileForm::kOci: return profile_to_json(profile) + "\n";
     case ProfileForm::kSpo:
       return profile_to_spo_yaml(
-          flatten_profile(resolve(profile, context_for_target(context, target)), profile), name);
+          flatten_profile(resolve(profile, context_for_engine(context, engine)), profile), name);
     case ProfileForm::kPod: return pod_security_context_yaml(name);
   }
   return {};
 }
 
-Context context_for_target(const Context& context, TargetRuntime target) {
+Context context_for_engine(const Context& context, Engine engine) {
   Context out = context;
-  out.loader = target == TargetRuntime::kCrio ? ProfileLoader::kContainersCommon : ProfileLoader::kMoby;
+  out.engine = engine;
   return out;
 }
 

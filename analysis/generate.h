@@ -23,17 +23,14 @@
 
 namespace seccheck::analysis {
 
-// Which runtime reads the profile: docker and crio read includes/excludes; containerd reads a
-// Localhost profile as a flat runtime-spec object (no includes, excludes or archMap), so the
-// profile is emitted resolved for the context there.
-enum class TargetRuntime { kDocker, kContainerd, kCrio };
-Result<TargetRuntime> parse_target_runtime(const std::string& text);
-
 struct GenerateRequest {
   std::vector<RecordedCall> calls;
   const Profile* base = nullptr;  // nullptr: --minimal
   Context context;
-  TargetRuntime target = TargetRuntime::kDocker;
+  // Who reads the profile: docker and crio read includes/excludes; containerd reads a Localhost
+  // profile as a flat runtime-spec object (no includes, excludes or archMap), so the profile is
+  // emitted resolved for the context there.
+  Engine engine = Engine::kDocker;
   std::string name;  // Profile::name of the result
 };
 
@@ -48,19 +45,19 @@ Result<GeneratedProfile> generate_profile(const GenerateRequest& request);
 
 // The runtime a profile is written for when none is named: the base's own runtime (docker for
 // files and --minimal).
-TargetRuntime default_target_for(const Profile* base);
+Engine engine_of(const Profile* base);
 
 // The forms a generated profile is written in: the OCI/Docker JSON, a Security Profiles Operator
-// SeccompProfile (resolved and flattened for the target's context), or a Pod securityContext
+// SeccompProfile (resolved and flattened for the engine's context), or a Pod securityContext
 // snippet that references it as a Localhost profile.
 enum class ProfileForm { kOci, kSpo, kPod };
 Result<ProfileForm> parse_profile_form(const std::string& text);
-std::string profile_in_form(const Profile& profile, ProfileForm form, TargetRuntime target,
-                            const Context& context, const std::string& name);
+std::string profile_in_form(const Profile& profile, ProfileForm form, Engine engine, const Context& context,
+                            const std::string& name);
 
-// The context a target runtime evaluates with: containers-common's loader for crio, moby's
+// The context an engine evaluates with: containers-common's loader for crio, moby's
 // for docker and containerd.
-Context context_for_target(const Context& context, TargetRuntime target);
+Context context_for_engine(const Context& context, Engine engine);
 
 // A resolved profile written back as a flat profile (no includes/excludes/archMap, explicit
 // architectures and errno values): what containerd and the Security Profiles Operator read.

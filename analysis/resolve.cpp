@@ -167,7 +167,7 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
 
   // runc's -ENOSYS stub.
   const bool default_is_enosys = profile.default_errno_ret && *profile.default_errno_ret == 38;
-  if (context.runtime == RuntimeKind::kRunc && !permissive(profile.default_action.kind) &&
+  if (context.oci_runtime == OciRuntime::kRunc && !permissive(profile.default_action.kind) &&
       !default_is_enosys) {
     for (Arch abi : out.architectures) {
       EnosysStub stub{abi, -1, ""};

@@ -163,6 +163,10 @@ std::string run_record_to_json(const RunRecord& record) {
                        {"binary", frame.binary},
                        {"function", frame.function},
                        {"offset", frame.offset}});
+      if (!frame.source_file.empty()) {
+        stack.back()["source_file"] = frame.source_file;
+        stack.back()["source_line"] = frame.source_line;
+      }
     }
     entry["stack"] = stack;
     calls.push_back(entry);
@@ -364,6 +368,10 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
             frame.function = *it;
           if (auto it = frame_json.find("offset"); it != frame_json.end())
             frame.offset = reader.number(*it, path + "stack.offset");
+          if (auto it = frame_json.find("source_file"); it != frame_json.end() && it->is_string())
+            frame.source_file = *it;
+          if (auto it = frame_json.find("source_line"); it != frame_json.end())
+            frame.source_line = static_cast<int>(reader.number(*it, path + "stack.source_line"));
           call.stack.push_back(std::move(frame));
         }
       }

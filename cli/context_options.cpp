@@ -95,7 +95,7 @@ analysis::Context make_context(const ContextOptions& options) {
     if (!kernel) throw UserError(ExitCode::kUsage, "--kernel: " + kernel.error().message);
     context.kernel = *kernel;
   }
-  context.runtime = options.runtime == "crun" ? analysis::RuntimeKind::kCrun : analysis::RuntimeKind::kRunc;
+  context.oci_runtime = options.runtime == "crun" ? analysis::OciRuntime::kCrun : analysis::OciRuntime::kRunc;
   if (!options.libseccomp.empty()) {
     auto version = analysis::parse_kernel_version(options.libseccomp);
     if (!version || version->major != 2 || version->minor < 5) {

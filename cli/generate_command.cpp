@@ -24,7 +24,7 @@ struct GenerateOptions {
   std::vector<std::string> from;
   std::string base = "docker";
   bool minimal = false;
-  std::string target;
+  std::string engine;  // --for
   std::string format = "oci";
   std::string name;
   std::string output_path;
@@ -71,11 +71,11 @@ int run_generate(const GenerateOptions& options) {
   analysis::ProfileSelection base;
   if (!options.minimal) base = session::select_one_profile(options.base, context, "--base", diagnostics);
   const analysis::Profile* base_profile = options.minimal ? nullptr : &base.profiles.front();
-  analysis::TargetRuntime target = analysis::default_target_for(base_profile);
-  if (!options.target.empty()) {
-    auto parsed = analysis::parse_target_runtime(options.target);
+  analysis::Engine engine = analysis::engine_of(base_profile);
+  if (!options.engine.empty()) {
+    auto parsed = analysis::parse_engine(options.engine);
     if (!parsed) throw UserError(ExitCode::kUsage, parsed.error().message);
-    target = *parsed;
+    engine = *parsed;
   }
   auto form = analysis::parse_profile_form(options.format);
   if (!form) throw UserError(ExitCode::kUsage, form.error().message);
@@ -109,7 +109,7 @@ int run_generate(const GenerateOptions& options) {
   request.calls = std::move(record.calls);
   request.base = base_profile;
   request.context = context;
-  request.target = target;
+  request.engine = engine;
   request.name = options.name.empty() ? default_name(record.command) : options.name;
   auto generated = analysis::generate_profile(request);
   if (!generated) throw UserError(ExitCode::kToolFailure, generated.error().message);
@@ -125,7 +125,7 @@ int run_generate(const GenerateOptions& options) {
   for (const std::string& call : generated->unresolved)
     print_message("the generated profile still blocks " + call);
 
-  output.write(analysis::profile_in_form(generated->profile, *form, target, context, request.name));
+  output.write(analysis::profile_in_form(generated->profile, *form, engine, context, request.name));
   return static_cast<int>(generated->unresolved.empty() ? ExitCode::kOk : ExitCode::kWouldBlock);
 }
 
@@ -147,7 +147,7 @@ Command register_generate_command(CLI::App& app) {
   sub->add_flag("--minimal", options->minimal,
                 "Allow only the observed calls (default action ERRNO/EPERM) plus what any process needs");
   sub->add_option(
-         "--for", options->target,
+         "--for", options->engine,
          "Runtime that reads the profile: docker, crio (keep includes/excludes) or containerd (flat, "
          "resolved for the context options). Default: the base's runtime")
       ->check(CLI::IsMember({"docker", "containerd", "crio", "cri-o", "podman"}));

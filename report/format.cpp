@@ -107,8 +107,14 @@ std::string shell_join(const std::vector<std::string>& words) {
 }
 
 std::string frame_function(const StackFrame& frame) {
-  if (frame.function.empty()) return frame.binary.empty() ? hex(frame.pc) : "??+" + hex(frame.offset);
+  if (frame.function.empty())
+    return frame.binary.empty() ? hex(frame.pc)
+                                : frame.binary.substr(frame.binary.rfind('/') + 1) + "+" + hex(frame.offset);
   return frame.function + "+" + hex(frame.offset);
+}
+
+std::string frame_source(const StackFrame& frame) {
+  return frame.source_file.empty() ? "" : frame.source_file + ":" + std::to_string(frame.source_line);
 }
 
 std::string frame_binary(const StackFrame& frame) {

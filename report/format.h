@@ -40,10 +40,12 @@ std::string markdown_escape(std::string_view text);
 // A command line as a shell would take it back: words with special characters single-quoted.
 // Not escaped for any format.
 std::string shell_join(const std::vector<std::string>& words);
-// "clone3+0x2b"; "??+0x27000" (offset in the mapping) without a symbol; the pc without a mapping.
-// Not escaped for any format.
+// "clone3+0x2b"; "libc.so.6+0x27000" (the address in the binary) without a symbol; the pc without
+// a mapping. Not escaped for any format.
 std::string frame_function(const StackFrame& frame);
 std::string frame_binary(const StackFrame& frame);
+// "nptl/pthread_create.c:795", "" without line information.
+std::string frame_source(const StackFrame& frame);
 // "exit status 0", "interrupted, exit status 130".
 std::string workload_status_text(const analysis::CheckReport& report);
 

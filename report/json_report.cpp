@@ -60,6 +60,10 @@ OJson finding_to_json(const analysis::Finding& f) {
     j["binary"] = frame.binary;
     j["function"] = frame.function;
     j["offset"] = frame.offset;
+    if (!frame.source_file.empty()) {
+      j["source_file"] = frame.source_file;
+      j["source_line"] = frame.source_line;
+    }
     stack.push_back(std::move(j));
   }
   out["stack"] = std::move(stack);
@@ -220,6 +224,10 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
         r.get(frame_json, at, "binary", frame.binary);
         r.get(frame_json, at, "function", frame.function);
         r.get(frame_json, at, "offset", frame.offset);
+        if (frame_json.contains("source_file")) {
+          r.get(frame_json, at, "source_file", frame.source_file);
+          r.get(frame_json, at, "source_line", frame.source_line);
+        }
         f.call.stack.push_back(std::move(frame));
       }
     }

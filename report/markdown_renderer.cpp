@@ -87,7 +87,10 @@ class MarkdownRenderer : public Renderer {
       if (frames > 0) out << "- call site:\n";
       for (std::size_t i = 0; i < frames; ++i) {
         out << "  " << i + 1 << ". " << markdown_escape(frame_function(f.call.stack[i])) << " in "
-            << markdown_escape(frame_binary(f.call.stack[i])) << '\n';
+            << markdown_escape(frame_binary(f.call.stack[i]));
+        if (!f.call.stack[i].source_file.empty())
+          out << " at " << markdown_escape(frame_source(f.call.stack[i]));
+        out << '\n';
       }
       out << "- key: " << markdown_escape(f.key) << "\n\n";
     }

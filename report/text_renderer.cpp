@@ -107,7 +107,10 @@ class TextRenderer : public Renderer {
     for (std::size_t i = 0; i < shown; ++i) {
       out << (i == 0 ? "    stack:  " : "            ") << '#' << i << ' '
           << escape_terminal(frame_function(f.call.stack[i])) << "  "
-          << paint(kDim, escape_terminal(frame_binary(f.call.stack[i]))) << '\n';
+          << paint(kDim, escape_terminal(frame_binary(f.call.stack[i])));
+      if (!f.call.stack[i].source_file.empty())
+        out << "  at " << escape_terminal(frame_source(f.call.stack[i]));
+      out << '\n';
     }
     if (f.call.stack.size() > shown)
       out << "            ... " << f.call.stack.size() - shown << " more frames\n";

@@ -41,10 +41,11 @@ stage_fuzz() {
     -DSECCHECK_BUILD_TESTS=OFF && cmake --build "$fuzz_build" -j"$jobs" --target fuzzers || return 1
   local status=0 target seeds dir extra
   mkdir -p "$fuzz_build/crashes"
-  for target in profile_parser run_record baseline decode; do
+  for target in profile_parser run_record baseline decode elf scan; do
     local bin="$fuzz_build/fuzz/fuzz_$target"
     case $target in
       profile_parser) seeds=profile ;;
+      scan) seeds=elf ;;
       *) seeds=$target ;;
     esac
     # 1. Every input that ever crashed stays fixed.
@@ -80,7 +81,7 @@ stage_format() {
   [[ -n $tool ]] || { echo "ci_extra: clang-format not installed (apt-get install clang-format)" >&2; return 1; }
   local files=() differ=() f
   while IFS= read -r f; do files+=("$f"); done < <(
-    cd "$root" && find core tracer analysis report session cli tests fuzz -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
+    cd "$root" && find core elf scan tracer analysis report session cli tests fuzz -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
   for f in "${files[@]}"; do
     if ! "$tool" --style=file --dry-run -Werror "$root/$f" >/dev/null 2>&1; then differ+=("$f"); fi
   done

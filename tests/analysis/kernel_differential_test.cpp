@@ -30,6 +30,7 @@ namespace seccheck::analysis {
 namespace {
 
 using seccheck::testing::expected_with_backstop;
+using seccheck::testing::kernel_filters_work;
 using seccheck::testing::Observation;
 using seccheck::testing::run_under_filter;
 using seccheck::testing::same_observation;
@@ -177,13 +178,6 @@ void check_calls(const ResolvedProfile& profile, const std::vector<Call>& all_ca
       }
     }
   }
-}
-
-bool kernel_filters_work() {
-  BpfProgram allow;
-  allow.instructions.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-  Observation seen = run_under_filter(allow, true, Arch::kX86_64, SYS_getpid, {});
-  return seen.setup_error.empty() && seen.err == ENOSYS;
 }
 
 class KernelTable : public ::testing::TestWithParam<test::EvalCase> {};

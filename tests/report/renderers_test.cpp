@@ -60,8 +60,9 @@ TEST(TextRenderer, HeaderFindingsSummaryGate) {
       << out;
   EXPECT_TRUE(contains(out, "    first:  pid 4242  /usr/bin/unshare  unshare -U true\n")) << out;
   EXPECT_TRUE(contains(out, "    stack:  #0 clone+0x2b  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
-  EXPECT_TRUE(contains(out, "            #1 main+0x1b0  /usr/bin/unshare\n")) << out;
-  EXPECT_TRUE(contains(out, "            #2 ??+0x27000  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
+  EXPECT_TRUE(contains(out, "            #1 main+0x1b0  /usr/bin/unshare  at sys-utils/unshare.c:1042\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "            #2 libc.so.6+0x27000  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
   EXPECT_TRUE(contains(out, "    key:    x86_64/clone/arg0=0x10000011\n")) << out;
   EXPECT_TRUE(contains(
       out, "4 findings (3 new, 1 known), 7 calls; docker@29.4.3 blocks 3; containerd@2.3.4 blocks 2; "
@@ -283,6 +284,8 @@ void expect_same(const analysis::CheckReport& a, const analysis::CheckReport& b)
       EXPECT_EQ(x.call.stack[s].binary, y.call.stack[s].binary);
       EXPECT_EQ(x.call.stack[s].function, y.call.stack[s].function);
       EXPECT_EQ(x.call.stack[s].offset, y.call.stack[s].offset);
+      EXPECT_EQ(x.call.stack[s].source_file, y.call.stack[s].source_file);
+      EXPECT_EQ(x.call.stack[s].source_line, y.call.stack[s].source_line);
     }
   }
 }
@@ -295,8 +298,10 @@ TEST(JsonReport, RoundTrip) {
     clean(f.call.executable);
     for (auto& arg : f.call.command_line)
       clean(arg);
-    for (auto& frame : f.call.stack)
+    for (auto& frame : f.call.stack) {
       clean(frame.function);
+      clean(frame.source_file);
+    }
   }
   original.findings[1].call.args[3] = ~0ULL;  // needs all 64 bits
   original.interrupted = true;

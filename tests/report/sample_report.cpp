@@ -66,9 +66,9 @@ analysis::CheckReport sample_report() {
   clone.call.first_pid = 4242;
   clone.call.executable = "/usr/bin/unshare";
   clone.call.command_line = {"unshare", "-U", "true"};
-  clone.call.stack = {{0x7f12345678ab, "/lib/x86_64-linux-gnu/libc.so.6", "clone", 0x2b},
-                      {0x55555555a1b0, "/usr/bin/unshare", "main", 0x1b0},
-                      {0x7f1234500000, "/lib/x86_64-linux-gnu/libc.so.6", "", 0x27000}};
+  clone.call.stack = {{0x7f12345678ab, "/lib/x86_64-linux-gnu/libc.so.6", "clone", 0x2b, "", 0},
+                      {0x55555555a1b0, "/usr/bin/unshare", "main", 0x1b0, "sys-utils/unshare.c", 1042},
+                      {0x7f1234500000, "/lib/x86_64-linux-gnu/libc.so.6", "", 0x27000, "", 0}};
 
   analysis::Finding clone3;
   clone3.key = "x86_64/clone3";
@@ -122,7 +122,7 @@ analysis::CheckReport sample_report() {
                             "\xc0\xaf",
                             "\xe2\x80\xae"
                             "txt.exe"};
-  acct.call.stack = {{0x401000, "/tmp/evil|bin\nx", "sym\x1b[2J\x9b", 0x10}};
+  acct.call.stack = {{0x401000, "/tmp/evil|bin\nx", "sym\x1b[2J\x9b", 0x10, "/tmp/evil\x1b[2J.c", 7}};
 
   // sorted by syscall, arch, key
   r.findings = {acct, clone, clone3, i386};

@@ -42,7 +42,8 @@ TEST(CallRecorder, AggregatesByTheArgumentsProfilesConditionOn) {
   CallRecorder recorder(options);
   testing::FakeTracee tracee;
   tracee.info = {100, "/usr/bin/app", {"app", "--x"}};
-  tracee.frames = {{0x10, "/usr/bin/app", "main", 4}, {0x20, "/lib/libc.so.6", "__libc_start_main", 8}};
+  tracee.frames = {{0x10, "/usr/bin/app", "main", 4, "", 0},
+                   {0x20, "/lib/libc.so.6", "__libc_start_main", 8, "", 0}};
   // Two clones with different namespace flags are two calls; the same flags again count once more.
   // (The catalog's s390 rules condition clone on arg1 too, so the key keeps it.)
   for (std::uint64_t flags :
@@ -74,7 +75,7 @@ TEST(CallRecorder, AggregatesByTheArgumentsProfilesConditionOn) {
 TEST(CallRecorder, KeepsNoStackWhenNoneIsAskedFor) {
   CallRecorder recorder(RecorderOptions{});
   testing::FakeTracee tracee;
-  tracee.frames = {{0x10, "/bin/x", "main", 0}};
+  tracee.frames = {{0x10, "/bin/x", "main", 0, "", 0}};
   recorder.on_syscall_entry(entry(1, "unshare", {CLONE_NEWUSER}).event, tracee);
   EXPECT_EQ(tracee.stack_requests, 0);
   auto calls = recorder.take_calls();
