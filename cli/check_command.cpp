@@ -26,9 +26,8 @@ struct CheckOptions {
 
 int run_check(const CheckOptions& options) {
   // Everything the run's results go to is checked before the workload starts.
-  const ReportTarget target = prepare_report(options.report);
   const OutputFile record_file("--record", options.record_path);
-  if (!options.record_path.empty()) require_distinct_outputs({&target.output, &record_file});
+  const ReportTarget target = prepare_report(options.report, {&record_file});
 
   session::CheckRequest request;
   request.run.command = options.command;

@@ -31,8 +31,13 @@ void add_report_options(CLI::App* sub, ReportOptions& options) {
                 "Explain what seccheck does (filters, profiles, fallbacks)");
 }
 
-ReportTarget prepare_report(const ReportOptions& options) {
+ReportTarget prepare_report(const ReportOptions& options,
+                            const std::vector<const OutputFile*>& other_outputs) {
   ReportTarget target{OutputFile("-o", options.output_path), std::nullopt};
+  std::vector<const OutputFile*> outputs = {&target.output};
+  for (const OutputFile* other : other_outputs)
+    if (!other->is_stdout()) outputs.push_back(other);  // standard output there means "not given"
+  require_distinct_outputs(outputs);
   if (!options.baseline_path.empty()) {
     auto keys = report::load_baseline_keys(options.baseline_path);
     if (!keys) throw UserError(ExitCode::kUsage, keys.error().message);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "analysis/findings.h"
 #include "cli/output_file.h"
@@ -26,14 +27,16 @@ struct ReportOptions {
 
 void add_report_options(CLI::App* sub, ReportOptions& options);
 
-// The report options made good before the run: where the report goes (checked writable) and
-// the baseline's keys (read now, so a missing file or a file that is not a report fails at
-// once). Throws UserError(kUsage).
+// The report options made good before the run: where the report goes (checked writable), that
+// it is not one file with any of `other_outputs` the command writes (--record; one not given is
+// skipped), and the baseline's keys (read now, so a missing file or a file that is not a report
+// fails at once). Every report-writing command calls it first. Throws UserError(kUsage).
 struct ReportTarget {
   OutputFile output;
   std::optional<std::set<std::string>> baseline_keys;
 };
-ReportTarget prepare_report(const ReportOptions& options);
+ReportTarget prepare_report(const ReportOptions& options,
+                            const std::vector<const OutputFile*>& other_outputs = {});
 
 // Warnings always; -v notes when asked for.
 session::Diagnostics diagnostics_for(int verbosity);
