@@ -10,6 +10,7 @@
 
 #include "analysis/check_report.h"
 #include "core/error.h"
+#include "tracer/interrupt.h"
 
 extern char** environ;
 
@@ -66,13 +67,15 @@ CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
 }
 
 int plain_exit_status(const std::vector<std::string>& command) {
-  // SIGINT and SIGTERM end this run as they end a traced one: the workload is killed and the
-  // result is incomplete. They are blocked and waited for together with SIGCHLD, so none is
-  // missed between the checks; the workload starts with the signal mask seccheck had.
+  // The signals that interrupt a traced run (SIGINT, SIGTERM, SIGHUP, ...: tracer/interrupt.h)
+  // end this one too: the workload is killed and the result is incomplete. They are blocked and
+  // waited for together with SIGCHLD, so none is missed between the checks (one seccheck was
+  // started with ignored stays ignored); the workload starts with the signal mask seccheck had.
   sigset_t waited;
   sigemptyset(&waited);
-  for (int signal : {SIGINT, SIGTERM, SIGCHLD})
-    sigaddset(&waited, signal);
+  for (int signal = 1; signal <= SIGRTMAX; ++signal)
+    if (tracer::signal_role(signal) == tracer::SignalRole::kInterrupt) sigaddset(&waited, signal);
+  sigaddset(&waited, SIGCHLD);
   sigset_t previous;
   pthread_sigmask(SIG_BLOCK, &waited, &previous);
   struct MaskRestore {
@@ -105,12 +108,13 @@ int plain_exit_status(const std::vector<std::string>& command) {
     if (done < 0 && errno != EINTR)
       throw UserError(ExitCode::kToolFailure, "waitpid: " + std::string(std::strerror(errno)));
     const int signal = sigwaitinfo(&waited, nullptr);
-    if (signal == SIGINT || signal == SIGTERM) {
+    if (signal > 0 && signal != SIGCHLD) {
       kill(pid, SIGKILL);
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
+      const char* name = sigabbrev_np(signal);
       throw UserError(ExitCode::kIncomplete,
-                      std::string(signal == SIGINT ? "SIGINT" : "SIGTERM") +
+                      (name ? "SIG" + std::string(name) : "signal " + std::to_string(signal)) +
                           " during the workload's plain run (for its reference exit status): nothing was "
                           "verified");
     }

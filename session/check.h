@@ -65,7 +65,8 @@ analysis::RunRecord record_run(const RunSettings& settings,
 
 // The command's shell-style exit status without tracer or filter (stdin, stdout and stderr on
 // /dev/null). Throws UserError(kUsage) when it cannot be started, UserError(kIncomplete) when
-// SIGINT or SIGTERM ends it (the workload is killed, as in a traced run).
+// an interrupt signal (SIGINT, SIGTERM, SIGHUP, ...) ends it (the workload is killed, as in a
+// traced run).
 int plain_exit_status(const std::vector<std::string>& command);
 
 }  // namespace seccheck::session

@@ -1,6 +1,7 @@
 // Workloads that interrupt seccheck, for the "an interrupted run cannot pass a gate" tests.
 //   term-parent: sends SIGTERM to its parent (seccheck, which traces it), then makes a keyctl
 //                call that RuntimeDefault profiles block, and exits 0.
+//   hup-parent:  the same with SIGHUP.
 //   wait:        prints "ready", then sleeps 10 s before the keyctl call: a signal sent to
 //                seccheck after "ready" arrives before any finding.
 #include <signal.h>
@@ -15,8 +16,8 @@ static void blocked_call(void) {
 
 int main(int argc, char** argv) {
   const char* mode = argc > 1 ? argv[1] : "";
-  if (strcmp(mode, "term-parent") == 0) {
-    kill(getppid(), SIGTERM);
+  if (strcmp(mode, "term-parent") == 0 || strcmp(mode, "hup-parent") == 0) {
+    kill(getppid(), strcmp(mode, "term-parent") == 0 ? SIGTERM : SIGHUP);
     usleep(200 * 1000);
     blocked_call();
     return 0;
@@ -28,6 +29,6 @@ int main(int argc, char** argv) {
     blocked_call();
     return 0;
   }
-  fprintf(stderr, "usage: check_interrupt term-parent|wait\n");
+  fprintf(stderr, "usage: check_interrupt term-parent|hup-parent|wait\n");
   return 2;
 }

@@ -74,6 +74,18 @@ TEST_F(Interrupted, VerifyOfAnInterruptedRunIsIncomplete) {
   EXPECT_EQ(plain.err,
             "seccheck: SIGTERM during the workload's plain run (for its reference exit status): nothing was "
             "verified\n");
+  // Every signal that interrupts a traced run interrupts the plain one too (SIGHUP killed seccheck).
+  ProcessOutput hup =
+      seccheck({"verify", "-q", "--profile", "docker", "--", testprog("check_interrupt"), "hup-parent"});
+  EXPECT_EQ(hup.exit_status, kIncomplete) << hup.err;
+  EXPECT_EQ(hup.err,
+            "seccheck: SIGHUP during the workload's plain run (for its reference exit status): nothing was "
+            "verified\n");
+  // And a traced run ended by SIGHUP is incomplete as SIGTERM's is.
+  ProcessOutput traced_hup =
+      seccheck({"check", "-q", "--profile", "docker", "--", testprog("check_interrupt"), "hup-parent"});
+  EXPECT_EQ(traced_hup.exit_status, kIncomplete) << traced_hup.err;
+  EXPECT_NE(traced_hup.out.find("gate: INCOMPLETE"), std::string::npos) << traced_hup.out;
 }
 
 TEST_F(Interrupted, DiffOfAnInterruptedRecordSaysIncompleteInEveryFormat) {
