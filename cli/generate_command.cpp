@@ -46,15 +46,8 @@ analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool m
   for (const std::string& path : paths) {
     auto loaded = analysis::load_run_record(path);
     if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
-    if (loaded->interrupted && !allow_partial)
-      throw UserError(ExitCode::kUsage,
-                      path + ": the recorded run was interrupted, so the record is partial: a profile from "
-                             "it would miss every call made after that; record the run again, or give "
-                             "--allow-partial");
-    if (!loaded->complete && minimal)
-      throw UserError(ExitCode::kUsage,
-                      path + ": holds only the calls its check flagged; --minimal needs a complete "
-                             "record (seccheck check --record FILE -- CMD)");
+    if (Result<void> fits = analysis::record_fits_generate(*loaded, path, minimal, allow_partial); !fits)
+      throw UserError(ExitCode::kUsage, fits.error().message);
     records.push_back(std::move(*loaded));
   }
   auto merged = analysis::merge_records(records);
