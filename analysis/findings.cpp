@@ -47,4 +47,9 @@ bool CheckReport::gate_failed() const {
          (!records_lost.empty() && !allow_lost);
 }
 
+Gate CheckReport::gate() const {
+  if (interrupted) return Gate::kIncomplete;
+  return gate_failed() ? Gate::kFail : Gate::kPass;
+}
+
 }  // namespace seccheck::analysis

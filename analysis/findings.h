@@ -72,6 +72,10 @@ struct ScanSummary {
   std::vector<std::string> errors;  // one line per executable that could not be scanned
 };
 
+// What a report's gate says. A run that did not finish (seccheck was interrupted, or the record
+// it came from was) cannot pass: its findings cover only the calls made until then.
+enum class Gate { kPass, kFail, kIncomplete };
+
 struct CheckedProfile {
   std::string name;
   std::string default_action;  // "ERRNO(EPERM)"
@@ -113,10 +117,11 @@ struct CheckReport {
   // New (not known) findings blocked by at least one profile; reachable ones only with
   // gate_reachable.
   std::size_t new_blocking_findings() const;
-  // What the exit status of `check` says: new blocking findings, or (when asked) the
-  // workload's own failure, or (audit) records lost. Reports print the same result the exit
-  // code gives.
+  // New blocking findings, or (when asked) the workload's own failure, or (audit) records lost.
   bool gate_failed() const;
+  // What the exit status of `check` says: kIncomplete for an interrupted run whatever it found,
+  // else kFail when gate_failed(). Reports print the same result the exit code gives.
+  Gate gate() const;
 };
 
 }  // namespace seccheck::analysis

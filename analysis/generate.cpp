@@ -359,6 +359,19 @@ std::vector<EssentialCall> essential_calls() {
   return calls;
 }
 
+Result<void> record_fits_generate(const RunRecord& record, const std::string& source, bool minimal,
+                                  bool allow_partial) {
+  if (record.interrupted && !allow_partial)
+    return make_error(source +
+                      ": the recorded run was interrupted, so the record is partial: a profile from it would "
+                      "miss every call made after that; record the run again, or give --allow-partial");
+  if (!record.complete && minimal)
+    return make_error(source +
+                      ": holds only the calls its check flagged; --minimal needs a complete record (seccheck "
+                      "check --record FILE -- CMD)");
+  return {};
+}
+
 Result<GeneratedProfile> generate_profile(const GenerateRequest& request) {
   if (request.base == nullptr) return generate_minimal(request);
   return generate_from_base(request);

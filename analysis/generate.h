@@ -43,6 +43,13 @@ struct GeneratedProfile {
 
 Result<GeneratedProfile> generate_profile(const GenerateRequest& request);
 
+// Whether `record` (read from `source`) may make a profile: a record of an interrupted run holds
+// only the calls made until then, so a profile from it would deny the rest (refused unless
+// `allow_partial`); a minimal allow-list needs a record of every call (check --record), not only
+// the calls a check flagged. The error names `source` and says what to do.
+Result<void> record_fits_generate(const RunRecord& record, const std::string& source, bool minimal,
+                                  bool allow_partial);
+
 // The runtime a profile is written for when none is named: the base's own runtime (docker for
 // files and --minimal).
 Engine engine_of(const Profile* base);

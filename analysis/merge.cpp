@@ -65,29 +65,28 @@ Result<RunRecord> merge_records(const std::vector<RunRecord>& records) {
   out.processes = 0;
   out.calls_stopped = 0;
   out.duration_seconds = 0;
-  std::map<std::string, RecordedCall> calls;
+  std::vector<RecordedCall> calls;
   for (const RunRecord& record : records) {
     out.complete = out.complete && record.complete;
     out.interrupted = out.interrupted || record.interrupted;
     if (out.exit_status == 0) out.exit_status = record.exit_status;
     if (!record.started_at.empty() && (out.started_at.empty() || record.started_at < out.started_at))
       out.started_at = record.started_at;
-    out.processes += record.processes;
-    out.calls_stopped += record.calls_stopped;
+    const auto processes = add_counts(out.processes, record.processes);
+    const auto stopped = add_counts(out.calls_stopped, record.calls_stopped);
+    if (!processes || !stopped)
+      return make_error("merge: the records' processes or calls_stopped add up past 2^64");
+    out.processes = *processes;
+    out.calls_stopped = *stopped;
     out.duration_seconds += record.duration_seconds;
-    for (const RecordedCall& call : record.calls) {
-      auto [it, inserted] = calls.emplace(call.key(), call);
-      if (!inserted) it->second.count += call.count;
-    }
+    calls.insert(calls.end(), record.calls.begin(), record.calls.end());
     for (const std::string& notice : record.notices)
       if (std::find(out.notices.begin(), out.notices.end(), notice) == out.notices.end())
         out.notices.push_back(notice);
   }
-  for (auto& [key, call] : calls)
-    out.calls.push_back(std::move(call));
-  std::sort(out.calls.begin(), out.calls.end(), [](const RecordedCall& a, const RecordedCall& b) {
-    return std::make_tuple(a.arch, a.nr, a.key()) < std::make_tuple(b.arch, b.nr, b.key());
-  });
+  auto merged = merge_calls(std::move(calls));
+  if (!merged) return make_error("merge: " + merged.error().message);
+  out.calls = std::move(*merged);
   if (records.size() > 1)
     out.notices.push_back("merged from " + std::to_string(records.size()) +
                           " records; command and exit status "

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "analysis/json_input.h"
@@ -70,6 +68,12 @@ std::string type_name(const json& value) {
     default: return "an unsupported value";
   }
 }
+
+// The most syscall names a profile's rules may list in all (a name in two rules counts twice).
+// libseccomp's compile time grows with the square of the rules it is given (20,000 copies of one
+// rule: 5 s; 200,000: minutes), and every name a rule keeps costs the filter at least one of
+// the kernel's 4096 BPF instructions, so no loadable profile comes near this.
+constexpr std::size_t kMaxRuleNames = 4096;
 
 struct ParseFailure {
   std::string message;
@@ -324,9 +328,18 @@ class Parser {
     if (const json* syscalls = field(object, "syscalls")) {
       const std::string path = join(root, "syscalls");
       if (!syscalls->is_array()) fail(path, "expected an array of rules, got " + type_name(*syscalls));
-      for (std::size_t i = 0; i < syscalls->size(); ++i)
+      std::size_t named = 0;
+      for (std::size_t i = 0; i < syscalls->size(); ++i) {
         profile.rules.push_back(
             parse_rule((*syscalls)[i], path + "[" + std::to_string(i) + "]", static_cast<int>(i)));
+        named += profile.rules.back().names.size();
+        if (named > kMaxRuleNames)
+          fail(path, "the rules name more than " + std::to_string(kMaxRuleNames) + " syscalls in all (at " +
+                         path + "[" + std::to_string(i) +
+                         "]), seccheck's limit: RuntimeDefault profiles name under 500, a filter the kernel "
+                         "loads has at most 4096 instructions, and libseccomp needs minutes to compile tens "
+                         "of thousands");
+      }
     }
     profile.warnings = warnings;
     return profile;
@@ -359,12 +372,9 @@ Result<Profile> parse_profile(std::string_view json_text, const std::string& sou
 }
 
 Result<Profile> load_profile_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(path + ": cannot read the profile file (check the path)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return make_error(path + ": cannot read the profile file");
-  return parse_profile(text.str(), path);
+  auto text = read_input_file(path, kProfileInput);
+  if (!text) return text.error();
+  return parse_profile(*text, path);
 }
 
 std::string profile_to_json(const Profile& profile, int indent) {

@@ -1,8 +1,13 @@
 #include "analysis/run_record.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "analysis/json_input.h"
@@ -97,6 +102,33 @@ std::vector<RecordedCall> CallAggregator::take_calls() {
   return result;
 }
 
+std::optional<std::uint64_t> add_counts(std::uint64_t a, std::uint64_t b) {
+  if (a > std::numeric_limits<std::uint64_t>::max() - b) return std::nullopt;
+  return a + b;
+}
+
+Result<std::vector<RecordedCall>> merge_calls(std::vector<RecordedCall> calls) {
+  std::map<std::tuple<Arch, int, std::string>, RecordedCall> merged;
+  for (RecordedCall& call : calls) {
+    std::tuple<Arch, int, std::string> key{call.arch, call.nr, call.key()};
+    auto found = merged.find(key);
+    if (found == merged.end()) {
+      merged.emplace(std::move(key), std::move(call));
+      continue;
+    }
+    const std::optional<std::uint64_t> sum = add_counts(found->second.count, call.count);
+    if (!sum)
+      return make_error(std::get<2>(key) + ": the counts of its entries add up past " +
+                        std::to_string(std::numeric_limits<std::uint64_t>::max()));
+    found->second.count = *sum;
+  }
+  std::vector<RecordedCall> out;
+  out.reserve(merged.size());
+  for (auto& [key, call] : merged)
+    out.push_back(std::move(call));
+  return out;
+}
+
 std::string run_record_to_json(const RunRecord& record) {
   ordered_json root;
   root["seccheck_record"] = kRunRecordVersion;
@@ -166,17 +198,56 @@ class RecordReader {
   void fail(const std::string& path, const std::string& what) {
     if (error.empty()) error = source_ + ": " + path + ": " + what;
   }
-  std::uint64_t number(const nlohmann::json& value, const std::string& path) {
-    if (value.is_number_unsigned() || value.is_number_integer()) return value.get<std::uint64_t>();
-    if (value.is_string()) {
+  // A whole number from 0 to `max`, as a number or a "0x..." string. Negative values and values
+  // past `max` are errors naming the field: a count of -5 must not become 18446744073709551611.
+  std::uint64_t number(const nlohmann::json& value, const std::string& path,
+                       std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) {
+    std::optional<std::uint64_t> parsed;
+    if (value.is_number_unsigned()) {
+      parsed = value.get<std::uint64_t>();
+    } else if (value.is_number_integer()) {
+      fail(path, "must not be negative (got " + value.dump() + ")");
+      return 0;
+    } else if (value.is_number_float()) {
+      fail(path, "expected a whole number from 0 to " + std::to_string(max) + " (got " + value.dump() + ")");
+      return 0;
+    } else if (value.is_string()) {
       const std::string& text = value.get_ref<const std::string&>();
+      if (!text.empty() && text[0] == '-') {
+        fail(path, "must not be negative (got \"" + text + "\")");
+        return 0;
+      }
       char* end = nullptr;
       errno = 0;
-      unsigned long long parsed = std::strtoull(text.c_str(), &end, 0);
-      if (!text.empty() && end && *end == '\0' && errno == 0) return parsed;
+      unsigned long long converted = std::strtoull(text.c_str(), &end, 0);
+      if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0])) && end && *end == '\0') {
+        if (errno == ERANGE) {
+          fail(path, "\"" + text + "\" is too large (at most " + std::to_string(max) + ")");
+          return 0;
+        }
+        parsed = converted;
+      }
     }
-    fail(path, "expected a number or a \"0x...\" string");
-    return 0;
+    if (!parsed) {
+      fail(path, "expected a number or a \"0x...\" string");
+      return 0;
+    }
+    if (*parsed > max) {
+      fail(path, std::to_string(*parsed) + " is too large (at most " + std::to_string(max) + ")");
+      return 0;
+    }
+    return *parsed;
+  }
+  // A syscall number as the kernel's seccomp_data.nr holds it: any int, since a workload may
+  // call syscall(-1) and the record keeps what it did.
+  int syscall_number(const nlohmann::json& value, const std::string& path) {
+    if (value.is_number_integer() && !value.is_number_unsigned()) {
+      const std::int64_t signed_value = value.get<std::int64_t>();
+      if (signed_value >= std::numeric_limits<int>::min()) return static_cast<int>(signed_value);
+      fail(path, value.dump() + " is out of range for a syscall number");
+      return -1;
+    }
+    return static_cast<int>(number(value, path, std::numeric_limits<int>::max()));
   }
   std::string string(const nlohmann::json* value, const std::string& path) {
     if (!value) return "";
@@ -223,14 +294,18 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
     return make_error(source + ": seccheck_record: version " + version.dump() +
                       " is not supported (expected " + std::to_string(kRunRecordVersion) + ")");
   record.command = reader.strings(reader.field(root, "command", ""), "command");
+  // Shell-style: the exit code, or 128+N for signal N.
   if (auto* v = reader.field(root, "exit_status", ""))
-    record.exit_status = static_cast<int>(reader.number(*v, "exit_status"));
+    record.exit_status = static_cast<int>(reader.number(*v, "exit_status", 255));
   if (auto* v = reader.field(root, "interrupted", "", false))
     record.interrupted = v->is_boolean() && v->get<bool>();
   if (auto* v = reader.field(root, "complete", "")) record.complete = v->is_boolean() && v->get<bool>();
   record.started_at = reader.string(reader.field(root, "started_at", "", false), "started_at");
-  if (auto* v = reader.field(root, "duration_seconds", "", false); v && v->is_number())
+  if (auto* v = reader.field(root, "duration_seconds", "", false); v && v->is_number()) {
     record.duration_seconds = v->get<double>();
+    if (!(record.duration_seconds >= 0))
+      reader.fail("duration_seconds", "must not be negative (got " + v->dump() + ")");
+  }
   record.kernel = reader.string(reader.field(root, "kernel", "", false), "kernel");
   if (auto* v = reader.field(root, "processes", "", false)) record.processes = reader.number(*v, "processes");
   // Records written before the counter had one name call it calls_seen.
@@ -259,8 +334,7 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
         reader.fail(path + "arch",
                     "unknown arch \"" + arch_text + "\" (expected x86_64, i386, x32, aarch64 or arm)");
       call.arch = arch.value_or(Arch::kX86_64);
-      if (auto* v = reader.field(entry, "nr", path))
-        call.nr = static_cast<int>(reader.number(*v, path + "nr"));
+      if (auto* v = reader.field(entry, "nr", path)) call.nr = reader.syscall_number(*v, path + "nr");
       if (auto* v = reader.field(entry, "args", path)) {
         if (!v->is_array() || v->size() != 6) {
           reader.fail(path + "args", "expected an array of 6 numbers");
@@ -280,7 +354,8 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
       }
       if (auto* v = reader.field(entry, "count", path)) call.count = reader.number(*v, path + "count");
       if (auto* v = reader.field(entry, "first_pid", path, false))
-        call.first_pid = static_cast<pid_t>(reader.number(*v, path + "first_pid"));
+        call.first_pid =
+            static_cast<pid_t>(reader.number(*v, path + "first_pid", std::numeric_limits<pid_t>::max()));
       call.executable = reader.string(reader.field(entry, "executable", path, false), path + "executable");
       call.command_line =
           reader.strings(reader.field(entry, "command_line", path, false), path + "command_line");
@@ -307,11 +382,14 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
     }
   }
   if (!reader.error.empty()) return make_error(reader.error);
+  auto calls_merged = merge_calls(std::move(record.calls));
+  if (!calls_merged) return make_error(source + ": calls: " + calls_merged.error().message);
+  record.calls = std::move(*calls_merged);
   return record;
 }
 
 Result<RunRecord> load_run_record(const std::string& path) {
-  auto text = read_input_file(path);
+  auto text = read_input_file(path, kRecordInput);
   if (!text) return text.error();
   return parse_run_record(*text, path);
 }

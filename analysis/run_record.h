@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -87,6 +88,13 @@ class CallAggregator {
   std::map<std::pair<Arch, int>, std::size_t> distinct_per_syscall_;
   std::uint64_t calls_stopped_ = 0;
 };
+
+// Calls with one key (RecordedCall::key) made one: counts summed, the first one's details kept,
+// sorted by arch, nr, key. A key must not give two findings, whether the record came from two
+// runs (merge) or was written by hand. An error names the key whose counts pass 2^64-1.
+Result<std::vector<RecordedCall>> merge_calls(std::vector<RecordedCall> calls);
+// a + b, or nullopt when the sum passes 2^64-1 (counts of merged runs).
+std::optional<std::uint64_t> add_counts(std::uint64_t a, std::uint64_t b);
 
 std::string run_record_to_json(const RunRecord& record);
 Result<RunRecord> parse_run_record(const std::string& json_text, const std::string& source);

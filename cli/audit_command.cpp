@@ -33,6 +33,7 @@ struct AuditOptions {
 };
 
 int run_audit(const AuditOptions& options) {
+  const ReportTarget target = prepare_report(options.report);
   audit::SourceOptions sources;
   sources.paths = options.inputs;
   sources.follow = options.follow;
@@ -75,7 +76,7 @@ int run_audit(const AuditOptions& options) {
     used.push_back(hosts[host == Arch::kX86_64 ? 0 : 1]);
   analysis::CheckReport report = audit::make_audit_report(*outcome, used, options.allow_lost);
   print_notices(report, options.report);
-  return emit_report(report, options.report);
+  return emit_report(report, options.report, target);
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "cli/messages.h"
 #include "container/bundle_run.h"
 #include "core/error.h"
 
@@ -60,18 +62,19 @@ std::vector<std::string> inner_check_args(container::WorkFolder& folder, const C
   return args;
 }
 
-void copy_out(const std::string& from, const std::string& to, const std::string& what) {
+ContainerOutputs container_outputs(const CheckOptions& options) {
+  ContainerOutputs outputs{OutputFile("-o", options.report.output_path),
+                           options.record_path.empty() ? OutputFile()
+                                                       : OutputFile("--record", options.record_path)};
+  if (!options.record_path.empty()) require_distinct_outputs({&outputs.report, &outputs.record});
+  return outputs;
+}
+
+void copy_out(const std::string& from, const OutputFile& to) {
   std::ifstream in(from, std::ios::binary);
-  if (to.empty()) {
-    std::cout << in.rdbuf();
-    std::cout.flush();
-    return;
-  }
-  std::ofstream out(to, std::ios::binary | std::ios::trunc);
-  if (!out) throw UserError(ExitCode::kUsage, what + " " + to + ": cannot be written");
-  out << in.rdbuf();
-  out.flush();
-  if (!out) throw UserError(ExitCode::kToolFailure, what + " " + to + ": write failed");
+  std::ostringstream text;
+  text << in.rdbuf();
+  to.write(text.str());
 }
 
 std::string static_seccheck_path() {
@@ -90,6 +93,7 @@ std::string static_seccheck_path() {
 }
 
 int run_bundle_check(const CheckOptions& options) {
+  const ContainerOutputs outputs = container_outputs(options);
   if (!options.image.empty())
     throw UserError(ExitCode::kUsage, "--bundle and --image cannot be given together");
   if (!options.context.cap_add.empty() || !options.context.cap_drop.empty() || options.context.privileged)
@@ -101,10 +105,9 @@ int run_bundle_check(const CheckOptions& options) {
   const std::string seccheck = static_seccheck_path();
   container::BundleRun run(std::move(*bundle));
   if (run.bundle().declared_profile && !options.report.quiet)
-    std::cerr << "seccheck: note: declared profile: "
-              << container::describe_declared_profile(*run.bundle().declared_profile)
-              << "; removed for this run and checked as " << run.container_path("declared-profile.json")
-              << "\n";
+    print_message(
+        "note", "declared profile: " + container::describe_declared_profile(*run.bundle().declared_profile) +
+                    "; removed for this run and checked as " + run.container_path("declared-profile.json"));
   container::WrapSpec spec;
   spec.seccheck_host_path = seccheck;
   // The context comes from config.json: its capabilities, and the runtime that runs it.
@@ -127,8 +130,8 @@ int run_bundle_check(const CheckOptions& options) {
     throw UserError(ExitCode::kToolFailure,
                     options.oci_runtime + " failed (exit " + std::to_string(status) + "): " + why);
   }
-  if (!options.record_path.empty()) copy_out(run.output_path("record.json"), options.record_path, "record");
-  copy_out(report, options.report.output_path, "report");
+  if (!options.record_path.empty()) copy_out(run.output_path("record.json"), outputs.record);
+  copy_out(report, outputs.report);
   return status;
 }
 

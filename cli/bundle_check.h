@@ -49,8 +49,16 @@ std::vector<std::string> inner_check_args(container::WorkFolder& folder, const C
                                           const std::vector<std::string>& context_args,
                                           const std::string& declared_profile);
 
-// Copies what the seccheck inside wrote to `to` ("" = stdout).
-void copy_out(const std::string& from, const std::string& to, const std::string& what);
+// Where the report and the record of a check run in a container go, checked before the
+// container starts (cli/output_file.h), as check does for a run on the host.
+struct ContainerOutputs {
+  OutputFile report;
+  OutputFile record;  // only when --record was given
+};
+ContainerOutputs container_outputs(const CheckOptions& options);
+
+// Copies what the seccheck inside wrote to `to`.
+void copy_out(const std::string& from, const OutputFile& to);
 
 // `check --image IMAGE`: the check run inside a container of IMAGE by a real engine (cli/image_check.cpp).
 int run_image_check(const CheckOptions& options);

@@ -31,6 +31,10 @@ int run_check(const CheckOptions& options) {
   if (options.command.empty())
     throw UserError(ExitCode::kUsage,
                     "check: give the workload (-- CMD [ARGS...]), --bundle DIR or --image IMAGE");
+  // Everything the run's results go to is checked before the workload starts.
+  const OutputFile record_file("--record", options.record_path);
+  const ReportTarget target = prepare_report(options.report, {&record_file});
+
   session::CheckRequest request;
   request.run.command = options.command;
   request.run.stack_frames = options.stack_frames;
@@ -55,9 +59,8 @@ int run_check(const CheckOptions& options) {
     outcome.report.gate_reachable = options.gate == "reachable";
   }
   print_notices(outcome.report, options.report);
-  if (request.record_everything)
-    write_text_file(options.record_path, analysis::run_record_to_json(outcome.record), "record");
-  return emit_report(outcome.report, options.report);
+  if (request.record_everything) record_file.write(analysis::run_record_to_json(outcome.record));
+  return emit_report(outcome.report, options.report, target);
 }
 
 }  // namespace

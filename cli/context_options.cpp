@@ -17,7 +17,8 @@ std::vector<std::string> split_caps(const std::vector<std::string>& values, cons
       if (comma == std::string::npos) comma = value.size();
       std::string item = value.substr(start, comma - start);
       start = comma + 1;
-      if (item.empty()) continue;
+      if (item.empty())
+        throw UserError(ExitCode::kUsage, std::string(option) + " '" + value + "': an empty capability name");
       std::string upper = item;
       std::transform(upper.begin(), upper.end(), upper.begin(),
                      [](unsigned char c) { return std::toupper(c); });

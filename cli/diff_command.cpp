@@ -21,6 +21,7 @@ struct DiffOptions {
 };
 
 int run_diff(const DiffOptions& options) {
+  const ReportTarget target = prepare_report(options.report);
   auto record = analysis::load_run_record(options.record_path);
   if (!record) throw UserError(ExitCode::kUsage, record.error().message);
   analysis::Context context = make_context(options.context);
@@ -38,7 +39,7 @@ int run_diff(const DiffOptions& options) {
     report.notices.push_back("the record holds only the calls its own check flagged; calls every profile of "
                              "that check allowed are "
                              "not in it");
-  return emit_report(report, options.report);
+  return emit_report(report, options.report, target);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "analysis/generate.h"
 #include "analysis/log_only.h"
@@ -15,6 +14,8 @@
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
+#include "cli/messages.h"
+#include "cli/output_file.h"
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
 #include "container/k8s_job.h"
@@ -35,6 +36,7 @@ struct GenerateOptions {
   std::string format = "oci";
   std::string name;
   std::string output_path;
+  bool allow_partial = false;
   bool quiet = false;
   int verbosity = 0;
   std::vector<std::string> command;
@@ -76,13 +78,7 @@ int write_job(const GenerateOptions& options) {
   spec.cap_add = split_commas(options.context.cap_add);
   spec.cap_drop = split_commas(options.context.cap_drop);
   spec.privileged = options.context.privileged;
-  const std::string text = container::job_manifest_yaml(spec);
-  if (options.output_path.empty()) {
-    std::cout << text;
-    std::cout.flush();
-  } else {
-    write_text_file(options.output_path, text, "job");
-  }
+  OutputFile("-o", options.output_path).write(container::job_manifest_yaml(spec));
   return 0;
 }
 
@@ -91,25 +87,14 @@ std::string default_name(const std::vector<std::string>& command) {
   return analysis::kubernetes_name(std::filesystem::path(command.front()).filename().string());
 }
 
-void write_output(const GenerateOptions& options, const std::string& text) {
-  if (options.output_path.empty()) {
-    std::cout << text;
-    std::cout.flush();
-  } else {
-    write_text_file(options.output_path, text, "profile");
-  }
-}
-
 // The records --from names, merged into one.
-analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool minimal) {
+analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool minimal, bool allow_partial) {
   std::vector<analysis::RunRecord> records;
   for (const std::string& path : paths) {
     auto loaded = analysis::load_run_record(path);
     if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
-    if (!loaded->complete && minimal)
-      throw UserError(ExitCode::kUsage,
-                      path + ": holds only the calls its check flagged; --minimal needs a complete "
-                             "record (seccheck check --record FILE -- CMD)");
+    if (Result<void> fits = analysis::record_fits_generate(*loaded, path, minimal, allow_partial); !fits)
+      throw UserError(ExitCode::kUsage, fits.error().message);
     records.push_back(std::move(*loaded));
   }
   auto merged = analysis::merge_records(records);
@@ -118,8 +103,8 @@ analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool m
 }
 
 // --log-only: the base with its blocking actions turned into LOG (analysis/log_only.h).
-int run_log_only(const GenerateOptions& options, const analysis::Profile& base, analysis::Engine engine,
-                 analysis::ProfileForm form, const analysis::Context& context) {
+int run_log_only(const GenerateOptions& options, const OutputFile& output, const analysis::Profile& base,
+                 analysis::Engine engine, analysis::ProfileForm form, const analysis::Context& context) {
   analysis::LogOnlyRequest request{&base, context, engine,
                                    options.name.empty() ? analysis::kubernetes_name(base.name + "-log-only")
                                                         : options.name};
@@ -127,14 +112,14 @@ int run_log_only(const GenerateOptions& options, const analysis::Profile& base, 
   if (!copy) throw UserError(ExitCode::kToolFailure, copy.error().message);
   if (!options.quiet)
     for (const std::string& note : copy->notes)
-      std::cerr << "seccheck: note: " << note << "\n";
+      print_message("note", note);
   for (const std::string& call : copy->incomplete)
-    std::cerr << "seccheck: warning: " << call << ": too many argument classes to compare with the base\n";
+    print_message("warning", call + ": too many argument classes to compare with the base");
   for (const analysis::LogOnlyGap& gap : copy->gaps)
-    std::cerr << "seccheck: the log-only copy does not log " << analysis::call_class_text(gap.example.call)
-              << ", which " << base.name << " answers with " << analysis::action_text(gap.example.base.action)
-              << " (the copy: " << analysis::action_text(gap.example.custom.action) << ")\n";
-  write_output(options, analysis::profile_in_form(copy->profile, form, engine, context, request.name));
+    print_message("the log-only copy does not log " + analysis::call_class_text(gap.example.call) +
+                  ", which " + base.name + " answers with " + analysis::action_text(gap.example.base.action) +
+                  " (the copy: " + analysis::action_text(gap.example.custom.action) + ")");
+  output.write(analysis::profile_in_form(copy->profile, form, engine, context, request.name));
   return static_cast<int>(copy->gaps.empty() && copy->incomplete.empty() ? ExitCode::kOk
                                                                          : ExitCode::kWouldBlock);
 }
@@ -165,19 +150,20 @@ int run_generate(const GenerateOptions& options) {
   if ((options.log_only || !options.from_audit.empty()) && options.minimal)
     throw UserError(ExitCode::kUsage,
                     "--minimal needs every call of a run; use --base with --log-only or --from-audit");
-  if (options.log_only) return run_log_only(options, *base_profile, engine, *form, context);
+  const OutputFile output("-o", options.output_path);
+  if (options.log_only) return run_log_only(options, output, *base_profile, engine, *form, context);
 
   analysis::RunRecord record;
   Arch host_arch = context.host_arch;
   if (!options.from.empty()) {
-    record = merged_records(options.from, options.minimal);
+    record = merged_records(options.from, options.minimal, options.allow_partial);
   } else if (!options.from_audit.empty()) {
     audit::SourceOptions logs;
     logs.paths = options.from_audit;
     auto outcome = audit::read_audit(logs);
     if (!outcome) throw UserError(ExitCode::kUsage, outcome.error().message);
     for (const std::string& line : outcome->loss.describe())
-      std::cerr << "seccheck: warning: records lost: " << line << "\n";
+      print_message("warning", "records lost: " + line);
     auto input = audit::generate_input(*outcome, base.profiles, context);
     if (!input) throw UserError(ExitCode::kUsage, input.error().message);
     record = std::move(input->record);
@@ -192,11 +178,15 @@ int run_generate(const GenerateOptions& options) {
     record = session::record_run(settings, base.profiles, runner);
     if (!options.quiet) {
       for (const std::string& notice : record.notices)
-        std::cerr << "seccheck: note: " << notice << "\n";
-      if (record.exit_status != 0)
-        std::cerr << "seccheck: note: the workload exited with status " << record.exit_status
-                  << "; the profile covers the calls it made until then\n";
+        print_message("note", notice);
+      if (record.exit_status != 0 && !record.interrupted)
+        print_message("note", "the workload exited with status " + std::to_string(record.exit_status) +
+                                  "; the profile covers the calls it made until then");
     }
+    if (record.interrupted && !options.allow_partial)
+      throw UserError(ExitCode::kIncomplete,
+                      "the run was interrupted, so the profile would miss every call the workload makes "
+                      "after that; no profile written (--allow-partial writes it anyway)");
   }
 
   analysis::GenerateRequest request;
@@ -210,16 +200,17 @@ int run_generate(const GenerateOptions& options) {
   if (!generated) throw UserError(ExitCode::kToolFailure, generated.error().message);
 
   if (!options.quiet) {
-    std::cerr << "seccheck: " << request.name << ": " << generated->additions << " rules added"
-              << (base_profile ? " to " + base_profile->name : std::string(" (minimal allow-list)")) << "\n";
+    print_message(request.name + ": " + std::to_string(generated->additions) + " rules added" +
+                  (base_profile ? " to " + base_profile->name : std::string(" (minimal allow-list)")));
     for (const std::string& note : generated->notes)
-      std::cerr << "seccheck: note: " << note << "\n";
+      print_message("note", note);
+    if (record.interrupted)
+      print_message("note", "the run was interrupted: the profile covers only the calls made until then");
   }
   for (const std::string& call : generated->unresolved)
-    std::cerr << "seccheck: the generated profile still blocks " << call << "\n";
+    print_message("the generated profile still blocks " + call);
 
-  write_output(options,
-               analysis::profile_in_form(generated->profile, *form, engine, request.context, request.name));
+  output.write(analysis::profile_in_form(generated->profile, *form, engine, request.context, request.name));
   return static_cast<int>(generated->unresolved.empty() ? ExitCode::kOk : ExitCode::kWouldBlock);
 }
 
@@ -273,6 +264,8 @@ Command register_generate_command(CLI::App& app) {
   completes_as(
       sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output"),
       ValueKind::kFile);
+  sub->add_flag("--allow-partial", options->allow_partial,
+                "Write a profile from an interrupted run or record (it misses the calls made after that)");
   add_context_options(sub, options->context);
   sub->add_flag("-q,--quiet", options->quiet, "No notes on standard error");
   sub->add_flag("-v,--verbose", options->verbosity, "Explain what seccheck does");

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/bundle_check.h"
+#include "cli/messages.h"
 #include "container/bundle_run.h"
 #include "container/image_run.h"
 #include "core/error.h"
@@ -67,6 +68,7 @@ std::vector<std::string> context_args(const CheckOptions& options) {
 }  // namespace
 
 int run_image_check(const CheckOptions& options) {
+  const ContainerOutputs outputs = container_outputs(options);
   const container::ImageConfig image = inspect_image(options.engine, options.image);
   std::vector<std::string> workload =
       options.command.empty() ? container::image_command(image) : options.command;
@@ -78,8 +80,7 @@ int run_image_check(const CheckOptions& options) {
   if (!options.report.quiet) {
     container::ImageConfig shown = image;
     if (!options.user.empty()) shown.user = options.user;
-    std::cerr << "seccheck: note: image " << options.image << " "
-              << container::describe_image_run(shown, workload) << "\n";
+    print_message("note", "image " + options.image + " " + container::describe_image_run(shown, workload));
   }
   container::WorkFolder folder("image");
   container::EngineRunSpec spec;
@@ -105,9 +106,8 @@ int run_image_check(const CheckOptions& options) {
   if (!std::filesystem::exists(report))
     throw UserError(ExitCode::kToolFailure,
                     options.engine + " run failed (exit " + std::to_string(status) + "): " + why);
-  if (!options.record_path.empty())
-    copy_out(folder.output_path("record.json"), options.record_path, "record");
-  copy_out(report, options.report.output_path, "report");
+  if (!options.record_path.empty()) copy_out(folder.output_path("record.json"), outputs.record);
+  copy_out(report, outputs.report);
   return status;
 }
 

@@ -8,6 +8,9 @@
 
 #include "bpf/filter_context.h"
 #include "cli/commands.h"
+#include "cli/messages.h"
+#include "cli/output_file.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
 #include "core/version.h"
 
@@ -26,6 +29,35 @@ void one_value_per_occurrence(CLI::App& app) {
     if (!option->get_positional() && option->get_items_expected_max() > 1) option->allow_extra_args(false);
   for (CLI::App* sub : app.get_subcommands({}))
     one_value_per_occurrence(*sub);
+}
+
+// An empty value is a mistake, never "not given": `--record ''` must not silently record
+// nothing, `-o ''` must not silently print to the terminal. Every option that takes a value
+// refuses an empty one, except the workload's command line, whose arguments may be empty.
+void refuse_empty_values(CLI::App& app) {
+  const CLI::Validator non_empty(
+      [](std::string& value) {
+        return value.empty() ? std::string("an empty value is not allowed") : std::string();
+      },
+      "", "NON_EMPTY");
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_type_size() == 0 || option->get_expected_min() == 0) continue;  // a flag
+    if (seccheck::cli::declared_value_kind(option) == seccheck::cli::ValueKind::kCommand) continue;
+    option->check(non_empty);
+  }
+  for (CLI::App* sub : app.get_subcommands({}))
+    refuse_empty_values(*sub);
+}
+
+// The last write of every command: standard output's buffer, flushed and checked, so a full
+// disk or a closed pipe under `profiles`, `explain` or `--help` is an error too.
+int finish(int status) {
+  // A status from a run whose output was lost would claim what no one could read.
+  if (seccheck::Result<void> flushed = seccheck::cli::flush_standard_output(); !flushed) {
+    seccheck::cli::print_message(flushed.error().message);
+    return static_cast<int>(seccheck::ExitCode::kToolFailure);
+  }
+  return status;
 }
 
 struct Registration {
@@ -60,6 +92,7 @@ bool only_the_named_one(std::string_view named) {
 
 int main(int argc, char** argv) {
   using namespace seccheck;
+  cli::use_checked_standard_output();
   CLI::App app{
       "seccheck: which syscalls of a workload would a container runtime's default seccomp profile block?",
       "seccheck"};
@@ -73,37 +106,39 @@ int main(int argc, char** argv) {
     commands.push_back(registration.add(app));
   }
   one_value_per_occurrence(app);
+  refuse_empty_values(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const CLI::ExtrasError& e) {
     // Before `--` this is most often a second value after a repeatable option: `--profile docker crio`.
     const bool has_workload = std::find(argv + 1, argv + argc, std::string_view("--")) != argv + argc;
-    std::cerr << "seccheck: " << e.what()
-              << (has_workload ? " (an option takes one value; repeat it for more, e.g. --profile docker "
-                                 "--profile crio; see seccheck --help)\n"
-                               : " (see seccheck --help)\n");
+    cli::print_message(std::string(e.what()) +
+                       (has_workload
+                            ? " (an option takes one value; repeat it for more, e.g. --profile docker "
+                              "--profile crio; see seccheck --help)"
+                            : " (see seccheck --help)"));
     return static_cast<int>(ExitCode::kUsage);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "seccheck: " << e.what() << " (see seccheck --help)\n";
+    cli::print_message(std::string(e.what()) + " (see seccheck --help)");
     return static_cast<int>(ExitCode::kUsage);
   }
 
   try {
     for (const cli::Command& command : commands) {
-      if (command.app->parsed()) return command.action();
+      if (command.app->parsed()) return finish(command.action());
     }
   } catch (const UserError& e) {
-    std::cerr << "seccheck: " << e.what() << "\n";
+    cli::print_message(e.what());
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "seccheck: internal error: " << e.what() << "\n";
+    cli::print_message("internal error", e.what());
     return static_cast<int>(ExitCode::kToolFailure);
   }
   return static_cast<int>(ExitCode::kUsage);

@@ -2,16 +2,13 @@
 // runs, several containers of one pod). Records (written by `check --record`) merge their
 // calls; profiles merge their rules, keeping argument-specific rules as narrow as their union
 // allows (analysis/merge.h). Mixed inputs and conflicting profiles are one-line errors (exit 2).
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
+#include "analysis/json_input.h"
 #include "analysis/merge.h"
 #include "analysis/profile_parser.h"
 #include "analysis/run_record.h"
 #include "cli/commands.h"
 #include "cli/help_example.h"
-#include "cli/report_output.h"
+#include "cli/output_file.h"
 #include "cli/value_kind.h"
 #include "core/error.h"
 
@@ -23,20 +20,25 @@ struct MergeOptions {
   std::string output_path;
 };
 
-std::string read_input(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError(ExitCode::kUsage, path + ": cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Records say so in their first key; everything else is read as a profile.
 bool is_record(const std::string& text) {
   return text.find("\"seccheck_record\"") != std::string::npos;
 }
 
+// An input of either kind: read up to the larger limit (records'), then held to its own.
+std::string read_input(const std::string& path) {
+  constexpr analysis::InputKind kEither{"merge input", analysis::kRecordInput.max_bytes};
+  auto text = analysis::read_input_file(path, kEither);
+  if (!text) throw UserError(ExitCode::kUsage, text.error().message);
+  if (!is_record(*text)) {
+    if (Result<void> size = analysis::check_input_size(text->size(), path, analysis::kProfileInput); !size)
+      throw UserError(ExitCode::kUsage, size.error().message);
+  }
+  return std::move(*text);
+}
+
 int run_merge(const MergeOptions& options) {
+  const OutputFile output("-o", options.output_path);
   std::vector<std::string> texts;
   for (const std::string& path : options.inputs)
     texts.push_back(read_input(path));
@@ -69,12 +71,7 @@ int run_merge(const MergeOptions& options) {
     if (!merged) throw UserError(ExitCode::kUsage, merged.error().message);
     merged_text = analysis::profile_to_json(*merged) + "\n";
   }
-  if (options.output_path.empty()) {
-    std::cout << merged_text;
-    std::cout.flush();
-  } else {
-    write_text_file(options.output_path, merged_text, records ? "record" : "profile");
-  }
+  output.write(merged_text);
   return static_cast<int>(ExitCode::kOk);
 }
 

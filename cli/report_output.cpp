@@ -2,11 +2,10 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iostream>
+#include <sstream>
 
+#include "cli/messages.h"
 #include "cli/value_kind.h"
 #include "core/error.h"
 #include "report/baseline.h"
@@ -32,49 +31,51 @@ void add_report_options(CLI::App* sub, ReportOptions& options) {
                 "Explain what seccheck does (filters, profiles, fallbacks)");
 }
 
+ReportTarget prepare_report(const ReportOptions& options,
+                            const std::vector<const OutputFile*>& other_outputs) {
+  ReportTarget target{OutputFile("-o", options.output_path), std::nullopt};
+  std::vector<const OutputFile*> outputs = {&target.output};
+  for (const OutputFile* other : other_outputs)
+    if (!other->is_stdout()) outputs.push_back(other);  // standard output there means "not given"
+  require_distinct_outputs(outputs);
+  if (!options.baseline_path.empty()) {
+    auto keys = report::load_baseline_keys(options.baseline_path);
+    if (!keys) throw UserError(ExitCode::kUsage, keys.error().message);
+    target.baseline_keys = std::move(*keys);
+  }
+  return target;
+}
+
 session::Diagnostics diagnostics_for(int verbosity) {
   session::Diagnostics diagnostics;
-  diagnostics.warning = [](const std::string& text) { std::cerr << "seccheck: warning: " << text << "\n"; };
-  if (verbosity > 0)
-    diagnostics.verbose = [](const std::string& text) { std::cerr << "seccheck: " << text << "\n"; };
+  diagnostics.warning = [](const std::string& text) { print_message("warning", text); };
+  if (verbosity > 0) diagnostics.verbose = [](const std::string& text) { print_message(text); };
   return diagnostics;
 }
 
 void print_notices(const analysis::CheckReport& report, const ReportOptions& options) {
   if (options.quiet) return;
   for (const std::string& notice : report.notices)
-    std::cerr << "seccheck: note: " << notice << "\n";
+    print_message("note", notice);
 }
 
-int emit_report(analysis::CheckReport& report, const ReportOptions& options) {
+int emit_report(analysis::CheckReport& report, const ReportOptions& options, const ReportTarget& target) {
   report.fail_on_workload_error = options.fail_on_workload_error;
-  if (!options.baseline_path.empty()) {
-    auto keys = report::load_baseline_keys(options.baseline_path);
-    if (!keys) throw UserError(ExitCode::kUsage, keys.error().message);
-    report::apply_baseline(report, *keys);
-  }
+  if (target.baseline_keys) report::apply_baseline(report, *target.baseline_keys);
   auto format = report::parse_format(options.format);
   if (!format) throw UserError(ExitCode::kUsage, "--format " + options.format + ": unknown format");
   report::RenderOptions render_options;
-  if (options.output_path.empty()) {
-    render_options.color =
-        *format == report::Format::kText && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-    report::make_renderer(*format, render_options)->render(report, std::cout);
-    std::cout.flush();
-  } else {
-    std::ofstream out(options.output_path, std::ios::binary | std::ios::trunc);
-    if (!out) throw UserError(ExitCode::kUsage, options.output_path + ": cannot write the report");
-    report::make_renderer(*format, render_options)->render(report, out);
-    if (!out.flush()) throw UserError(ExitCode::kToolFailure, options.output_path + ": write failed");
+  render_options.color = target.output.is_stdout() && *format == report::Format::kText &&
+                         isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  std::ostringstream text;
+  report::make_renderer(*format, render_options)->render(report, text);
+  target.output.write(text.str());
+  switch (report.gate()) {
+    case analysis::Gate::kPass: return static_cast<int>(ExitCode::kOk);
+    case analysis::Gate::kFail: return static_cast<int>(ExitCode::kWouldBlock);
+    case analysis::Gate::kIncomplete: return static_cast<int>(ExitCode::kIncomplete);
   }
-  return static_cast<int>(report.gate_failed() ? ExitCode::kWouldBlock : ExitCode::kOk);
-}
-
-void write_text_file(const std::string& path, const std::string& text, const std::string& what) {
-  FILE* out = std::fopen(path.c_str(), "w");
-  if (!out) throw UserError(ExitCode::kUsage, path + ": cannot write the " + what);
-  const bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size();
-  if (std::fclose(out) != 0 || !written) throw UserError(ExitCode::kToolFailure, path + ": write failed");
+  return static_cast<int>(ExitCode::kWouldBlock);
 }
 
 }  // namespace seccheck::cli

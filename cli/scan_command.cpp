@@ -24,6 +24,7 @@ struct ScanCommandOptions {
 };
 
 int run_scan(const ScanCommandOptions& options) {
+  const ReportTarget target = prepare_report(options.report);
   if (!options.rootfs.empty() && !options.bundle.empty())
     throw UserError(ExitCode::kUsage, "--rootfs and --bundle: give one of them");
   std::string root = options.rootfs;
@@ -57,7 +58,7 @@ int run_scan(const ScanCommandOptions& options) {
       diagnostics.verbose("scan: " + note);
   analysis::CheckReport report = scan::make_scan_report(run, paths, selection, context);
   print_notices(report, options.report);
-  return emit_report(report, options.report);
+  return emit_report(report, options.report, target);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/help_example.h"
+#include "cli/messages.h"
 #include "cli/value_kind.h"
 #include "core/error.h"
 #include "session/trace.h"
@@ -67,6 +68,7 @@ int run_trace(const TraceOptions& options) {
   std::FILE* out = stderr;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   if (!options.output.empty()) {
+    // Opened before the workload starts, so a bad path fails at once.
     file.reset(std::fopen(options.output.c_str(), "we"));
     if (!file)
       throw UserError(ExitCode::kTraceFailure,
@@ -80,15 +82,17 @@ int run_trace(const TraceOptions& options) {
                                      : options.json  ? report::TraceFormat::kJsonLines
                                                      : report::TraceFormat::kText;
   std::unique_ptr<report::TraceWriter> writer = report::make_trace_writer(format, out, request.return_values);
-  auto notice = [](std::string_view message) {
-    std::fprintf(stderr, "seccheck: %.*s\n", static_cast<int>(message.size()), message.data());
-  };
+  auto notice = [](std::string_view message) { print_message(message); };
   tracer::LaunchError launch_error = tracer::LaunchError::kNone;
   session::PtraceRunner runner;
   Result<tracer::TraceSummary> summary = session::run_trace(request, *writer, notice, runner, &launch_error);
   Result<void> written = writer->finish();
+  if (file && std::fclose(file.release()) != 0 && written)
+    written = make_error("writing the trace failed: " + std::string(std::strerror(errno)));
   if (!summary) throw UserError(exit_code_for(launch_error), summary.error().message);
-  if (!written) throw UserError(ExitCode::kTraceFailure, written.error().message);
+  if (!written)
+    throw UserError(ExitCode::kTraceFailure,
+                    (options.output.empty() ? "" : "-o " + options.output + ": ") + written.error().message);
   if (summary->interrupted)
     return 128 + (summary->interrupt_signal != 0 ? summary->interrupt_signal : SIGINT);
   return summary->exit_status;

@@ -23,6 +23,7 @@ struct VerifyOptions {
 };
 
 int run_verify(const VerifyOptions& options) {
+  const ReportTarget target = prepare_report(options.report);
   session::VerifyRequest request;
   request.run.command = options.command;
   request.run.stack_frames = options.stack_frames;
@@ -34,7 +35,7 @@ int run_verify(const VerifyOptions& options) {
   session::PtraceRunner runner;
   session::VerifyOutcome outcome = session::run_verify(request, runner);
   print_notices(outcome.check.report, options.report);
-  const int gate = emit_report(outcome.check.report, options.report);
+  const int gate = emit_report(outcome.check.report, options.report, target);
   if (gate == static_cast<int>(ExitCode::kOk) && !outcome.exit_status_matched)
     return static_cast<int>(ExitCode::kWouldBlock);
   return gate;

@@ -1,25 +1,15 @@
 #include "report/baseline.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
+#include "analysis/json_input.h"
 #include "report/json_report.h"
 #include "report/renderer.h"
 
 namespace seccheck::report {
 
 Result<std::set<std::string>> load_baseline_keys(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error("cannot read baseline " + path + ": " + std::strerror(errno) +
-                      "; pass a report written by `seccheck check --format json`");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return make_error("cannot read baseline " + path + ": " + std::strerror(errno));
-  return parse_baseline_keys(text.str(), "baseline " + path);
+  auto text = analysis::read_input_file(path, analysis::kReportInput);
+  if (!text) return make_error("baseline " + text.error().message);
+  return parse_baseline_keys(*text, "baseline " + path);
 }
 
 Result<std::set<std::string>> parse_baseline_keys(const std::string& text, const std::string& origin) {

@@ -181,6 +181,7 @@ Summary summarize(const analysis::CheckReport& report) {
     }
   }
   summary.gate_failed = report.gate_failed();
+  summary.gate = report.gate();
   return summary;
 }
 
@@ -189,7 +190,12 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
   std::string text;
-  if (summary.new_blocking > 0) {
+  if (summary.gate == analysis::Gate::kIncomplete) {
+    text =
+        "INCOMPLETE: the run was interrupted before the workload ended, so it cannot pass; " +
+        (summary.new_blocking > 0 ? plural(summary.new_blocking, "new finding") + " would be blocked so far"
+                                  : std::string("nothing new would be blocked so far"));
+  } else if (summary.new_blocking > 0) {
     text = "FAIL: " + plural(summary.new_blocking, "new finding") + " would be blocked";
   } else if (summary.gate_failed && !report.records_lost.empty() && !report.allow_lost) {
     text = "FAIL: records are missing from the input (" + report.records_lost.front() + ")";
@@ -203,6 +209,15 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
     text += "; the workload failed too (" + workload_status_text(report) + ")";
   }
   return text;
+}
+
+std::string_view gate_name(analysis::Gate gate) {
+  switch (gate) {
+    case analysis::Gate::kPass: return "pass";
+    case analysis::Gate::kFail: return "fail";
+    case analysis::Gate::kIncomplete: return "incomplete";
+  }
+  return "fail";
 }
 
 const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {

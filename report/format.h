@@ -76,11 +76,15 @@ struct Summary {
   std::uint64_t calls = 0;                // sum of the findings' counts
   std::vector<ProfileCount> per_profile;  // in CheckReport::profiles order
   bool gate_failed = false;
+  analysis::Gate gate = analysis::Gate::kPass;
 };
 
 Summary summarize(const analysis::CheckReport& report);
-// "FAIL: 2 new findings would be blocked" / "pass: nothing new would be blocked (1 known)".
+// "FAIL: 2 new findings would be blocked" / "pass: nothing new would be blocked (1 known)" /
+// "INCOMPLETE: the run was interrupted before the workload ended; ...".
 std::string gate_text(const analysis::CheckReport& report, const Summary& summary);
+// "pass", "fail", "incomplete": how machine formats name the gate.
+std::string_view gate_name(analysis::Gate gate);
 // The verdict of `profile` on `finding`, nullptr when the finding has none for it.
 const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
 

@@ -292,6 +292,7 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   out["duration_seconds"] = report.duration_seconds;
   out["workload_exit_status"] = report.workload_exit_status;
   out["interrupted"] = report.interrupted;
+  out["incomplete"] = summary.gate == analysis::Gate::kIncomplete;
   out["fail_on_workload_error"] = report.fail_on_workload_error;
   out["calls_stopped"] = report.calls_stopped;
   out["processes"] = report.processes;
@@ -327,7 +328,7 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
                     {"reachable", summary.reachable},
                     {"may_block", summary.may_block},
                     {"per_profile", std::move(per_profile)},
-                    {"gate", summary.gate_failed ? "fail" : "pass"},
+                    {"gate", gate_name(summary.gate)},
                     {"gate_text", gate_text(report, summary)}};
   OJson findings = OJson::array();
   for (const auto& f : report.findings)

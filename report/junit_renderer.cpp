@@ -1,6 +1,8 @@
 // JUnit XML for CI test tabs: one <testsuite> per checked profile, one <testcase> per finding
 // (a failure when that profile blocks it, skipped when the baseline knows it), and a passing
-// case when the profile blocks nothing. Written for the strict Apache Ant schema
+// case when the profile blocks nothing. An interrupted run adds an errored case to every suite:
+// the report is incomplete, and a CI test tab must not show it green. Written for the strict Apache Ant
+// schema
 // (../shared/schemas/junit.xsd): no attributes on <testsuites>; package and id on each suite;
 // properties first, system-out and system-err last; second-resolution timestamps without zone.
 #include <unistd.h>
@@ -65,6 +67,8 @@ class JunitRenderer : public Renderer {
     std::snprintf(seconds, sizeof seconds, "%.3f",
                   report.duration_seconds >= 0 ? report.duration_seconds : 0.0);
 
+    const Summary summary = summarize(report);
+    const bool incomplete = summary.gate == analysis::Gate::kIncomplete;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
     int id = 0;
     for (const auto& profile : report.profiles) {
@@ -74,7 +78,15 @@ class JunitRenderer : public Renderer {
       int tests = 0;
       int failures = 0;
       int skipped = 0;
+      int errors = 0;
       int blocked = 0;
+      if (incomplete) {
+        ++tests;
+        ++errors;
+        cases += "    <testcase name=\"" + attr("the run finished") + "\" classname=\"" + attr(classname) +
+                 "\" time=\"0\">\n      <error message=\"" + attr(gate_text(report, summary)) +
+                 "\" type=\"incomplete\"/>\n    </testcase>\n";
+      }
       for (const auto& f : report.findings) {
         const analysis::ProfileVerdict* pv = find_verdict(f, profile.name);
         if (pv == nullptr) continue;
@@ -115,8 +127,8 @@ class JunitRenderer : public Renderer {
 
       out << "  <testsuite package=\"seccheck\" id=\"" << id++ << "\" name=\"" << attr(suite)
           << "\" timestamp=\"" << timestamp << "\" hostname=\"" << attr(host) << "\" tests=\"" << tests
-          << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped << "\" time=\""
-          << seconds << "\">\n";
+          << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped
+          << "\" time=\"" << seconds << "\">\n";
       out << "    <properties>\n";
       auto property = [&](const char* name, const std::string& value) {
         out << "      <property name=\"" << name << "\" value=\"" << attr(value) << "\"/>\n";
@@ -127,6 +139,7 @@ class JunitRenderer : public Renderer {
       property("context", report.context);
       property("workload_exit_status", std::to_string(report.workload_exit_status));
       property("interrupted", report.interrupted ? "true" : "false");
+      property("incomplete", incomplete ? "true" : "false");
       property("seccheck_version", report.tool_version);
       out << "    </properties>\n" << cases;
       out << "    <system-out>";

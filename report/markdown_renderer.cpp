@@ -16,8 +16,17 @@ class MarkdownRenderer : public Renderer {
 
   void render(const analysis::CheckReport& report, std::ostream& out) const override {
     Summary summary = summarize(report);
-    out << "## seccheck: " << (summary.gate_failed ? "would be blocked" : "passed") << "\n\n";
-    out << (summary.gate_failed ? "❌ **" : "✅ **") << markdown_escape(gate_text(report, summary)) << "** — "
+    const char* heading = "passed";
+    const char* mark = "✅ **";
+    if (summary.gate == analysis::Gate::kIncomplete) {
+      heading = "incomplete";
+      mark = "⚠️ **";
+    } else if (summary.gate == analysis::Gate::kFail) {
+      heading = "would be blocked";
+      mark = "❌ **";
+    }
+    out << "## seccheck: " << heading << "\n\n";
+    out << mark << markdown_escape(gate_text(report, summary)) << "** — "
         << (report.input == analysis::ReportInput::kScan ? "scan of " : "") << "`"
         << code_span(shell_join(report.command)) << "` ("
         << (report.input == analysis::ReportInput::kRun    ? workload_status_text(report)

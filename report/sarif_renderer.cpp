@@ -107,9 +107,14 @@ class SarifRenderer : public Renderer {
 
     Summary summary = summarize(report);
     OJson invocation;
-    invocation["executionSuccessful"] = true;
+    // An interrupted run did not finish: SARIF's way to say so is an unsuccessful execution
+    // with an error notification.
+    const bool incomplete = summary.gate == analysis::Gate::kIncomplete;
+    invocation["executionSuccessful"] = !incomplete;
     if (auto start = timestamp_seconds(report.started_at)) invocation["startTimeUtc"] = *start + "Z";
     OJson notifications = OJson::array();
+    if (incomplete)
+      notifications.push_back({{"level", "error"}, {"message", {{"text", gate_text(report, summary)}}}});
     for (const auto& notice : report.notices)
       notifications.push_back({{"level", "note"}, {"message", {{"text", notice}}}});
     if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
@@ -131,7 +136,8 @@ class SarifRenderer : public Renderer {
     run["results"] = std::move(results);
     run["properties"] = {{"context", report.context},
                          {"profiles", std::move(profiles)},
-                         {"gate", summary.gate_failed ? "fail" : "pass"},
+                         {"incomplete", summary.gate == analysis::Gate::kIncomplete},
+                         {"gate", gate_name(summary.gate)},
                          {"gateText", gate_text(report, summary)}};
 
     OJson log;

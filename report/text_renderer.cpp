@@ -82,7 +82,7 @@ class TextRenderer : public Renderer {
     }
     out << '\n';
     std::string gate = gate_text(report, summary);
-    out << "gate: " << paint(summary.gate_failed ? kRed : kGreen, gate) << '\n';
+    out << "gate: " << paint(summary.gate == analysis::Gate::kPass ? kGreen : kRed, gate) << '\n';
   }
 
  private:

@@ -1,6 +1,7 @@
 #include "session/check.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -9,6 +10,7 @@
 
 #include "analysis/check_report.h"
 #include "core/error.h"
+#include "tracer/interrupt.h"
 
 extern char** environ;
 
@@ -67,23 +69,57 @@ CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
 }
 
 int plain_exit_status(const std::vector<std::string>& command) {
+  // The signals that interrupt a traced run (SIGINT, SIGTERM, SIGHUP, ...: tracer/interrupt.h)
+  // end this one too: the workload is killed and the result is incomplete. They are blocked and
+  // waited for together with SIGCHLD, so none is missed between the checks (one seccheck was
+  // started with ignored stays ignored); the workload starts with the signal mask seccheck had.
+  sigset_t waited;
+  sigemptyset(&waited);
+  for (int signal = 1; signal <= SIGRTMAX; ++signal)
+    if (tracer::signal_role(signal) == tracer::SignalRole::kInterrupt) sigaddset(&waited, signal);
+  sigaddset(&waited, SIGCHLD);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &waited, &previous);
+  struct MaskRestore {
+    const sigset_t& mask;
+    ~MaskRestore() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+  } restore{previous};
+
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   for (int fd : {0, 1, 2})
     posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setsigmask(&attributes, &previous);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> argv;
   for (const std::string& arg : command)
     argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   if (rc != 0)
     throw UserError(ExitCode::kUsage, command.front() + ": cannot run the workload: " + std::strerror(rc));
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR)
+  while (true) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR)
       throw UserError(ExitCode::kToolFailure, "waitpid: " + std::string(std::strerror(errno)));
+    const int signal = sigwaitinfo(&waited, nullptr);
+    if (signal > 0 && signal != SIGCHLD) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      const char* name = sigabbrev_np(signal);
+      throw UserError(ExitCode::kIncomplete,
+                      (name ? "SIG" + std::string(name) : "signal " + std::to_string(signal)) +
+                          " during the workload's plain run (for its reference exit status): nothing was "
+                          "verified");
+    }
   }
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);

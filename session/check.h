@@ -66,7 +66,9 @@ analysis::RunRecord record_run(const RunSettings& settings,
                                const std::vector<analysis::Profile>& base_profiles, WorkloadRunner& runner);
 
 // The command's shell-style exit status without tracer or filter (stdin, stdout and stderr on
-// /dev/null). Throws UserError(kUsage) when it cannot be started.
+// /dev/null). Throws UserError(kUsage) when it cannot be started, UserError(kIncomplete) when
+// an interrupt signal (SIGINT, SIGTERM, SIGHUP, ...) ends it (the workload is killed, as in a
+// traced run).
 int plain_exit_status(const std::vector<std::string>& command);
 
 }  // namespace seccheck::session

@@ -290,7 +290,39 @@ INSTANTIATE_TEST_SUITE_P(All, ProfileParserErrors, ::testing::ValuesIn(kBadInput
 TEST(ProfileParser, MissingFileIsOneLine) {
   Result<Profile> p = load_profile_file("/nonexistent/profile.json");
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.error().message, "/nonexistent/profile.json: cannot read the profile file (check the path)");
+  EXPECT_EQ(p.error().message,
+            "/nonexistent/profile.json: cannot read the profile: No such file or directory");
+}
+
+// Docker and runc refuse a profile with a NUL byte or anything after the JSON; so does seccheck,
+// with the position.
+TEST(ProfileParser, NulByteAndTrailingGarbageAreErrors) {
+  const std::string profile = R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": []})";
+  EXPECT_EQ(parse_error(profile + '\0' + "garbage"),
+            "p.json:1:52: malformed JSON: a NUL byte (JSON text has none)");
+  EXPECT_EQ(parse_error(profile + "\n}").rfind("p.json:2:1: malformed JSON: ", 0), 0u);
+}
+
+// 200,000 copies of one rule kept libseccomp busy for more than 15 minutes: a profile may name
+// at most 4096 syscalls in all its rules.
+TEST(ProfileParser, RefusesAbsurdlyManyRuleNames) {
+  auto rules = [](std::size_t count) {
+    std::string text = R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [)";
+    for (std::size_t i = 0; i < count; ++i)
+      text += std::string(i ? "," : "") + R"({"names": ["keyctl"], "action": "SCMP_ACT_ERRNO"})";
+    return text + "]}";
+  };
+  EXPECT_EQ(parse_ok(rules(4096)).rules.size(), 4096u);
+  EXPECT_EQ(parse_error(rules(4097)),
+            "p.json: syscalls: the rules name more than 4096 syscalls in all (at syscalls[4096]), seccheck's "
+            "limit: RuntimeDefault profiles name under 500, a filter the kernel loads has at most 4096 "
+            "instructions, and libseccomp needs minutes to compile tens of thousands");
+  // Names in one rule count too.
+  std::string one_rule = R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [)";
+  for (int i = 0; i < 4097; ++i)
+    one_rule += std::string(i ? "," : "") + "\"keyctl\"";
+  EXPECT_NE(parse_error(one_rule + R"(], "action": "SCMP_ACT_ERRNO"}]})").find("more than 4096"),
+            std::string::npos);
 }
 
 TEST(ProfileParser, RoundTripsThroughJson) {

@@ -256,6 +256,28 @@ TEST(Generate, OutrankedAdditionIsFixed) {
   EXPECT_TRUE(compile(resolved, CompileMode::kAsIs).ok());
 }
 
+// A record of an interrupted run makes no profile unless asked (issue 19, item 6): the profile
+// would deny every call the workload makes after the interrupt.
+TEST(Generate, PartialRecordsNeedAllowPartial) {
+  RunRecord record;
+  record.complete = true;
+  EXPECT_TRUE(record_fits_generate(record, "run.json", true, false).ok());
+  record.interrupted = true;
+  Result<void> refused = record_fits_generate(record, "run.json", false, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(
+      refused.error().message,
+      "run.json: the recorded run was interrupted, so the record is partial: a profile from it would miss "
+      "every call made after that; record the run again, or give --allow-partial");
+  EXPECT_TRUE(record_fits_generate(record, "run.json", false, true).ok());
+  record.interrupted = false;
+  record.complete = false;
+  EXPECT_TRUE(record_fits_generate(record, "run.json", false, false).ok());
+  Result<void> minimal = record_fits_generate(record, "run.json", true, true);
+  ASSERT_FALSE(minimal.ok());
+  EXPECT_EQ(minimal.error().message.rfind("run.json: holds only the calls its check flagged", 0), 0u);
+}
+
 TEST(Generate, MinimalAllowsOnlyObservedAndEssentialCalls) {
   std::vector<RecordedCall> calls = {make_call(Arch::kX86_64, "read", {}),
                                      make_call(Arch::kX86_64, "openat", {}),

@@ -75,7 +75,12 @@ TEST(Baseline, WrongVersionAndWrongShape) {
 TEST(Baseline, MissingFile) {
   expect_one_line_error(
       load_baseline_keys("/nonexistent/seccheck-baseline.json"),
-      "cannot read baseline /nonexistent/seccheck-baseline.json: No such file or directory");
+      "baseline /nonexistent/seccheck-baseline.json: cannot read the report: No such file or directory");
+}
+
+TEST(Baseline, SizeIsLimited) {
+  expect_one_line_error(load_baseline_keys("/dev/zero"),
+                        "baseline /dev/zero: larger than 64 MiB, seccheck's limit for a report");
 }
 
 TEST(Baseline, EmptyReportGivesNoKeys) {

@@ -209,6 +209,7 @@ TEST(JsonRenderer, VersionedOrderedHexArgs) {
                                        "duration_seconds",
                                        "workload_exit_status",
                                        "interrupted",
+                                       "incomplete",
                                        "fail_on_workload_error",
                                        "calls_stopped",
                                        "processes",

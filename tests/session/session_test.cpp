@@ -252,6 +252,24 @@ TEST(MakeReport, CarriesTheRunsFactsAndOnlyBlockedCalls) {
   EXPECT_EQ(report.profiles[0].default_action, "ERRNO(EPERM)");
 }
 
+// An interrupted run cannot pass a gate (issue 19, item 4): the tracer's summary says the run
+// was interrupted, so check's and verify's reports are incomplete whatever they found.
+TEST(RunCheck, AnInterruptedRunIsIncomplete) {
+  ScriptedRunner runner;
+  runner.summary.interrupted = true;
+  runner.summary.exit_status = 137;
+  CheckRequest request;
+  request.run.command = {"app"};
+  request.profiles = {"docker"};
+  const CheckOutcome outcome = run_check(request, runner);
+  EXPECT_TRUE(outcome.record.interrupted);
+  EXPECT_TRUE(outcome.report.findings.empty());
+  EXPECT_EQ(outcome.report.gate(), analysis::Gate::kIncomplete);
+
+  ScriptedRunner finished;
+  EXPECT_EQ(run_check(request, finished).report.gate(), analysis::Gate::kPass);
+}
+
 TEST(ParseTraceExpressions, NamesAllAndErrors) {
   auto names = parse_trace_expressions({"trace=openat,read", "write"});
   ASSERT_TRUE(names.ok());
