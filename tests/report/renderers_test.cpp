@@ -215,7 +215,7 @@ TEST(JsonRenderer, VersionedOrderedHexArgs) {
                                        "processes",
                                        "profiles",
                                        "notices",
-                                       "run",
+                                       "input",
                                        "gate_reachable",
                                        "scan",
                                        "summary",
