@@ -167,9 +167,10 @@ std::string testprog(const std::string& name) {
 
 std::string shared_dir() {
   struct stat st;
-  std::string dir = SECCHECK_SHARED_DIR;
-  if (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return dir;
-  return "";
+  const std::string dir = SECCHECK_SHARED_DIR;
+  for (const char* part : {"/reference-profiles/index.json", "/schemas"})
+    if (stat((dir + part).c_str(), &st) != 0) return "";
+  return dir;
 }
 
 std::string read_file(const std::string& path) {

@@ -44,7 +44,9 @@ std::vector<std::string> processes_in_group(int pgid);
 // Absolute paths the build gives the tests.
 std::string seccheck_binary();
 std::string testprog(const std::string& name);
-// ../shared next to the checkout, or "" when absent (tests then GTEST_SKIP with a message).
+// ../shared next to the checkout, or "" when absent (tests then GTEST_SKIP with a message, and
+// no count of an always-run test may depend on it). A ../shared that is some other folder (no
+// reference-profiles/index.json, no schemas/) counts as absent.
 std::string shared_dir();
 std::string read_file(const std::string& path);
 
