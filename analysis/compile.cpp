@@ -114,6 +114,7 @@ Result<Ctx> new_context(std::uint32_t default_action, std::uint32_t bad_arch_act
 
 std::vector<scmp_arg_cmp> to_cmps(const std::vector<ArgCondition>& args) {
   std::vector<scmp_arg_cmp> out;
+  out.reserve(args.size());
   for (const ArgCondition& c : args) {
     // OCI: for MASKED_EQ `value` is the mask and `valueTwo` the datum, as libseccomp takes them.
     out.push_back(scmp_arg_cmp{c.index, scmp_op(c.op), c.value, c.value_two});
@@ -235,7 +236,7 @@ Result<std::vector<sock_filter>> run_libseccomp(const LibseccompInput& input, co
       if (int rc = seccomp_merge(native->get(), merged_away.get()); rc < 0)
         return make_error(where + "libseccomp cannot merge the " + std::string(arch_name(context.arch)) +
                           " filter: " + lib_error(rc));
-      merged_away.release();  // seccomp_merge freed it
+      static_cast<void>(merged_away.release());  // seccomp_merge freed it
     }
   }
 

@@ -356,7 +356,7 @@ std::string action_text(const Action& action) {
 }
 
 std::string arg_condition_text(const ArgCondition& c) {
-  const std::string arg = "arg" + std::to_string(c.index);
+  std::string arg = "arg" + std::to_string(c.index);
   switch (c.op) {
     case CompareOp::kNe: return arg + " != " + hex(c.value);
     case CompareOp::kLt: return arg + " < " + hex(c.value);

@@ -163,6 +163,7 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
 
   // Additions go first: among unconditional rules for one call libseccomp keeps the first added.
   std::vector<Rule> added;
+  added.reserve(additions.size());
   for (const auto& [key, info] : additions)
     added.push_back(addition_rule(key, info));
   result.additions = added.size();

@@ -68,7 +68,7 @@ const SyscallEntry* find_entry(std::string_view name) {
 }
 
 Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names, std::uint16_t tag,
-                                          std::string description) {
+                                          const std::string& description) {
   auto ctx = new_context(SCMP_ACT_ALLOW);
   if (!ctx) return ctx.error();
   std::vector<std::pair<Arch, int>> by_number;
@@ -132,7 +132,8 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
   int rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(seccomp), 0);
   if (rc == 0) rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(clone3), 0);
   if (rc == 0)
-    rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_EQ, kPrSetSeccomp));
+    rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(prctl), 1,
+                          scmp_arg_cmp{0, SCMP_CMP_EQ, kPrSetSeccomp, 0});
   if (rc == 0)
     rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(clone), 1,
                           SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneUntraced, kCloneUntraced));

@@ -359,7 +359,6 @@ class Session {
   bool interrupted_ = false;
   pid_t root_ = 0;
   bool root_exec_seen_ = false;
-  bool reported_seccomp_notice_ = false;
   std::size_t usable_cpus_ = usable_cpus();
   bool last_wait_was_short_ = true;
   WaitPolicy wait_policy_;

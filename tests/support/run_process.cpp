@@ -85,6 +85,7 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
     dup2(err_pipe[1], 2);
     setpgid(0, 0);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -167,7 +168,7 @@ std::string testprog(const std::string& name) {
 
 std::string shared_dir() {
   struct stat st;
-  const std::string dir = SECCHECK_SHARED_DIR;
+  std::string dir = SECCHECK_SHARED_DIR;
   for (const char* part : {"/reference-profiles/index.json", "/schemas"})
     if (stat((dir + part).c_str(), &st) != 0) return "";
   return dir;
