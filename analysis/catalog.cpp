@@ -192,25 +192,25 @@ struct Catalog {
   std::vector<Layer> layers;  // same order as entries
 };
 
-void load_runtime(std::string_view text, const char* file, Catalog& catalog) {
+void load_family(std::string_view text, const char* file, Catalog& catalog) {
   json doc = json::parse(text);
-  const std::string runtime = doc.at("runtime").get<std::string>();
-  const ProfileLoader loader = doc.at("loader").get<std::string>() == "containers-common"
-                                   ? ProfileLoader::kContainersCommon
-                                   : ProfileLoader::kMoby;
+  const std::string family = doc.at("family").get<std::string>();
+  const std::string engine_name = doc.at("engine").get<std::string>();
+  const Result<Engine> engine = parse_engine(engine_name);
+  if (!engine) throw std::runtime_error(std::string(file) + ": engine: " + engine.error().message);
   std::map<std::string, std::size_t> by_version;
   const std::size_t first = catalog.layers.size();
   for (const auto& v : doc.at("versions")) {
     Layer layer;
-    layer.entry.runtime = runtime;
+    layer.entry.family = family;
     layer.entry.version = v.at("version").get<std::string>();
-    layer.entry.name = runtime + "@" + layer.entry.version;
+    layer.entry.name = family + "@" + layer.entry.version;
     const std::string where = std::string(file) + " " + layer.entry.name;
     layer.entry.releases = v.value("releases", "");
     layer.entry.release_versions = string_list(v.value("release_versions", json::array()), where);
     layer.entry.source = v.value("source", "");
     layer.entry.reference_file = v.value("reference_file", "");
-    layer.entry.loader = loader;
+    layer.entry.engine = *engine;
     if (v.contains("from")) {
       const std::string parent = v["from"].get<std::string>();
       auto it = by_version.find(parent);
@@ -280,9 +280,9 @@ const Catalog& catalog() {
   // Never destroyed: freeing thousands of strings at exit only delays the report.
   static const Catalog& instance = *new Catalog([] {
     Catalog built;
-    load_runtime(embedded::catalog_docker_json(), "profiles/docker.json", built);
-    load_runtime(embedded::catalog_containerd_json(), "profiles/containerd.json", built);
-    load_runtime(embedded::catalog_containers_common_json(), "profiles/containers-common.json", built);
+    load_family(embedded::catalog_docker_json(), "profiles/docker.json", built);
+    load_family(embedded::catalog_containerd_json(), "profiles/containerd.json", built);
+    load_family(embedded::catalog_containers_common_json(), "profiles/containers-common.json", built);
     for (const auto& layer : built.layers)
       built.entries.push_back(layer.entry);
     return built;
@@ -304,9 +304,9 @@ Profile build_profile(const Layer& layer) {
   return profile;
 }
 
-const CatalogEntry* latest_of(const std::string& runtime) {
+const CatalogEntry* latest_of(const std::string& family) {
   for (const auto& entry : catalog().entries) {
-    if (entry.runtime == runtime && entry.latest) return &entry;
+    if (entry.family == family && entry.latest) return &entry;
   }
   return nullptr;
 }
@@ -318,7 +318,7 @@ const CatalogEntry* entry_named(const std::string& name) {
   return nullptr;
 }
 
-std::string runtime_of_alias(const std::string& name) {
+std::string family_of_alias(const std::string& name) {
   if (name == "docker" || name == "moby") return "docker";
   if (name == "containerd") return "containerd";
   if (name == "crio" || name == "cri-o" || name == "podman" || name == "containers-common")
@@ -344,11 +344,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string close_names(const std::string& name) {
   std::vector<std::pair<std::size_t, std::string>> scored;
-  const std::string runtime = name.substr(0, name.find('@'));
+  const std::string family = name.substr(0, name.find('@'));
   for (const auto& candidate : catalog_names()) {
     std::size_t distance = edit_distance(name, candidate);
-    // Same runtime, other version: always a useful hint.
-    if (candidate.rfind(runtime + "@", 0) == 0 && name.find('@') != std::string::npos)
+    // Same family, other version: always a useful hint.
+    if (candidate.rfind(family + "@", 0) == 0 && name.find('@') != std::string::npos)
       distance = std::min<std::size_t>(distance, 4);
     if (distance <= 4) scored.emplace_back(distance, candidate);
   }
@@ -371,22 +371,22 @@ const CatalogEntry* catalog_entry_for(const std::string& profile_name) {
 }
 
 ProfileLoader loader_for(const Profile& profile, const Context& context) {
-  if (context.loader) return *context.loader;
+  if (context.engine) return loader_for(*context.engine);
   const CatalogEntry* entry = catalog_entry_for(profile.name);
-  return entry ? entry->loader : ProfileLoader::kMoby;
+  return loader_for(entry ? entry->engine : Engine::kDocker);
 }
 
 Result<CatalogMatch> resolve_catalog_name(const std::string& name) {
   CatalogMatch match;
   if (name == "runtime-default") {
-    for (const char* runtime : {"docker", "containerd", "containers-common"})
-      match.entries.push_back(latest_of(runtime));
+    for (const char* family : {"docker", "containerd", "containers-common"})
+      match.entries.push_back(latest_of(family));
     match.explanation =
         "runtime-default = the latest docker, containerd and crio (containers-common) profiles";
     return match;
   }
-  if (const std::string runtime = runtime_of_alias(name); !runtime.empty()) {
-    const CatalogEntry* entry = latest_of(runtime);
+  if (const std::string family = family_of_alias(name); !family.empty()) {
+    const CatalogEntry* entry = latest_of(family);
     match.entries.push_back(entry);
     match.explanation = name + " = " + entry->name + " (latest: ships " + entry->releases + ")";
     return match;
@@ -397,7 +397,7 @@ Result<CatalogMatch> resolve_catalog_name(const std::string& name) {
   }
   if (name == "containers-common@main") {
     for (const auto& entry : catalog().entries) {
-      if (entry.runtime == "containers-common" && entry.version.rfind("main-", 0) == 0) {
+      if (entry.family == "containers-common" && entry.version.rfind("main-", 0) == 0) {
         match.entries.push_back(&entry);
         match.explanation = name + " = " + entry.name + " (unreleased upstream state)";
         return match;
@@ -406,13 +406,13 @@ Result<CatalogMatch> resolve_catalog_name(const std::string& name) {
   }
   const auto at = name.find('@');
   if (at != std::string::npos) {
-    const std::string runtime = name.substr(0, at);
+    const std::string family = name.substr(0, at);
     const std::string version = name.substr(at + 1);
     const auto dots = std::count(version.begin(), version.end(), '.');
     const CatalogEntry* found = nullptr;
     std::string release;
     for (const auto& entry : catalog().entries) {
-      if (entry.runtime != runtime) continue;
+      if (entry.family != family) continue;
       for (const auto& shipped : entry.release_versions) {
         if (dots == 2 && shipped == version) found = &entry, release = shipped;
         // docker@24.0 / docker@24: the newest release of that line.
@@ -471,9 +471,9 @@ std::vector<std::string> catalog_names() {
   for (const auto& entry : catalog().entries) {
     names.push_back(entry.name);
     for (const auto& release : entry.release_versions) {
-      names.push_back(entry.runtime + "@" + release);
-      names.push_back(entry.runtime + "@" + release.substr(0, release.rfind('.')));
-      names.push_back(entry.runtime + "@" + release.substr(0, release.find('.')));
+      names.push_back(entry.family + "@" + release);
+      names.push_back(entry.family + "@" + release.substr(0, release.rfind('.')));
+      names.push_back(entry.family + "@" + release.substr(0, release.find('.')));
     }
   }
   std::sort(names.begin(), names.end());

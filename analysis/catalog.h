@@ -17,16 +17,16 @@ namespace seccheck::analysis {
 
 struct CatalogEntry {
   std::string name;      // "docker@29.4.3"
-  std::string runtime;   // "docker", "containerd", "containers-common"
+  std::string family;    // the names' prefix: "docker", "containerd", "containers-common"
   std::string version;   // "29.4.3"
   std::string releases;  // the upstream releases that ship it: "v25.0.3 … v28.1.1 (45 tags)"
   bool latest = false;   // newest release of its runtime (containers-common main is not a release)
   // Bare release numbers that ship it ("25.0.3", "26.0.0", ...); empty for unreleased states.
   std::vector<std::string> release_versions;
-  std::string source;          // upstream repo, path, tag and commit
-  std::string parent;          // entry it is written as changes against; "" for a base
-  std::string reference_file;  // the ../shared/reference-profiles file it was derived from
-  ProfileLoader loader = ProfileLoader::kMoby;
+  std::string source;               // upstream repo, path, tag and commit
+  std::string parent;               // entry it is written as changes against; "" for a base
+  std::string reference_file;       // the ../shared/reference-profiles file it was derived from
+  Engine engine = Engine::kDocker;  // who reads it: containers-common is CRI-O's and Podman's
 };
 
 const std::vector<CatalogEntry>& catalog_entries();
@@ -53,7 +53,8 @@ Result<std::vector<Profile>> load_profiles(const std::string& name_or_path);
 std::vector<std::string> catalog_names();
 // The entry a Profile::name belongs to, or nullptr (files).
 const CatalogEntry* catalog_entry_for(const std::string& profile_name);
-// The loader that reads `profile` (context.loader when set, else by catalog entry, else moby).
+// The loader that reads `profile`: the context's engine when set, else its catalog entry's
+// engine, else moby's.
 ProfileLoader loader_for(const Profile& profile, const Context& context);
 
 }  // namespace seccheck::analysis

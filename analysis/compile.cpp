@@ -3,44 +3,21 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <seccomp.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "analysis/evaluate.h"
+#include "analysis/profile_names.h"
+#include "bpf/filter_context.h"
+#include "bpf/program_builder.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
-
-struct CtxDeleter {
-  void operator()(void* ctx) const {
-    if (ctx != nullptr) seccomp_release(ctx);
-  }
-};
-using Ctx = std::unique_ptr<void, CtxDeleter>;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::uint32_t scmp_action_as_is(const Action& action) {
   switch (action.kind) {
@@ -75,93 +52,65 @@ std::uint32_t scmp_rule_action(const Action& action, CompileMode mode, std::uint
 }
 
 scmp_compare scmp_op(CompareOp op) {
-  switch (op) {
-    case CompareOp::kNe: return SCMP_CMP_NE;
-    case CompareOp::kLt: return SCMP_CMP_LT;
-    case CompareOp::kLe: return SCMP_CMP_LE;
-    case CompareOp::kEq: return SCMP_CMP_EQ;
-    case CompareOp::kGe: return SCMP_CMP_GE;
-    case CompareOp::kGt: return SCMP_CMP_GT;
-    case CompareOp::kMaskedEq: return SCMP_CMP_MASKED_EQ;
-  }
-  return SCMP_CMP_EQ;
+  return static_cast<scmp_compare>(op_name(op).libseccomp);
 }
 
-std::string lib_error(int rc) {
-  return std::strerror(-rc);
-}
-
-Result<Ctx> new_context(std::uint32_t default_action, std::uint32_t bad_arch_action,
-                        const std::vector<Arch>& arches, bool keep_native) {
-  Ctx ctx(seccomp_init(default_action));
-  if (!ctx) return make_error("libseccomp: seccomp_init failed");
-  // The tracer decides NO_NEW_PRIVS; the filter must not set it on load.
-  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0); rc < 0)
-    return make_error("libseccomp: cannot clear CTL_NNP: " + lib_error(rc));
-  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, bad_arch_action); rc < 0)
-    return make_error("libseccomp: cannot set the bad-arch action: " + lib_error(rc));
-  for (Arch arch : arches) {
-    int rc = seccomp_arch_add(ctx.get(), libseccomp_arch_token(arch));
-    if (rc < 0 && rc != -EEXIST)
-      return make_error("libseccomp: cannot add arch " + std::string(arch_name(arch)) + ": " + lib_error(rc));
-  }
-  if (!keep_native) {
-    if (int rc = seccomp_arch_remove(ctx.get(), SCMP_ARCH_NATIVE); rc < 0)
-      return make_error("libseccomp: cannot remove the native arch: " + lib_error(rc));
+// A context for one ABI's rules. The tracer decides NO_NEW_PRIVS; the filter must not set it on
+// load.
+Result<bpf::FilterContext> new_context(std::uint32_t default_action, std::uint32_t bad_arch_action,
+                                       std::optional<Arch> only_arch) {
+  auto ctx = bpf::FilterContext::create(default_action);
+  if (!ctx) return ctx.error();
+  if (auto set = ctx->set_no_new_privs(false); !set) return set.error();
+  if (auto set = ctx->set_bad_arch_action(bad_arch_action); !set) return set.error();
+  if (only_arch) {
+    if (auto added = ctx->add_arch(*only_arch); !added) return added.error();
+    if (auto removed = ctx->remove_native_arch(); !removed) return removed.error();
   }
   return ctx;
 }
 
-std::vector<scmp_arg_cmp> to_cmps(const std::vector<ArgCondition>& args) {
-  std::vector<scmp_arg_cmp> out;
+std::vector<bpf::ArgCompare> to_cmps(const std::vector<ArgCondition>& args) {
+  std::vector<bpf::ArgCompare> out;
   out.reserve(args.size());
   for (const ArgCondition& c : args) {
     // OCI: for MASKED_EQ `value` is the mask and `valueTwo` the datum, as libseccomp takes them.
-    out.push_back(scmp_arg_cmp{c.index, scmp_op(c.op), c.value, c.value_two});
+    out.push_back(bpf::ArgCompare{c.index, scmp_op(c.op), c.value, c.value_two});
   }
   return out;
 }
 
 // runc's -ENOSYS stub, placed before libseccomp's program: calls numbered above the newest
-// call the filter names on an ABI get ENOSYS (or TRACE in trace mode).
-std::vector<sock_filter> enosys_prefix(const ResolvedProfile& profile, std::uint32_t ret) {
-  std::vector<sock_filter> out;
-  if (profile.enosys_stubs.empty()) return out;
-  // Each block: load arch, skip the block unless it matches, load nr, jump to the final
-  // RET when nr is above the limit. Jump offsets are relative and forward only; `to_ret`
-  // entries are patched at the end.
-  std::vector<std::size_t> to_ret;
+// call the filter names on an ABI get `ret` (ENOSYS, or TRACE in trace mode). Each block loads
+// the arch, skips to the next block unless it matches, loads nr, and returns when nr is above the
+// limit; after the last block the program goes on into libseccomp's.
+void add_enosys_prefix(bpf::ProgramBuilder& builder, const ResolvedProfile& profile, std::uint32_t ret) {
+  if (profile.enosys_stubs.empty()) return;
+  const bpf::Label stub_return = builder.label("ENOSYS stub return");
+  const bpf::Label libseccomp_program = builder.label("libseccomp's program");
+  const bpf::Label next = bpf::Label::next();
   for (const EnosysStub& stub : profile.enosys_stubs) {
-    const std::uint32_t audit = stub.arch == Arch::kI386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
-    std::vector<sock_filter> block;
-    block.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch)));
-    block.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, audit, 0, 0));  // jf patched below
-    block.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)));
-    std::size_t ret_jump;
+    const bpf::Label next_block = builder.label("after the " + std::string(arch_name(stub.arch)) + " stub");
+    const std::uint32_t above = static_cast<std::uint32_t>(stub.above);
+    builder.load_arch();
+    builder.jump_if(BPF_JMP | BPF_JEQ | BPF_K, stub.arch == Arch::kI386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64,
+                    next, next_block);
+    builder.load_nr();
     if (stub.arch == Arch::kX86_64) {
-      block.push_back(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kX32SyscallBit, 1, 0));  // x32 number: skip
-      block.push_back(BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, static_cast<std::uint32_t>(stub.above), 0, 0));
+      builder.jump_if(BPF_JMP | BPF_JGE | BPF_K, kX32SyscallBit, next_block, next);  // an x32 number
+      builder.jump_if(BPF_JMP | BPF_JGT | BPF_K, above, stub_return, next);
     } else if (stub.arch == Arch::kX32) {
-      block.push_back(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, kX32SyscallBit, 0, 1));  // x86_64 number: skip
-      block.push_back(
-          BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, static_cast<std::uint32_t>(stub.above) | kX32SyscallBit, 0, 0));
+      builder.jump_if(BPF_JMP | BPF_JGE | BPF_K, kX32SyscallBit, next, next_block);  // an x86_64 number
+      builder.jump_if(BPF_JMP | BPF_JGT | BPF_K, above | kX32SyscallBit, stub_return, next);
     } else {
-      block.push_back(BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, static_cast<std::uint32_t>(stub.above), 0, 0));
+      builder.jump_if(BPF_JMP | BPF_JGT | BPF_K, above, stub_return, next);
     }
-    ret_jump = block.size() - 1;
-    // A non-matching arch skips the rest of the block.
-    block[1].jf = static_cast<std::uint8_t>(block.size() - 2);
-    const std::size_t base = out.size();
-    out.insert(out.end(), block.begin(), block.end());
-    to_ret.push_back(base + ret_jump);
+    builder.place(next_block);
   }
-  // Fall through into libseccomp's program, or return.
-  out.push_back(BPF_STMT(BPF_JMP | BPF_JA, 1));
-  const std::size_t ret_at = out.size();
-  out.push_back(BPF_STMT(BPF_RET | BPF_K, ret));
-  for (std::size_t at : to_ret)
-    out[at].jt = static_cast<std::uint8_t>(ret_at - at - 1);
-  return out;
+  builder.jump(libseccomp_program);
+  builder.place(stub_return);
+  builder.ret(ret);
+  builder.place(libseccomp_program);
 }
 
 // What compile() hands libseccomp, gathered before any libseccomp call so that it can key the
@@ -169,7 +118,7 @@ std::vector<sock_filter> enosys_prefix(const ResolvedProfile& profile, std::uint
 struct LibseccompRule {
   std::uint32_t action;
   int nr;
-  std::vector<scmp_arg_cmp> cmps;
+  std::vector<bpf::ArgCompare> cmps;
   std::string origin;  // for errors: "syscalls[3] for mount"
 };
 
@@ -191,9 +140,7 @@ void append_u64(std::string& out, std::uint64_t value) {
 // A byte string that determines libseccomp's output: the library version, the actions and
 // every rule in the order added.
 std::string cache_key(const LibseccompInput& input) {
-  const scmp_version* version = seccomp_version();
-  std::string key = "libseccomp " + std::to_string(version->major) + "." + std::to_string(version->minor) +
-                    "." + std::to_string(version->micro) + "\n";
+  std::string key = "libseccomp " + bpf::library_version() + "\n";
   append_u64(key, input.default_action);
   append_u64(key, input.bad_arch_action);
   for (const LibseccompContext& context : input.contexts) {
@@ -203,7 +150,7 @@ std::string cache_key(const LibseccompInput& input) {
       append_u64(key, rule.action);
       append_u64(key, static_cast<std::uint64_t>(static_cast<std::int64_t>(rule.nr)));
       append_u64(key, rule.cmps.size());
-      for (const scmp_arg_cmp& cmp : rule.cmps) {
+      for (const bpf::ArgCompare& cmp : rule.cmps) {
         append_u64(key, cmp.arg);
         append_u64(key, cmp.op);
         append_u64(key, cmp.datum_a);
@@ -215,41 +162,29 @@ std::string cache_key(const LibseccompInput& input) {
 }
 
 Result<std::vector<sock_filter>> run_libseccomp(const LibseccompInput& input, const std::string& where) {
-  Result<Ctx> native = new_context(input.default_action, input.bad_arch_action, {}, true);
-  if (!native) return native.error();
+  // x86_64 rules go into the native context; each other ABI's into a context of its own, merged in.
+  auto native = new_context(input.default_action, input.bad_arch_action, std::nullopt);
+  if (!native) return make_error(where + native.error().message);
   for (const LibseccompContext& context : input.contexts) {
     const bool is_native = context.arch == Arch::kX86_64;
-    Ctx merged_away;
+    std::optional<bpf::FilterContext> own;
     if (!is_native) {
-      Result<Ctx> ctx = new_context(input.default_action, input.bad_arch_action, {context.arch}, false);
-      if (!ctx) return ctx.error();
-      merged_away = std::move(*ctx);
+      auto ctx = new_context(input.default_action, input.bad_arch_action, context.arch);
+      if (!ctx) return make_error(where + ctx.error().message);
+      own = std::move(*ctx);
     }
-    void* target = is_native ? native->get() : merged_away.get();
-    for (const LibseccompRule& rule : context.rules) {
-      int rc = seccomp_rule_add_array(target, rule.action, rule.nr, static_cast<unsigned>(rule.cmps.size()),
-                                      rule.cmps.data());
-      if (rc < 0 && rc != -EACCES)
-        return make_error(where + "libseccomp refused " + rule.origin + ": " + lib_error(rc));
-    }
-    if (!is_native) {
-      if (int rc = seccomp_merge(native->get(), merged_away.get()); rc < 0)
-        return make_error(where + "libseccomp cannot merge the " + std::string(arch_name(context.arch)) +
-                          " filter: " + lib_error(rc));
-      static_cast<void>(merged_away.release());  // seccomp_merge freed it
+    bpf::FilterContext& target = is_native ? *native : *own;
+    for (const LibseccompRule& rule : context.rules)
+      if (auto added = target.add_rule(rule.action, rule.nr, rule.cmps, rule.origin); !added)
+        return make_error(where + added.error().message);
+    if (own) {
+      if (auto merged = native->merge(std::move(*own)); !merged)
+        return make_error(where + "the " + std::string(arch_name(context.arch)) +
+                          " rules: " + merged.error().message);
     }
   }
-
-  Fd fd(memfd_create("seccheck-bpf", MFD_CLOEXEC));
-  if (fd.get() < 0) return make_error(where + "memfd_create: " + std::strerror(errno));
-  if (int rc = seccomp_export_bpf(native->get(), fd.get()); rc < 0)
-    return make_error(where + "seccomp_export_bpf: " + lib_error(rc));
-  off_t size = lseek(fd.get(), 0, SEEK_END);
-  if (size < 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0)
-    return make_error(where + "libseccomp exported a program of unexpected size");
-  std::vector<sock_filter> program(static_cast<std::size_t>(size) / sizeof(sock_filter));
-  if (pread(fd.get(), program.data(), static_cast<std::size_t>(size), 0) != size)
-    return make_error(where + "cannot read back the exported program");
+  auto program = native->export_bpf();
+  if (!program) return make_error(where + program.error().message);
   return program;
 }
 
@@ -275,24 +210,24 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
   // x32: libseccomp translates a rule's number from the native arch by name, so each ABI gets
   // its own context (rules given libseccomp's own number for the name) merged in.
   std::vector<std::string> not_compiled;
-  for (Arch arch : {Arch::kX86_64, Arch::kI386, Arch::kX32}) {
+  for (Arch arch : kX86Arches) {
     if (arch != Arch::kX86_64 && !arch_in_filter(profile, arch)) continue;
     LibseccompContext context{arch, {}};
     for (const std::string& name : names) {
       auto own_nr = syscall_number(arch, name);
       if (!own_nr) continue;  // a call of another arch
-      const int nr = arch == Arch::kX86_64 ? *own_nr : seccomp_syscall_resolve_name(name.c_str());
+      const std::optional<int> nr = arch == Arch::kX86_64 ? own_nr : bpf::resolve_name(name);
       for (const EffectiveRule& rule : effective_rules(profile, name)) {
         const std::uint32_t action = scmp_rule_action(rule.action, mode, trace_tag);
         if (action == input.default_action) continue;  // libseccomp: -EACCES; runc skips it
-        if (nr == __NR_SCMP_ERROR) {
+        if (!nr) {
           not_compiled.push_back(std::string(arch_name(arch)) + " " + name);
           break;
         }
         std::string origin = "syscalls[" + std::to_string(profile.rules[rule.rule_index].source_index) +
                              "] for " + name +
                              (arch == Arch::kX86_64 ? "" : " on " + std::string(arch_name(arch)));
-        context.rules.push_back({action, nr, to_cmps(rule.args), std::move(origin)});
+        context.rules.push_back({action, *nr, to_cmps(rule.args), std::move(origin)});
       }
     }
     input.contexts.push_back(std::move(context));
@@ -318,14 +253,16 @@ Result<BpfProgram> compile(const ResolvedProfile& profile, CompileMode mode, std
       if (insn.code == (BPF_RET | BPF_K) && insn.k == marked) insn.k = SCMP_ACT_TRACE(trace_tag);
   }
 
+  bpf::ProgramBuilder builder;
+  add_enosys_prefix(builder, profile,
+                    mode == CompileMode::kBlockingToTrace ? SCMP_ACT_TRACE(trace_tag)
+                                                          : SCMP_ACT_ERRNO(ENOSYS));
+  builder.append(*program);
+  Result<std::vector<sock_filter>> code = builder.build();
+  if (!code) return make_error(where + code.error().message);
   BpfProgram out;
   out.from_cache = from_cache;
-  out.instructions = enosys_prefix(profile, mode == CompileMode::kBlockingToTrace ? SCMP_ACT_TRACE(trace_tag)
-                                                                                  : SCMP_ACT_ERRNO(38));
-  out.instructions.insert(out.instructions.end(), program->begin(), program->end());
-  if (out.instructions.size() > BPF_MAXINSNS)
-    return make_error(where + "the program has " + std::to_string(out.instructions.size()) +
-                      " instructions, over the kernel's limit of " + std::to_string(BPF_MAXINSNS));
+  out.instructions = std::move(*code);
   out.description =
       profile.name + (mode == CompileMode::kBlockingToTrace ? " (blocking actions -> TRACE)" : "");
   if (!not_compiled.empty()) {

@@ -147,9 +147,20 @@ std::string describe(const Context& context) {
   }
   std::string text =
       "caps: " + caps + ", kernel " + to_string(context.kernel) + ", " +
-      (context.runtime == RuntimeKind::kRunc ? "runc" : "crun") + ", libseccomp " +
+      (context.oci_runtime == OciRuntime::kRunc ? "runc" : "crun") + ", libseccomp " +
       (context.libseccomp ? to_string(*context.libseccomp) : std::string("knowing every call"));
   return text;
+}
+
+Result<Engine> parse_engine(const std::string& text) {
+  if (text == "docker") return Engine::kDocker;
+  if (text == "containerd") return Engine::kContainerd;
+  if (text == "crio" || text == "cri-o" || text == "podman") return Engine::kCrio;
+  return make_error("--for " + text + ": unknown runtime; use docker, containerd or crio");
+}
+
+ProfileLoader loader_for(Engine engine) {
+  return engine == Engine::kCrio ? ProfileLoader::kContainersCommon : ProfileLoader::kMoby;
 }
 
 }  // namespace seccheck::analysis

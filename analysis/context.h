@@ -19,7 +19,14 @@ struct KernelVersion {
   auto operator<=>(const KernelVersion&) const = default;
 };
 
-enum class RuntimeKind { kRunc, kCrun };
+// The OCI runtime that loads the filter: runc adds its ENOSYS stub (resolve.h), crun does not.
+enum class OciRuntime { kRunc, kCrun };
+
+// The container engine that reads the profile, and so decides its loader (below) and the form
+// a generated profile takes: Docker/moby, containerd (CRI), CRI-O or Podman (containers/common).
+enum class Engine { kDocker, kContainerd, kCrio };
+// "docker", "containerd", "crio" (also "cri-o", "podman"); an error names what is accepted.
+Result<Engine> parse_engine(const std::string& text);
 
 KernelVersion running_kernel_version();
 
@@ -28,6 +35,7 @@ enum class ProfileLoader {
   kMoby,              // moby's setupSeccomp: Docker, and containerd's DefaultProfile (same semantics)
   kContainersCommon,  // containers/common pkg/seccomp: CRI-O, Podman, Buildah (no minKernel)
 };
+ProfileLoader loader_for(Engine engine);
 
 struct Context {
   // The container's bounding capability set, "CAP_*" names. Default: Docker's 14 (see
@@ -36,14 +44,14 @@ struct Context {
   // The host arch the runtime runs on (selects archMap and includes.arches); always x86_64 here.
   Arch host_arch = Arch::kX86_64;
   KernelVersion kernel = running_kernel_version();  // target node kernel (minKernel)
-  RuntimeKind runtime = RuntimeKind::kRunc;
+  OciRuntime oci_runtime = OciRuntime::kRunc;
   // libseccomp the runtime links; rules naming calls it does not know are dropped by the
   // runtime. nullopt: assume it knows every call in seccheck's table. Only 2.5 is modelled
   // (its table taken from Debian 12's 2.5.4); see resolve.h.
   std::optional<KernelVersion> libseccomp;  // major.minor (2.5)
-  // nullopt: by profile: catalog containers-common entries use containers/common's loader,
-  // everything else (other entries, files) moby's.
-  std::optional<ProfileLoader> loader;
+  // The engine that reads the profile. nullopt: by profile: catalog entries their own engine's
+  // (containers-common entries CRI-O's), files Docker's.
+  std::optional<Engine> engine;
 
   static std::set<std::string> default_capabilities_copy();
 };

@@ -28,6 +28,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,20 +39,34 @@
 
 namespace seccheck::analysis {
 
+// How a verdict was reached, as plain data: evaluating a call builds no text. explain()
+// (analysis/explain.h) turns a verdict into English for reports and `seccheck explain`.
+enum class DecidedBy {
+  kBadArch,      // the ABI is not in the filter's architectures: the bad-arch action kills the thread
+  kRuntimeStub,  // runc's ENOSYS stub: the number is above the newest call the filter names on the ABI
+  kNoSuchCall,   // the number names no call on the ABI: the default action
+  kRule,         // a rule decided (rule_index, effective_rule)
+  kDefault,      // no rule matched: the default action
+};
+
 struct Verdict {
-  Action action;          // errno filled in for kErrno
-  int rule_index = -1;    // index in ResolvedProfile::rules; -1: default action or bad arch
-  bool bad_arch = false;  // the ABI is not in the profile's architectures (process killed)
-  std::string reason;     // "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN (docker@24.0)"
+  Action action;  // errno filled in for kErrno
+  DecidedBy decided_by = DecidedBy::kDefault;
+  int rule_index = -1;      // kRule: index in ResolvedProfile::rules; -1 otherwise
+  int effective_rule = -1;  // kRule: index in effective_rules(profile, syscall)
+  // kRule: an effective rule with another action that libseccomp's merge set aside: the
+  // unconditional rule kept over it, or a matching rule its filter tests after the chosen one.
+  int set_aside_rule = -1;
 
   bool blocked() const { return action.blocks(); }
+  bool bad_arch() const { return decided_by == DecidedBy::kBadArch; }
 };
 
 Verdict evaluate(const ResolvedProfile& profile, Arch arch, int nr, const std::array<std::uint64_t, 6>& args);
-// Same verdict; `original` (the Profile `profile` was resolved from) lets the reason name
-// rules the context dropped, e.g. "needs CAP_SYS_ADMIN".
-Verdict evaluate(const ResolvedProfile& profile, const Profile& original, Arch arch, int nr,
-                 const std::array<std::uint64_t, 6>& args);
+
+// "bad_arch", "runtime_stub", "no_such_call", "rule", "default": how JSON reports name them.
+std::string_view decided_by_name(DecidedBy decided_by);
+std::optional<DecidedBy> parse_decided_by(std::string_view name);
 
 // One rule as runc hands it to libseccomp for one syscall: rules equal to the default action
 // are gone and rules with several conditions on one argument are split. compile() adds
@@ -62,6 +77,9 @@ struct EffectiveRule {
   std::vector<ArgCondition> args;  // ANDed
 };
 std::vector<EffectiveRule> effective_rules(const ResolvedProfile& profile, std::string_view syscall);
+// Whether one argument condition holds for `arg` as the filter compiled for `arch` compares it
+// (32-bit ABIs: the low words of the argument, datum and mask).
+bool condition_holds(const ArgCondition& condition, std::uint64_t arg, Arch arch);
 // True when the filter accepts calls of `arch` (the native x86_64 always).
 bool arch_in_filter(const ResolvedProfile& profile, Arch arch);
 

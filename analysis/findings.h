@@ -2,41 +2,30 @@
 // (syscall, arch, argument pattern), each with every checked profile's verdict.
 #pragma once
 
-#include <sys/types.h>
-
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "analysis/evaluate.h"
-#include "core/arch.h"
-#include "core/stack_frame.h"
+#include "analysis/run_record.h"
 
 namespace seccheck::analysis {
 
 struct ProfileVerdict {
   std::string profile;  // ResolvedProfile::name
   Verdict verdict;
+  std::string reason;  // explain(verdict, ...), written once when the report is made
 };
 
 struct Finding {
+  RecordedCall call;  // the distinct call: ABI, number, first arguments, count, where first made
   // Stable across runs (no pids, addresses or times): "x86_64/clone/arg0=0x10000000"; what a
-  // baseline matches on.
+  // baseline matches on. call.key().
   std::string key;
-  std::string syscall;
-  Arch arch = Arch::kX86_64;
-  int nr = -1;
-  std::string pattern;                  // "clone(flags=CLONE_NEWUSER|SIGCHLD)", "socket(AF_VSOCK, ...)"
-  std::array<std::uint64_t, 6> args{};  // the first call's arguments
-  std::vector<unsigned> pattern_args;   // argument indices the pattern (and key) distinguish
-  std::uint64_t count = 0;
+  std::string syscall;                   // the call's name ("syscall_0x1c8" when unassigned)
+  std::string pattern;                   // "clone(flags=CLONE_NEWUSER|SIGCHLD)", "socket(AF_VSOCK, ...)"
   std::vector<ProfileVerdict> verdicts;  // one per checked profile, in profile order
-  pid_t first_pid = 0;
-  std::string executable;
-  std::vector<std::string> command_line;
-  std::vector<StackFrame> stack;  // call site of the first call, innermost first
-  bool known = false;             // matched the --baseline: reported, does not fail the gate
+  bool known = false;                    // matched the --baseline: reported, does not fail the gate
 
   bool blocked_by_any() const;
 };

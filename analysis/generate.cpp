@@ -1,25 +1,23 @@
 #include "analysis/generate.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
 #include <tuple>
 
+#include "analysis/catalog.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
+#include "analysis/profile_names.h"
+#include "analysis/profile_parser.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
 
 constexpr std::uint32_t kEperm = 1;
-
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 // One addition: a syscall name and the EQ conditions that narrow it (empty: unconditional).
 struct AdditionKey {
@@ -118,16 +116,15 @@ void remove_name(Profile& profile, std::size_t index, const std::string& name) {
 }
 
 Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
-  const Context context = context_for_target(request.context, request.target);
+  const Context context = context_for_engine(request.context, request.engine);
   GeneratedProfile result;
   Profile& out = result.profile;
   const ResolvedProfile base_resolved = resolve(*request.base, context);
-  out = request.target == TargetRuntime::kContainerd ? flatten_profile(base_resolved, *request.base)
-                                                     : *request.base;
+  out = request.engine == Engine::kContainerd ? flatten_profile(base_resolved, *request.base) : *request.base;
   out.name = request.name;
   out.source = "seccheck generate";
   out.warnings.clear();
-  if (request.target == TargetRuntime::kContainerd)
+  if (request.engine == Engine::kContainerd)
     result.notes.push_back("containerd reads a Localhost profile as a flat runtime-spec object without "
                            "includes/excludes: " +
                            request.base->name + " was resolved for " + describe(context));
@@ -143,7 +140,7 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
       result.unresolved.push_back(call.key() + ": no syscall of that number, a profile cannot name it");
       continue;
     }
-    if (verdict.bad_arch) arches_needed.insert(call.arch);
+    if (verdict.bad_arch()) arches_needed.insert(call.arch);
     AdditionKey key{std::string(*name), {}};
     std::set<unsigned> narrow = conditioned_indices(base_resolved, key.name);
     for (unsigned index : call.kept_args)
@@ -175,21 +172,20 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
   for (const auto& [key, info] : additions) {
     for (const RecordedCall* call : info.calls) {
       for (int attempt = 0;; ++attempt) {
-        Verdict verdict = evaluate(resolve(out, context), call->arch, call->nr, call->args);
-        if (!verdict.blocked()) break;
         const ResolvedProfile resolved = resolve(out, context);
+        Verdict verdict = evaluate(resolved, call->arch, call->nr, call->args);
+        if (!verdict.blocked()) break;
+        const std::string why = explain(verdict, resolved, nullptr, call->arch, call->nr, call->args);
         int rule_index = verdict.rule_index;
         if (attempt >= 4 || rule_index < 0) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
-                                      verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + why);
           break;
         }
         const std::size_t source =
             static_cast<std::size_t>(resolved.rules[static_cast<std::size_t>(rule_index)].source_index);
         Rule blocking = out.rules[source];
         if (!names_syscall(blocking, key.name)) {
-          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " +
-                                      verdict.reason);
+          result.unresolved.push_back(call->key() + ": still " + action_text(verdict.action) + ": " + why);
           break;
         }
         remove_name(out, source, key.name);
@@ -271,16 +267,33 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
 
 }  // namespace
 
-Result<TargetRuntime> parse_target_runtime(const std::string& text) {
-  if (text == "docker") return TargetRuntime::kDocker;
-  if (text == "containerd") return TargetRuntime::kContainerd;
-  if (text == "crio" || text == "cri-o" || text == "podman") return TargetRuntime::kCrio;
-  return make_error("--for " + text + ": unknown runtime; use docker, containerd or crio");
+Engine engine_of(const Profile* base) {
+  const CatalogEntry* entry = base != nullptr ? catalog_entry_for(base->name) : nullptr;
+  return entry != nullptr ? entry->engine : Engine::kDocker;
 }
 
-Context context_for_target(const Context& context, TargetRuntime target) {
+Result<ProfileForm> parse_profile_form(const std::string& text) {
+  if (text == "oci") return ProfileForm::kOci;
+  if (text == "spo") return ProfileForm::kSpo;
+  if (text == "pod") return ProfileForm::kPod;
+  return make_error("--format " + text + ": expected oci, spo or pod");
+}
+
+std::string profile_in_form(const Profile& profile, ProfileForm form, Engine engine, const Context& context,
+                            const std::string& name) {
+  switch (form) {
+    case ProfileForm::kOci: return profile_to_json(profile) + "\n";
+    case ProfileForm::kSpo:
+      return profile_to_spo_yaml(
+          flatten_profile(resolve(profile, context_for_engine(context, engine)), profile), name);
+    case ProfileForm::kPod: return pod_security_context_yaml(name);
+  }
+  return {};
+}
+
+Context context_for_engine(const Context& context, Engine engine) {
   Context out = context;
-  out.loader = target == TargetRuntime::kCrio ? ProfileLoader::kContainersCommon : ProfileLoader::kMoby;
+  out.engine = engine;
   return out;
 }
 
@@ -314,19 +327,16 @@ Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original
   return out;
 }
 
-const std::vector<EssentialCall>& essential_calls() {
-  static const std::vector<EssentialCall> calls = {
-      {"execve", "the runtime loads the filter before it executes the container's entrypoint"},
-      {"exit", "a thread ends with it; a run that ended by signal may not show it"},
-      {"exit_group", "a process ends with it; a run that ended by signal may not show it"},
-      {"rt_sigreturn", "returning from a signal handler; a run without signals never shows it"},
-      {"futex", "runc's init (Go) may wait on a futex between loading the filter and execve"},
-      {"sched_yield", "runc's init (Go runtime) between loading the filter and execve"},
-      {"nanosleep", "runc's init (Go runtime) between loading the filter and execve"},
-      {"rt_sigprocmask", "runc's init (Go runtime) between loading the filter and execve"},
-      {"close", "runc's init closes its descriptors before execve"},
-      {"write", "runc's init reports to its parent before execve"},
-  };
+std::vector<EssentialCall> essential_calls() {
+  std::vector<const SyscallEntry*> entries;
+  for (const SyscallEntry& entry : all_syscall_rows())
+    if (entry.essential()) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(), [](const SyscallEntry* a, const SyscallEntry* b) {
+    return a->essential_rank < b->essential_rank;
+  });
+  std::vector<EssentialCall> calls;
+  for (const SyscallEntry* entry : entries)
+    calls.push_back({std::string(entry->name), std::string(entry->essential_why)});
   return calls;
 }
 
@@ -351,33 +361,6 @@ std::string kubernetes_name(const std::string& name) {
 
 namespace {
 
-std::string action_name_of(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::kKillProcess: return "SCMP_ACT_KILL_PROCESS";
-    case ActionKind::kKillThread: return "SCMP_ACT_KILL_THREAD";
-    case ActionKind::kTrap: return "SCMP_ACT_TRAP";
-    case ActionKind::kErrno: return "SCMP_ACT_ERRNO";
-    case ActionKind::kNotify: return "SCMP_ACT_NOTIFY";
-    case ActionKind::kTrace: return "SCMP_ACT_TRACE";
-    case ActionKind::kLog: return "SCMP_ACT_LOG";
-    case ActionKind::kAllow: return "SCMP_ACT_ALLOW";
-  }
-  return "SCMP_ACT_KILL_THREAD";
-}
-
-std::string op_name_of(CompareOp op) {
-  switch (op) {
-    case CompareOp::kNe: return "SCMP_CMP_NE";
-    case CompareOp::kLt: return "SCMP_CMP_LT";
-    case CompareOp::kLe: return "SCMP_CMP_LE";
-    case CompareOp::kEq: return "SCMP_CMP_EQ";
-    case CompareOp::kGe: return "SCMP_CMP_GE";
-    case CompareOp::kGt: return "SCMP_CMP_GT";
-    case CompareOp::kMaskedEq: return "SCMP_CMP_MASKED_EQ";
-  }
-  return "SCMP_CMP_EQ";
-}
-
 // A YAML comment line: the text on one line, no control characters.
 std::string yaml_comment(const std::string& indent, const std::string& text) {
   std::string clean;
@@ -398,7 +381,7 @@ std::string profile_to_spo_yaml(const Profile& flat_profile, const std::string& 
   out << "metadata:\n";
   out << "  name: " << kubernetes_name(name) << "\n";
   out << "spec:\n";
-  out << "  defaultAction: " << action_name_of(flat_profile.default_action.kind) << "\n";
+  out << "  defaultAction: " << scmp_action_name(flat_profile.default_action.kind) << "\n";
   if (flat_profile.default_action.kind == ActionKind::kErrno &&
       flat_profile.default_action.value.value_or(kEperm) != kEperm)
     out << yaml_comment("  ",
@@ -416,7 +399,7 @@ std::string profile_to_spo_yaml(const Profile& flat_profile, const std::string& 
   out << "  syscalls:\n";
   for (const Rule& rule : flat_profile.rules) {
     if (!rule.comment.empty()) out << yaml_comment("  ", rule.comment);
-    out << "  - action: " << action_name_of(rule.action.kind) << "\n";
+    out << "  - action: " << scmp_action_name(rule.action.kind) << "\n";
     if (rule.action.kind == ActionKind::kErrno && rule.action.value)
       out << "    errnoRet: " << *rule.action.value << "\n";
     out << "    names:\n";
@@ -426,7 +409,7 @@ std::string profile_to_spo_yaml(const Profile& flat_profile, const std::string& 
       out << "    args:\n";
       for (const ArgCondition& arg : rule.args) {
         out << "    - index: " << arg.index << "\n";
-        out << "      op: " << op_name_of(arg.op) << "\n";
+        out << "      op: " << op_name(arg.op).scmp << "\n";
         out << "      value: " << arg.value << "\n";
         out << "      valueTwo: " << arg.value_two << "\n";
       }

@@ -23,17 +23,14 @@
 
 namespace seccheck::analysis {
 
-// Which runtime reads the profile: docker and crio read includes/excludes; containerd reads a
-// Localhost profile as a flat runtime-spec object (no includes, excludes or archMap), so the
-// profile is emitted resolved for the context there.
-enum class TargetRuntime { kDocker, kContainerd, kCrio };
-Result<TargetRuntime> parse_target_runtime(const std::string& text);
-
 struct GenerateRequest {
   std::vector<RecordedCall> calls;
   const Profile* base = nullptr;  // nullptr: --minimal
   Context context;
-  TargetRuntime target = TargetRuntime::kDocker;
+  // Who reads the profile: docker and crio read includes/excludes; containerd reads a Localhost
+  // profile as a flat runtime-spec object (no includes, excludes or archMap), so the profile is
+  // emitted resolved for the context there.
+  Engine engine = Engine::kDocker;
   std::string name;  // Profile::name of the result
 };
 
@@ -46,9 +43,21 @@ struct GeneratedProfile {
 
 Result<GeneratedProfile> generate_profile(const GenerateRequest& request);
 
-// The context a target runtime evaluates with: containers-common's loader for crio, moby's
+// The runtime a profile is written for when none is named: the base's own runtime (docker for
+// files and --minimal).
+Engine engine_of(const Profile* base);
+
+// The forms a generated profile is written in: the OCI/Docker JSON, a Security Profiles Operator
+// SeccompProfile (resolved and flattened for the engine's context), or a Pod securityContext
+// snippet that references it as a Localhost profile.
+enum class ProfileForm { kOci, kSpo, kPod };
+Result<ProfileForm> parse_profile_form(const std::string& text);
+std::string profile_in_form(const Profile& profile, ProfileForm form, Engine engine, const Context& context,
+                            const std::string& name);
+
+// The context an engine evaluates with: containers-common's loader for crio, moby's
 // for docker and containerd.
-Context context_for_target(const Context& context, TargetRuntime target);
+Context context_for_engine(const Context& context, Engine engine);
 
 // A resolved profile written back as a flat profile (no includes/excludes/archMap, explicit
 // architectures and errno values): what containerd and the Security Profiles Operator read.
@@ -56,12 +65,13 @@ Context context_for_target(const Context& context, TargetRuntime target);
 Profile flatten_profile(const ResolvedProfile& resolved, const Profile& original);
 
 // Calls --minimal always allows because any process needs them to start or end, though a run
-// may not show them. `why` is written into the profile's comment.
+// may not show them (the syscall table's essential rows, in their order). `why` is written into
+// the profile's comment.
 struct EssentialCall {
-  const char* name;
-  const char* why;
+  std::string name;
+  std::string why;
 };
-const std::vector<EssentialCall>& essential_calls();
+std::vector<EssentialCall> essential_calls();
 
 // A Security Profiles Operator SeccompProfile object (apiVersion
 // security-profiles-operator.x-k8s.io/v1beta1) for a flat profile; comments become YAML

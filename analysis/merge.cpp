@@ -63,7 +63,7 @@ Result<RunRecord> merge_records(const std::vector<RunRecord>& records) {
   RunRecord out = records.front();
   out.calls.clear();
   out.processes = 0;
-  out.calls_seen = 0;
+  out.calls_stopped = 0;
   out.duration_seconds = 0;
   std::map<std::string, RecordedCall> calls;
   for (const RunRecord& record : records) {
@@ -73,7 +73,7 @@ Result<RunRecord> merge_records(const std::vector<RunRecord>& records) {
     if (!record.started_at.empty() && (out.started_at.empty() || record.started_at < out.started_at))
       out.started_at = record.started_at;
     out.processes += record.processes;
-    out.calls_seen += record.calls_seen;
+    out.calls_stopped += record.calls_stopped;
     out.duration_seconds += record.duration_seconds;
     for (const RecordedCall& call : record.calls) {
       auto [it, inserted] = calls.emplace(call.key(), call);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "analysis/json_input.h"
+#include "analysis/profile_names.h"
 #include "analysis/syscall_names.h"
 #include "core/errno_names.h"
 
@@ -17,37 +18,6 @@ namespace seccheck::analysis {
 namespace {
 
 using nlohmann::json;
-
-struct NamedAction {
-  std::string_view name;
-  ActionKind kind;
-};
-// SCMP_ACT_KILL is the old name of KILL_THREAD; it is written back as KILL_THREAD.
-constexpr NamedAction kActions[] = {
-    {"SCMP_ACT_KILL_PROCESS", ActionKind::kKillProcess},
-    {"SCMP_ACT_KILL_THREAD", ActionKind::kKillThread},
-    {"SCMP_ACT_KILL", ActionKind::kKillThread},
-    {"SCMP_ACT_TRAP", ActionKind::kTrap},
-    {"SCMP_ACT_ERRNO", ActionKind::kErrno},
-    {"SCMP_ACT_NOTIFY", ActionKind::kNotify},
-    {"SCMP_ACT_TRACE", ActionKind::kTrace},
-    {"SCMP_ACT_LOG", ActionKind::kLog},
-    {"SCMP_ACT_ALLOW", ActionKind::kAllow},
-};
-
-struct NamedOp {
-  std::string_view name;
-  CompareOp op;
-};
-constexpr NamedOp kOps[] = {
-    {"SCMP_CMP_NE", CompareOp::kNe},
-    {"SCMP_CMP_LT", CompareOp::kLt},
-    {"SCMP_CMP_LE", CompareOp::kLe},
-    {"SCMP_CMP_EQ", CompareOp::kEq},
-    {"SCMP_CMP_GE", CompareOp::kGe},
-    {"SCMP_CMP_GT", CompareOp::kGt},
-    {"SCMP_CMP_MASKED_EQ", CompareOp::kMaskedEq},
-};
 
 // Every SCMP_ARCH_* libseccomp 2.5 defines (the names OCI profiles use).
 constexpr std::string_view kScmpArches[] = {
@@ -79,7 +49,7 @@ template <typename Range> std::string one_of(const Range& range) {
     if constexpr (std::is_same_v<std::decay_t<decltype(item)>, std::string_view>) {
       name = item;
     } else {
-      name = item.name;
+      name = item.scmp;  // ActionName, OpName: as profiles spell them
     }
     if (!out.empty()) out += ", ";
     out += name;
@@ -177,9 +147,8 @@ class Parser {
 
   ActionKind parse_action(const json& value, const std::string& path) {
     std::string name = get_string(value, path);
-    for (const NamedAction& action : kActions)
-      if (action.name == name) return action.kind;
-    fail(path, "unknown action \"" + name + "\" (expected one of " + one_of(kActions) + ")");
+    if (auto kind = parse_scmp_action(name)) return *kind;
+    fail(path, "unknown action \"" + name + "\" (expected one of " + one_of(action_names()) + ")");
   }
   std::string parse_scmp_arch(const json& value, const std::string& path) {
     std::string name = get_string(value, path);
@@ -249,13 +218,13 @@ class Parser {
     if (const json* v = field(object, "value")) arg.value = get_u64(*v, path + ".value");
     if (const json* v = field(object, "valueTwo")) arg.value_two = get_u64(*v, path + ".valueTwo");
     const json* op = field(object, "op");
-    if (!op) fail(path + ".op", "missing (expected one of " + one_of(kOps) + ")");
-    std::string op_name = get_string(*op, path + ".op");
-    auto it =
-        std::find_if(std::begin(kOps), std::end(kOps), [&](const NamedOp& o) { return o.name == op_name; });
-    if (it == std::end(kOps))
-      fail(path + ".op", "unknown comparison \"" + op_name + "\" (expected one of " + one_of(kOps) + ")");
-    arg.op = it->op;
+    if (!op) fail(path + ".op", "missing (expected one of " + one_of(op_names()) + ")");
+    std::string op_text = get_string(*op, path + ".op");
+    auto parsed_op = parse_scmp_op(op_text);
+    if (!parsed_op)
+      fail(path + ".op",
+           "unknown comparison \"" + op_text + "\" (expected one of " + one_of(op_names()) + ")");
+    arg.op = *parsed_op;
     return arg;
   }
 
@@ -273,7 +242,7 @@ class Parser {
       if (!is_known_profile_syscall(syscall)) warn("unknown syscall \"" + syscall + "\" (runtimes skip it)");
     }
     const json* action = field(object, "action");
-    if (!action) fail(path + ".action", "missing (expected one of " + one_of(kActions) + ")");
+    if (!action) fail(path + ".action", "missing (expected one of " + one_of(action_names()) + ")");
     rule.action.kind = parse_action(*action, path + ".action");
     if (const json* ret = field(object, "errnoRet")) rule.action.value = get_errno(*ret, path + ".errnoRet");
     if (const json* errno_text = field(object, "errno")) {
@@ -303,7 +272,7 @@ class Parser {
     profile.source = source_;
     const std::string default_path = join(root, "defaultAction");
     const json* default_action = field(object, "defaultAction");
-    if (!default_action) fail(default_path, "missing (expected one of " + one_of(kActions) + ")");
+    if (!default_action) fail(default_path, "missing (expected one of " + one_of(action_names()) + ")");
     profile.default_action.kind = parse_action(*default_action, default_path);
     if (const json* ret = field(object, "defaultErrnoRet"))
       profile.default_errno_ret = get_errno(*ret, join(root, "defaultErrnoRet"));
@@ -367,19 +336,6 @@ class Parser {
   std::set<std::string> warned_;
 };
 
-std::string action_name(ActionKind kind) {
-  for (const NamedAction& action : kActions) {
-    if (action.kind == kind && action.name != "SCMP_ACT_KILL") return std::string(action.name);
-  }
-  return "SCMP_ACT_ALLOW";
-}
-
-std::string op_name(CompareOp op) {
-  for (const NamedOp& named : kOps)
-    if (named.op == op) return std::string(named.name);
-  return "SCMP_CMP_EQ";
-}
-
 nlohmann::ordered_json filter_to_json(const RuleFilter& filter) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   if (!filter.caps.empty()) out["caps"] = filter.caps;
@@ -413,7 +369,7 @@ Result<Profile> load_profile_file(const std::string& path) {
 
 std::string profile_to_json(const Profile& profile, int indent) {
   nlohmann::ordered_json out;
-  out["defaultAction"] = action_name(profile.default_action.kind);
+  out["defaultAction"] = std::string(scmp_action_name(profile.default_action.kind));
   if (profile.default_errno_ret) out["defaultErrnoRet"] = *profile.default_errno_ret;
   if (!profile.default_errno_name.empty()) out["defaultErrno"] = profile.default_errno_name;
   if (!profile.architectures.empty()) out["architectures"] = profile.architectures;
@@ -434,7 +390,7 @@ std::string profile_to_json(const Profile& profile, int indent) {
   for (const Rule& rule : profile.rules) {
     nlohmann::ordered_json item;
     item["names"] = rule.names;
-    item["action"] = action_name(rule.action.kind);
+    item["action"] = std::string(scmp_action_name(rule.action.kind));
     if (rule.action.value) item["errnoRet"] = *rule.action.value;
     if (!rule.errno_name.empty()) item["errno"] = rule.errno_name;
     if (!rule.args.empty()) {
@@ -444,7 +400,7 @@ std::string profile_to_json(const Profile& profile, int indent) {
         a["index"] = arg.index;
         a["value"] = arg.value;
         a["valueTwo"] = arg.value_two;
-        a["op"] = op_name(arg.op);
+        a["op"] = std::string(op_name(arg.op).scmp);
         args.push_back(std::move(a));
       }
       item["args"] = std::move(args);

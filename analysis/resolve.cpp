@@ -10,21 +10,14 @@ namespace {
 
 constexpr std::uint32_t kEperm = 1;
 
-// Every name in core/syscalls.csv that Debian 12's libseccomp 2.5.4 cannot resolve for
-// SCMP_ARCH_X86_64 (seccomp_syscall_resolve_name_arch() returned __NR_SCMP_ERROR; run on
-// this machine's 2.5.4 against the table). Calls up to futex_requeue (Linux 6.7) are known.
-const std::vector<std::string_view> kUnknownTo25 = {
-    "uretprobe",         "uprobe",           "statmount",      "listmount",    "lsm_get_self_attr",
-    "lsm_set_self_attr", "lsm_list_modules", "mseal",          "setxattrat",   "getxattrat",
-    "listxattrat",       "removexattrat",    "open_tree_attr", "file_getattr", "file_setattr",
-};
-
 // moby's name for the host arch in includes/excludes.arches (its goToNative table).
 std::string_view moby_arch(Arch arch) {
   switch (arch) {
     case Arch::kX86_64: return "amd64";
     case Arch::kI386: return "x86";
     case Arch::kX32: return "x32";
+    case Arch::kAarch64: return "arm64";
+    case Arch::kArm: return "arm";
   }
   return "amd64";
 }
@@ -55,12 +48,19 @@ bool permissive(ActionKind kind) {
 }  // namespace
 
 const std::vector<std::string_view>& names_unknown_to_libseccomp_2_5() {
-  return kUnknownTo25;
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> out;
+    for (const SyscallEntry& entry : all_syscall_rows())
+      if (entry.has(SyscallFlag::kUnknownToLibseccomp25)) out.push_back(entry.name);
+    return out;
+  }();
+  return names;
 }
 
 bool libseccomp_knows(std::string_view name, const KernelVersion& version) {
   if (version >= KernelVersion{2, 6}) return true;
-  return std::find(kUnknownTo25.begin(), kUnknownTo25.end(), name) == kUnknownTo25.end();
+  const SyscallEntry* entry = syscall_entry(name);
+  return entry == nullptr || !entry->has(SyscallFlag::kUnknownToLibseccomp25);
 }
 
 std::string condition_text(const Rule& rule) {
@@ -106,7 +106,7 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
   }
   out.architectures.push_back(context.host_arch);
   for (const auto& name : scmp) {
-    auto parsed = parse_arch(name);
+    auto parsed = parse_x86_arch(name);
     if (parsed &&
         std::find(out.architectures.begin(), out.architectures.end(), *parsed) == out.architectures.end()) {
       out.architectures.push_back(*parsed);
@@ -167,7 +167,7 @@ ResolvedProfile resolve(const Profile& profile, const Context& context) {
 
   // runc's -ENOSYS stub.
   const bool default_is_enosys = profile.default_errno_ret && *profile.default_errno_ret == 38;
-  if (context.runtime == RuntimeKind::kRunc && !permissive(profile.default_action.kind) &&
+  if (context.oci_runtime == OciRuntime::kRunc && !permissive(profile.default_action.kind) &&
       !default_is_enosys) {
     for (Arch abi : out.architectures) {
       EnosysStub stub{abi, -1, ""};

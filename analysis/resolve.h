@@ -77,7 +77,7 @@ std::string condition_text(const Rule& rule);
 // on x86_64. Versions below 2.5 are not modelled (treated as 2.5); 2.6 and later are treated
 // as knowing every call in seccheck's table.
 bool libseccomp_knows(std::string_view name, const KernelVersion& version);
-// The x86_64 names libseccomp 2.5.4 cannot resolve (from seccheck's table, checked against
+// The x86_64 names libseccomp 2.5.4 cannot resolve (the syscall table's flag, checked against
 // the linked libseccomp by tests when it is 2.5.x).
 const std::vector<std::string_view>& names_unknown_to_libseccomp_2_5();
 

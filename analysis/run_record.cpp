@@ -6,18 +6,13 @@
 #include <set>
 
 #include "analysis/json_input.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 
 namespace seccheck::analysis {
 namespace {
 
 using nlohmann::ordered_json;
-
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "0x%llx", static_cast<unsigned long long>(value));
-  return buffer;
-}
 
 const std::vector<unsigned> kNoIndices;
 
@@ -53,7 +48,7 @@ CallAggregator::CallAggregator(const ArgRelevance& relevance, std::size_t max_di
     : relevance_(relevance), max_distinct_(max_distinct_per_syscall) {}
 
 std::pair<RecordedCall*, bool> CallAggregator::add(const SyscallEvent& event) {
-  ++calls_seen_;
+  ++calls_stopped_;
   std::string name = syscall_display_name(event.arch, event.nr);
   const std::vector<unsigned>& indices = relevance_.indices(name);
   std::vector<std::uint64_t> values;
@@ -113,7 +108,7 @@ std::string run_record_to_json(const RunRecord& record) {
   root["duration_seconds"] = record.duration_seconds;
   root["kernel"] = record.kernel;
   root["processes"] = record.processes;
-  root["calls_seen"] = record.calls_seen;
+  root["calls_stopped"] = record.calls_stopped;
   root["notices"] = record.notices;
   ordered_json calls = ordered_json::array();
   for (const RecordedCall& call : record.calls) {
@@ -136,6 +131,10 @@ std::string run_record_to_json(const RunRecord& record) {
                        {"binary", frame.binary},
                        {"function", frame.function},
                        {"offset", frame.offset}});
+      if (!frame.source_file.empty()) {
+        stack.back()["source_file"] = frame.source_file;
+        stack.back()["source_line"] = frame.source_line;
+      }
     }
     entry["stack"] = stack;
     calls.push_back(entry);
@@ -233,8 +232,13 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
     record.duration_seconds = v->get<double>();
   record.kernel = reader.string(reader.field(root, "kernel", "", false), "kernel");
   if (auto* v = reader.field(root, "processes", "", false)) record.processes = reader.number(*v, "processes");
-  if (auto* v = reader.field(root, "calls_seen", "", false))
-    record.calls_seen = reader.number(*v, "calls_seen");
+  // Records written before the counter had one name call it calls_seen.
+  for (const char* key : {"calls_stopped", "calls_seen"}) {
+    if (auto* v = reader.field(root, key, "", false)) {
+      record.calls_stopped = reader.number(*v, key);
+      break;
+    }
+  }
   record.notices = reader.strings(reader.field(root, "notices", "", false), "notices");
   const nlohmann::json* calls = reader.field(root, "calls", "");
   if (calls && !calls->is_array()) reader.fail("calls", "expected an array");
@@ -248,7 +252,7 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
       }
       RecordedCall call;
       std::string arch_text = reader.string(reader.field(entry, "arch", path), path + "arch");
-      auto arch = parse_arch(arch_text);
+      auto arch = parse_x86_arch(arch_text);
       if (!arch && reader.error.empty())
         reader.fail(path + "arch", "unknown arch \"" + arch_text + "\" (expected x86_64, i386 or x32)");
       call.arch = arch.value_or(Arch::kX86_64);
@@ -289,6 +293,10 @@ Result<RunRecord> parse_run_record(const std::string& json_text, const std::stri
             frame.function = *it;
           if (auto it = frame_json.find("offset"); it != frame_json.end())
             frame.offset = reader.number(*it, path + "stack.offset");
+          if (auto it = frame_json.find("source_file"); it != frame_json.end() && it->is_string())
+            frame.source_file = *it;
+          if (auto it = frame_json.find("source_line"); it != frame_json.end())
+            frame.source_line = static_cast<int>(reader.number(*it, path + "stack.source_line"));
           call.stack.push_back(std::move(frame));
         }
       }

@@ -48,7 +48,7 @@ struct RunRecord {
   double duration_seconds = 0;
   std::string kernel;  // uname release of the machine that ran it
   std::uint64_t processes = 0;
-  std::uint64_t calls_seen = 0;
+  std::uint64_t calls_stopped = 0;  // calls that stopped the workload (every call when complete)
   std::vector<RecordedCall> calls;  // sorted by arch, nr, key
   std::vector<std::string> notices;
 };
@@ -74,7 +74,7 @@ class CallAggregator {
   // Returns the entry the event was counted on and whether it is new (then the caller fills in
   // process and stack details).
   std::pair<RecordedCall*, bool> add(const SyscallEvent& event);
-  std::uint64_t calls_seen() const { return calls_seen_; }
+  std::uint64_t calls_stopped() const { return calls_stopped_; }
   // The entries, sorted.
   std::vector<RecordedCall> take_calls();
 
@@ -84,7 +84,7 @@ class CallAggregator {
   std::size_t max_distinct_;
   std::map<Key, RecordedCall> calls_;
   std::map<std::pair<Arch, int>, std::size_t> distinct_per_syscall_;
-  std::uint64_t calls_seen_ = 0;
+  std::uint64_t calls_stopped_ = 0;
 };
 
 std::string run_record_to_json(const RunRecord& record);

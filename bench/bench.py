@@ -343,15 +343,13 @@ class Bench:
 
     def startup(self):
         """Wall time of seccheck around /bin/true: `trace -e` of a call never made, and `check`
-        (runtime-default: three profiles) with its plan cached, with only its filters cached
-        (-v builds the plan's filters from the filter cache), and with a cold cache (a fresh
+        (runtime-default: three profiles) with its filters cached and with a cold cache (a fresh
         folder per run), next to /bin/true alone."""
         runs = 10 * self.args.reps
         check = [self.seccheck, "check", "-o", "/dev/null"]
         variants = [("native /bin/true", None, []),
                     ("trace -e trace=acct (never made)", None, [self.seccheck, "trace", "-e", "trace=acct", "-o", "/dev/null"]),
-                    ("check, plan cache warm", "warm", check),
-                    ("check -v, filters from the filter cache (no plan)", "warm", check[:2] + ["-v"] + check[2:]),
+                    ("check, filter cache warm", "warm", check),
                     ("check, cache cold", "cold", check)]
         samples = {name: [] for name, _, _ in variants}
         warm = os.path.join(self.tmp, "startup-cache")

@@ -15,30 +15,44 @@
 #include "analysis/context.h"
 #include "cli/commands.h"
 #include "cli/help_example.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
 #include "core/syscall_table.h"
+#include "core/version.h"
 
 namespace seccheck::cli {
 namespace {
 
-// What a value (of an option or a positional) completes to.
-enum class ValueKind { kNone, kChoices, kProfile, kCapability, kSyscall, kFile, kCommand };
+// What a value (of an option or a positional) completes to: a declared ValueKind, or choices.
+enum class Completion { kNone, kChoices, kProfile, kCapability, kSyscall, kFile, kCommand };
 
-const char* kind_name(ValueKind kind) {
+const char* kind_name(Completion kind) {
   switch (kind) {
-    case ValueKind::kNone: return "none";
-    case ValueKind::kChoices: return "choices";
-    case ValueKind::kProfile: return "profile";
-    case ValueKind::kCapability: return "capability";
-    case ValueKind::kSyscall: return "syscall";
-    case ValueKind::kFile: return "file";
-    case ValueKind::kCommand: return "command";
+    case Completion::kNone: return "none";
+    case Completion::kChoices: return "choices";
+    case Completion::kProfile: return "profile";
+    case Completion::kCapability: return "capability";
+    case Completion::kSyscall: return "syscall";
+    case Completion::kFile: return "file";
+    case Completion::kCommand: return "command";
   }
   return "none";
 }
 
+Completion completion_for(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kNone: return Completion::kNone;
+    case ValueKind::kProfile: return Completion::kProfile;
+    case ValueKind::kCapability: return Completion::kCapability;
+    case ValueKind::kSyscall: return Completion::kSyscall;
+    case ValueKind::kFile: return Completion::kFile;
+    case ValueKind::kCommand: return Completion::kCommand;
+  }
+  return Completion::kNone;
+}
+
 struct ValueSpec {
-  ValueKind kind = ValueKind::kNone;
+  Completion kind = Completion::kNone;
   std::vector<std::string> choices;
   std::string label;  // "FILE", "NAME|FILE", "FORMAT"
 };
@@ -85,25 +99,6 @@ std::string join(const std::vector<std::string>& parts, const std::string& separ
   return out;
 }
 
-// Words of an option name, label or description: "--cap-add" -> {"cap", "add"}.
-std::set<std::string> words_of(const std::string& text) {
-  std::set<std::string> words;
-  std::string word;
-  for (char c : lower(text) + " ") {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      word += c;
-    } else if (!word.empty()) {
-      words.insert(word);
-      word.clear();
-    }
-  }
-  return words;
-}
-
-bool has_any(const std::set<std::string>& words, std::initializer_list<const char*> wanted) {
-  return std::any_of(wanted.begin(), wanted.end(), [&](const char* w) { return words.count(w) > 0; });
-}
-
 // CLI11 appends validator descriptions to the type name: "TEXT:{text,json,sarif}". IsMember and
 // Transformer describe their sets as {a,b} or {a->x,b->y}; the keys are what the user types.
 std::vector<std::string> choices_of(const std::string& type_name) {
@@ -123,9 +118,9 @@ std::vector<std::string> choices_of(const std::string& type_name) {
   return choices;
 }
 
-// Decides what a value completes to from how the option is declared: its choices when it has
-// any, otherwise the words of its names and value label (--profile NAME|FILE, --cap-add CAP,
-// -o FILE, positional SYSCALL, "-- CMD"). New options get sensible completion without a list.
+// What a value completes to: its choices when a validator lists them, otherwise the kind its
+// declaration gives (cli/value_kind.h). A value-taking option with neither is a programming
+// error that fails the build's documentation step.
 ValueSpec classify_value(const CLI::Option& opt, const std::vector<std::string>& command_path) {
   ValueSpec spec;
   const std::string type_name = opt.get_type_name();
@@ -133,28 +128,18 @@ ValueSpec classify_value(const CLI::Option& opt, const std::vector<std::string>&
       opt.get_option_text().empty() ? type_name.substr(0, type_name.find(':')) : opt.get_option_text();
   spec.choices = choices_of(type_name);
   if (!spec.choices.empty()) {
-    spec.kind = ValueKind::kChoices;
+    spec.kind = Completion::kChoices;
     spec.label = join(spec.choices, "|");
     return spec;
   }
-  std::string names = opt.get_name(false, true) + " " + spec.label;
-  const std::set<std::string> words = words_of(names);
-  const bool in_profiles = !command_path.empty() && command_path.front() == "profiles";
-  if (has_any(words, {"cap", "caps", "capability", "capabilities"})) {
-    spec.kind = ValueKind::kCapability;
-  } else if (has_any(words, {"profile", "profiles", "base", "enforce"}) ||
-             (in_profiles && opt.get_positional())) {
-    spec.kind = ValueKind::kProfile;
-  } else if (has_any(words, {"syscall", "syscalls"})) {
-    spec.kind = ValueKind::kSyscall;
-  } else if (has_any(words, {"cmd", "command", "workload", "args"}) && opt.get_positional()) {
-    spec.kind = ValueKind::kCommand;
-  } else if (has_any(words, {"file", "files", "path", "dir", "output", "o", "record", "baseline", "from",
-                             "json", "report", "out"}) ||
-             opt.get_positional()) {
-    // Positional inputs that are not names are files (records, profiles, reports).
-    spec.kind = ValueKind::kFile;
+  const std::optional<ValueKind> declared = declared_value_kind(&opt);
+  if (!declared) {
+    throw UserError(ExitCode::kToolFailure, "completion: " + opt.get_name() + " of `seccheck " +
+                                                join(command_path, " ") +
+                                                "` declares no value kind; add completes_as() where it is "
+                                                "declared (cli/value_kind.h)");
   }
+  spec.kind = completion_for(*declared);
   return spec;
 }
 
@@ -243,7 +228,7 @@ std::string shell_quote(const std::string& text) {
 
 std::string value_code(const ValueSpec& value) {
   std::string code = kind_name(value.kind);
-  if (value.kind == ValueKind::kChoices) code += ":" + join(value.choices, " ");
+  if (value.kind == Completion::kChoices) code += ":" + join(value.choices, " ");
   return code;
 }
 
@@ -395,7 +380,7 @@ complete -F _seccheck seccheck
 )BASH";
 
 void emit_bash(const CommandSpec& root, std::ostream& out) {
-  out << "# bash completion for seccheck(1) " << SECCHECK_VERSION << "\n"
+  out << "# bash completion for seccheck(1) " << seccheck_version() << "\n"
       << "# Generated by `seccheck completion bash` from the program's own option definitions;\n"
       << "# regenerate it rather than editing it.\n"
       << "# shellcheck disable=SC2207\n"
@@ -458,7 +443,7 @@ std::string usage_line(const CommandSpec& spec) {
   if (!spec.options.empty()) line += " [\\fIOPTIONS\\fR]";
   if (!spec.subcommands.empty()) line += " \\fISUBCOMMAND\\fR";
   for (const PositionalSpec& pos : spec.positionals) {
-    std::string name = pos.value.kind == ValueKind::kCommand
+    std::string name = pos.value.kind == Completion::kCommand
                            ? "\\-\\- CMD [ARG...]"
                            : "\\fI" + roff_literal(pos.name) + "\\fR" + (pos.many ? "..." : "");
     line += " " + (pos.required ? name : "[" + name + "]");
@@ -523,7 +508,7 @@ void emit_man_synopsis_command(const CommandSpec& spec, std::ostream& out) {
   out << ".SY seccheck\n.B " << roff_literal(join(spec.path, " ")) << "\n";
   if (!spec.options.empty()) out << ".RI [ options ]\n";
   for (const PositionalSpec& pos : spec.positionals) {
-    if (pos.value.kind == ValueKind::kCommand) {
+    if (pos.value.kind == Completion::kCommand) {
       out << ".B \\-\\-\n.I command\n.RI [ arg ...]\n";
       continue;
     }

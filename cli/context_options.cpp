@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cli/value_kind.h"
 #include "core/error.h"
 
 namespace seccheck::cli {
@@ -40,16 +41,19 @@ bool has_all(const std::vector<std::string>& caps) {
 
 void add_context_options(CLI::App* sub, ContextOptions& options) {
   const std::string group = "Context (what the node's runtime decides)";
-  sub->add_option("--cap-add", options.cap_add,
-                  "Add capabilities to Docker's default 14 (SYS_ADMIN, CAP_BPF, ALL)")
+  completes_as(sub->add_option("--cap-add", options.cap_add,
+                               "Add capabilities to Docker's default 14 (SYS_ADMIN, CAP_BPF, ALL)"),
+               ValueKind::kCapability)
       ->group(group)
       ->type_name("CAP[,CAP]");
-  sub->add_option("--cap-drop", options.cap_drop, "Drop capabilities (ALL drops every one)")
+  completes_as(sub->add_option("--cap-drop", options.cap_drop, "Drop capabilities (ALL drops every one)"),
+               ValueKind::kCapability)
       ->group(group)
       ->type_name("CAP[,CAP]");
   sub->add_flag("--privileged", options.privileged, "All 41 capabilities")->group(group);
-  sub->add_option("--kernel", options.kernel,
-                  "The node's kernel for minKernel rules (default: the running one)")
+  completes_as(sub->add_option("--kernel", options.kernel,
+                               "The node's kernel for minKernel rules (default: the running one)"),
+               ValueKind::kNone)
       ->group(group)
       ->type_name("X.Y");
   sub->add_option(
@@ -58,10 +62,12 @@ void add_context_options(CLI::App* sub, ContextOptions& options) {
       ->group(group)
       ->check(CLI::IsMember({"runc", "crun"}))
       ->default_str("runc");
-  sub->add_option("--libseccomp", options.libseccomp,
-                  "The libseccomp the runtime links; 2.5 (Debian 12) cannot name statmount, listmount, "
-                  "mseal, lsm_*, ... "
-                  "(default: knows every call)")
+  completes_as(
+      sub->add_option("--libseccomp", options.libseccomp,
+                      "The libseccomp the runtime links; 2.5 (Debian 12) cannot name statmount, listmount, "
+                      "mseal, lsm_*, ... "
+                      "(default: knows every call)"),
+      ValueKind::kNone)
       ->group(group)
       ->type_name("X.Y");
 }
@@ -88,7 +94,7 @@ analysis::Context make_context(const ContextOptions& options) {
     if (!kernel) throw UserError(ExitCode::kUsage, "--kernel: " + kernel.error().message);
     context.kernel = *kernel;
   }
-  context.runtime = options.runtime == "crun" ? analysis::RuntimeKind::kCrun : analysis::RuntimeKind::kRunc;
+  context.oci_runtime = options.runtime == "crun" ? analysis::OciRuntime::kCrun : analysis::OciRuntime::kRunc;
   if (!options.libseccomp.empty()) {
     auto version = analysis::parse_kernel_version(options.libseccomp);
     if (!version || version->major != 2 || version->minor < 5) {

@@ -5,24 +5,25 @@
 // profile that names the call, with its argument conditions and includes/excludes, and whether
 // the context keeps it. Exit 0 when every profile allows the call, 1 when one blocks it, 2 for
 // usage or input errors.
-#include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "analysis/catalog.h"
-#include "analysis/evaluate.h"
-#include "analysis/resolve.h"
+#include "analysis/explain.h"
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
+#include "cli/report_output.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
+#include "core/number_format.h"
 #include "core/syscall_table.h"
+#include "report/profile_text.h"
+#include "session/filters.h"
 
 namespace seccheck::cli {
 namespace {
@@ -72,14 +73,8 @@ int resolve_syscall(const std::string& text, Arch arch) {
   throw UserError(ExitCode::kUsage, "unknown syscall \"" + text + "\" (give a name like clone, or a number)");
 }
 
-std::string verdict_word(const analysis::Verdict& verdict) {
-  if (!verdict.blocked())
-    return verdict.action.kind == analysis::ActionKind::kLog ? "allowed (logged)" : "allowed";
-  return "BLOCKED: " + analysis::action_text(verdict.action);
-}
-
 int run_explain(const ExplainOptions& options) {
-  auto arch = parse_arch(options.arch);
+  auto arch = parse_x86_arch(options.arch);
   if (!arch) throw UserError(ExitCode::kUsage, "--arch " + options.arch + ": expected x86_64, i386 or x32");
   const int nr = resolve_syscall(options.syscall, *arch);
   std::vector<bool> given;
@@ -87,70 +82,25 @@ int run_explain(const ExplainOptions& options) {
   const analysis::Context context = make_context(options.context);
   const std::string name = syscall_display_name(*arch, nr);
 
-  std::vector<analysis::Profile> profiles;
-  const std::vector<std::string> requested =
-      options.profiles.empty() ? std::vector<std::string>{"runtime-default"} : options.profiles;
-  for (const std::string& requested_name : requested) {
-    auto loaded = analysis::load_profiles(requested_name);
-    if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
-    for (analysis::Profile& profile : *loaded)
-      profiles.push_back(std::move(profile));
-  }
+  const analysis::ProfileSelection selected =
+      session::select_profiles(options.profiles, context, diagnostics_for(0));
 
   std::string call = name;
   bool any_arg = false;
   for (int i = 0; i < 6; ++i) {
     if (!given[i]) continue;
-    char value[32];
-    std::snprintf(value, sizeof value, args[i] < 4096 ? "%llu" : "%#llx",
-                  static_cast<unsigned long long>(args[i]));
-    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + value;
+    call += std::string(any_arg ? ", " : "(") + "arg" + std::to_string(i) + "=" + flag_value(args[i]);
     any_arg = true;
   }
   if (any_arg) call += ")";
   std::cout << call << " on " << arch_name(*arch) << " (" << analysis::describe(context) << ")\n";
 
   bool blocked = false;
-  for (const analysis::Profile& profile : profiles) {
-    const analysis::ResolvedProfile resolved = analysis::resolve(profile, context);
-    const analysis::Verdict verdict = analysis::evaluate(resolved, profile, *arch, nr, args);
-    blocked |= verdict.blocked();
-    std::cout << "\n" << profile.name << ": " << verdict_word(verdict) << "\n";
-    std::cout << "  " << verdict.reason << "\n";
-    bool header = false;
-    for (const analysis::Rule& rule : profile.rules) {
-      if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
-      if (!header) {
-        std::cout << "  rules naming " << name << ":\n";
-        header = true;
-      }
-      int resolved_index = -1;
-      for (std::size_t i = 0; i < resolved.rules.size(); ++i)
-        if (resolved.rules[i].source_index == rule.source_index) resolved_index = static_cast<int>(i);
-      std::string line = "    syscalls[" + std::to_string(rule.source_index) + "] ";
-      analysis::Action action = resolved_index >= 0 ? resolved.rules[resolved_index].action : rule.action;
-      line += analysis::action_text(action);
-      if (!rule.args.empty()) {
-        line += " [";
-        for (std::size_t i = 0; i < rule.args.size(); ++i)
-          line += (i ? " && " : "") + analysis::arg_condition_text(rule.args[i]);
-        line += "]";
-      }
-      const std::string condition = analysis::condition_text(rule);
-      if (!condition.empty()) line += " " + condition;
-      if (resolved_index < 0) {
-        line += "  (not in effect for this context)";
-      } else if (resolved_index == verdict.rule_index) {
-        line += "  <- decides";
-      } else if (action == resolved.default_action) {
-        line += "  (same as the default action: runc skips it)";
-      }
-      std::cout << line << "\n";
-    }
-    if (!header) std::cout << "  no rule names " << name << "\n";
-    std::cout << "  default action: " << analysis::action_text(resolved.default_action) << "\n";
-    for (const std::string& note : resolved.notes)
-      std::cout << "  note: " << note << "\n";
+  for (std::size_t i = 0; i < selected.profiles.size(); ++i) {
+    const analysis::CallExplanation explanation =
+        analysis::explain_call(selected.profiles[i], selected.resolved[i], *arch, nr, args);
+    blocked |= explanation.verdict.blocked();
+    report::print_call_explanation(std::cout, explanation, name);
   }
   return static_cast<int>(blocked ? ExitCode::kWouldBlock : ExitCode::kOk);
 }
@@ -162,14 +112,21 @@ Command register_explain_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "explain",
       "Is a syscall allowed under each profile, and under which conditions (exit 0 allowed, 1 blocked)");
-  sub->add_option("SYSCALL", options->syscall, "syscall name (or number on --arch)")->required();
-  sub->add_option(
-      "--profile,-p", options->profiles,
-      "catalog name (docker, docker@24.0, containerd, crio, podman, runtime-default) or profile file; "
-      "repeatable (default: runtime-default)");
-  sub->add_option("--arg", options->arg_values,
-                  "argument value N=VALUE (N 0..5; VALUE decimal or 0x hex); repeatable");
-  sub->add_option("--arch", options->arch, "ABI of the call: x86_64, i386 or x32 (default x86_64)");
+  completes_as(sub->add_option("SYSCALL", options->syscall, "syscall name (or number on --arch)"),
+               ValueKind::kSyscall)
+      ->required();
+  completes_as(
+      sub->add_option(
+          "--profile,-p", options->profiles,
+          "catalog name (docker, docker@24.0, containerd, crio, podman, runtime-default) or profile file; "
+          "repeatable (default: runtime-default)"),
+      ValueKind::kProfile);
+  completes_as(sub->add_option("--arg", options->arg_values,
+                               "argument value N=VALUE (N 0..5; VALUE decimal or 0x hex); repeatable"),
+               ValueKind::kNone);
+  completes_as(
+      sub->add_option("--arch", options->arch, "ABI of the call: x86_64, i386 or x32 (default x86_64)"),
+      ValueKind::kNone);
   add_context_options(sub, options->context);
   set_example(sub, "seccheck explain clone --arg 0=0x10000000 --profile docker@24.0");
   return {sub, [options]() -> int { return run_explain(*options); }};

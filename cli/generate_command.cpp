@@ -1,25 +1,20 @@
 // seccheck generate: a seccomp profile for a workload, from a run or saved records.
-//
 // What it writes and why is documented in README.md ("Profiles out").
-// Example:
-//     seccheck generate --base docker --name myapp -o myapp.json -- ./myapp --self-test
-//     seccheck verify --profile myapp.json -- ./myapp --self-test
-//     seccheck generate --base docker --format pod --name myapp
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 
-#include "analysis/catalog.h"
 #include "analysis/generate.h"
 #include "analysis/merge.h"
-#include "analysis/profile_parser.h"
 #include "analysis/run_record.h"
-#include "cli/check_support.h"
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
+#include "cli/report_output.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
+#include "session/check.h"
 
 namespace seccheck::cli {
 namespace {
@@ -28,7 +23,7 @@ struct GenerateOptions {
   std::vector<std::string> from;
   std::string base = "docker";
   bool minimal = false;
-  std::string target;
+  std::string engine;  // --for
   std::string format = "oci";
   std::string name;
   std::string output_path;
@@ -38,84 +33,71 @@ struct GenerateOptions {
   ContextOptions context;
 };
 
-// The runtime a profile is written for when --for is not given: the base's own runtime.
-analysis::TargetRuntime default_target(const analysis::Profile* base) {
-  if (base != nullptr) {
-    if (const analysis::CatalogEntry* entry = analysis::catalog_entry_for(base->name)) {
-      if (entry->runtime == "containerd") return analysis::TargetRuntime::kContainerd;
-      if (entry->runtime == "containers-common") return analysis::TargetRuntime::kCrio;
-    }
-  }
-  return analysis::TargetRuntime::kDocker;
-}
-
 std::string default_name(const std::vector<std::string>& command) {
   if (command.empty()) return "seccheck-profile";
   return analysis::kubernetes_name(std::filesystem::path(command.front()).filename().string());
 }
 
+// The records --from names, merged into one.
+analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool minimal) {
+  std::vector<analysis::RunRecord> records;
+  for (const std::string& path : paths) {
+    auto loaded = analysis::load_run_record(path);
+    if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
+    if (!loaded->complete && minimal)
+      throw UserError(ExitCode::kUsage,
+                      path + ": holds only the calls its check flagged; --minimal needs a complete "
+                             "record (seccheck check --record FILE -- CMD)");
+    records.push_back(std::move(*loaded));
+  }
+  auto merged = analysis::merge_records(records);
+  if (!merged) throw UserError(ExitCode::kUsage, merged.error().message);
+  return std::move(*merged);
+}
+
 int run_generate(const GenerateOptions& options) {
-  bool verbose = options.verbosity > 0;
   if (options.command.empty() == options.from.empty())
     throw UserError(ExitCode::kUsage, "give either a command (-- CMD [ARGS...]) or --from RECORD..., not " +
                                           std::string(options.command.empty() ? "neither" : "both"));
-  analysis::Context context = make_context(options.context);
-
-  SelectedProfiles base;
-  if (!options.minimal) {
-    base = select_profiles({options.base}, context, verbose);
-    if (base.profiles.size() != 1)
-      throw UserError(ExitCode::kUsage, "--base " + options.base + ": names " +
-                                            std::to_string(base.profiles.size()) +
-                                            " profiles; name exactly one (e.g. docker, crio, containerd)");
-  }
+  const analysis::Context context = make_context(options.context);
+  const session::Diagnostics diagnostics = diagnostics_for(options.verbosity);
+  analysis::ProfileSelection base;
+  if (!options.minimal) base = session::select_one_profile(options.base, context, "--base", diagnostics);
   const analysis::Profile* base_profile = options.minimal ? nullptr : &base.profiles.front();
-  analysis::TargetRuntime target = default_target(base_profile);
-  if (!options.target.empty()) {
-    auto parsed = analysis::parse_target_runtime(options.target);
+  analysis::Engine engine = analysis::engine_of(base_profile);
+  if (!options.engine.empty()) {
+    auto parsed = analysis::parse_engine(options.engine);
     if (!parsed) throw UserError(ExitCode::kUsage, parsed.error().message);
-    target = *parsed;
+    engine = *parsed;
   }
+  auto form = analysis::parse_profile_form(options.format);
+  if (!form) throw UserError(ExitCode::kUsage, form.error().message);
 
   analysis::RunRecord record;
   if (!options.from.empty()) {
-    std::vector<analysis::RunRecord> records;
-    for (const std::string& path : options.from) {
-      auto loaded = analysis::load_run_record(path);
-      if (!loaded) throw UserError(ExitCode::kUsage, loaded.error().message);
-      if (!loaded->complete && options.minimal)
-        throw UserError(ExitCode::kUsage,
-                        path + ": holds only the calls its check flagged; --minimal needs a complete "
-                               "record (seccheck check --record FILE -- CMD)");
-      records.push_back(std::move(*loaded));
-    }
-    auto merged = analysis::merge_records(records);
-    if (!merged) throw UserError(ExitCode::kUsage, merged.error().message);
-    record = std::move(*merged);
+    record = merged_records(options.from, options.minimal);
   } else {
-    WorkloadRunOptions run_options;
-    run_options.command = options.command;
-    analysis::ResolvedProfile everything = trace_everything_profile();
-    run_options.filters.push_back(compile_trace_filter(everything, 0, verbose));
-    analysis::ArgRelevance relevance = argument_relevance(base.profiles);
-    run_options.stop_rules = [&relevance] { return StopRules{&relevance, nullptr}; };
-    run_options.progress = !options.quiet && isatty(STDERR_FILENO);
-    WorkloadRun run = run_workload(run_options);
+    session::RunSettings settings;
+    settings.command = options.command;
+    settings.stack_frames = 0;
+    settings.progress = !options.quiet && isatty(STDERR_FILENO);
+    settings.diagnostics = diagnostics;
+    session::PtraceRunner runner;
+    record = session::record_run(settings, base.profiles, runner);
     if (!options.quiet) {
-      for (const std::string& notice : run.notices)
+      for (const std::string& notice : record.notices)
         std::cerr << "seccheck: note: " << notice << "\n";
-      if (run.summary.exit_status != 0)
-        std::cerr << "seccheck: note: the workload exited with status " << run.summary.exit_status
+      if (record.exit_status != 0)
+        std::cerr << "seccheck: note: the workload exited with status " << record.exit_status
                   << "; the profile covers the calls it made until then\n";
     }
-    record = full_record(options.command, run);
   }
 
   analysis::GenerateRequest request;
   request.calls = std::move(record.calls);
   request.base = base_profile;
   request.context = context;
-  request.target = target;
+  request.engine = engine;
   request.name = options.name.empty() ? default_name(record.command) : options.name;
   auto generated = analysis::generate_profile(request);
   if (!generated) throw UserError(ExitCode::kToolFailure, generated.error().message);
@@ -129,17 +111,8 @@ int run_generate(const GenerateOptions& options) {
   for (const std::string& call : generated->unresolved)
     std::cerr << "seccheck: the generated profile still blocks " << call << "\n";
 
-  std::string text;
-  if (options.format == "oci") {
-    text = analysis::profile_to_json(generated->profile) + "\n";
-  } else if (options.format == "spo") {
-    analysis::Context target_context = analysis::context_for_target(context, target);
-    analysis::Profile flat =
-        analysis::flatten_profile(analysis::resolve(generated->profile, target_context), generated->profile);
-    text = analysis::profile_to_spo_yaml(flat, request.name);
-  } else {
-    text = analysis::pod_security_context_yaml(request.name);
-  }
+  const std::string text =
+      analysis::profile_in_form(generated->profile, *form, engine, context, request.name);
   if (options.output_path.empty()) {
     std::cout << text;
     std::cout.flush();
@@ -156,15 +129,18 @@ Command register_generate_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "generate",
       "Write a seccomp profile for a workload: a base profile plus what a run needed, or a minimal one");
-  sub->add_option("--from", options->from,
-                  "Records saved by `seccheck check --record FILE` (several are merged)");
-  sub->add_option("--base", options->base,
-                  "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file")
+  completes_as(sub->add_option("--from", options->from,
+                               "Records saved by `seccheck check --record FILE` (several are merged)"),
+               ValueKind::kFile);
+  completes_as(sub->add_option(
+                   "--base", options->base,
+                   "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file"),
+               ValueKind::kProfile)
       ->default_str("docker");
   sub->add_flag("--minimal", options->minimal,
                 "Allow only the observed calls (default action ERRNO/EPERM) plus what any process needs");
   sub->add_option(
-         "--for", options->target,
+         "--for", options->engine,
          "Runtime that reads the profile: docker, crio (keep includes/excludes) or containerd (flat, "
          "resolved for the context options). Default: the base's runtime")
       ->check(CLI::IsMember({"docker", "containerd", "crio", "cri-o", "podman"}));
@@ -173,13 +149,17 @@ Command register_generate_command(CLI::App& app) {
                   "securityContext snippet referencing it as Localhost profiles/NAME.json)")
       ->check(CLI::IsMember({"oci", "spo", "pod"}))
       ->default_str("oci");
-  sub->add_option("--name", options->name,
-                  "Profile name (SPO object, pod snippet). Default: the command's name");
-  sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output");
+  completes_as(sub->add_option("--name", options->name,
+                               "Profile name (SPO object, pod snippet). Default: the command's name"),
+               ValueKind::kNone);
+  completes_as(
+      sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output"),
+      ValueKind::kFile);
   add_context_options(sub, options->context);
   sub->add_flag("-q,--quiet", options->quiet, "No notes on standard error");
   sub->add_flag("-v,--verbose", options->verbosity, "Explain what seccheck does");
-  sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]");
+  completes_as(sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]"),
+               ValueKind::kCommand);
   set_example(sub, "seccheck generate --base docker --name myapp -o myapp.json -- ./myapp --self-test");
   return {sub, [options] { return run_generate(*options); }};
 }

@@ -1,22 +1,21 @@
 // seccheck: which syscalls would a container runtime's default seccomp profile block?
 // Thin entry point: wires the subcommands, maps errors to the documented exit codes.
-#include <seccomp.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string_view>
 #include <vector>
 
+#include "bpf/filter_context.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/version.h"
 
 namespace {
 
 std::string version_text() {
-  const scmp_version* lib = seccomp_version();
-  return std::string("seccheck ") + SECCHECK_VERSION + " (libseccomp " + std::to_string(lib->major) + "." +
-         std::to_string(lib->minor) + "." + std::to_string(lib->micro) + ")";
+  return "seccheck " + std::string(seccheck::seccheck_version()) + " (libseccomp " +
+         seccheck::bpf::library_version() + ")";
 }
 
 // CLI11 2.1 lets `--` end the values of an option that takes several and then goes on parsing

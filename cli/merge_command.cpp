@@ -9,9 +9,10 @@
 #include "analysis/merge.h"
 #include "analysis/profile_parser.h"
 #include "analysis/run_record.h"
-#include "cli/check_support.h"
 #include "cli/commands.h"
 #include "cli/help_example.h"
+#include "cli/report_output.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
 
 namespace seccheck::cli {
@@ -82,9 +83,13 @@ int run_merge(const MergeOptions& options) {
 Command register_merge_command(CLI::App& app) {
   auto options = std::make_shared<MergeOptions>();
   CLI::App* sub = app.add_subcommand("merge", "Merge run records or seccomp profiles into one");
-  sub->add_option("inputs", options->inputs, "Records (check --record) or profiles (JSON), all of one kind")
+  completes_as(sub->add_option("inputs", options->inputs,
+                               "Records (check --record) or profiles (JSON), all of one kind"),
+               ValueKind::kFile)
       ->required();
-  sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output");
+  completes_as(
+      sub->add_option("-o,--output", options->output_path, "Write to FILE instead of standard output"),
+      ValueKind::kFile);
   set_example(sub, "seccheck merge web.json worker.json -o pod.json");
   return {sub, [options] { return run_merge(*options); }};
 }

@@ -4,32 +4,25 @@
 // after resolution, or the default action), the way the reference README's tables do; the
 // same rules in another order compare equal. `--raw` compares the files as written: rules
 // added and removed, with their conditions, grouped like "+ ALLOW if CAP_SYS_ADMIN: clone3".
-#include <algorithm>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "analysis/catalog.h"
-#include "analysis/evaluate.h"
+#include "analysis/profile_diff.h"
 #include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "cli/commands.h"
 #include "cli/context_options.h"
 #include "cli/help_example.h"
-#include "core/errno_names.h"
+#include "cli/value_kind.h"
 #include "core/error.h"
-#include "core/syscall_table.h"
+#include "report/profile_text.h"
 
 namespace seccheck::cli {
 namespace {
-
-using analysis::Action;
-using analysis::ActionKind;
 
 struct ProfilesOptions {
   std::string show_name;
@@ -44,149 +37,6 @@ std::vector<analysis::Profile> load_or_fail(const std::string& name) {
   auto profiles = analysis::load_profiles(name);
   if (!profiles) throw UserError(ExitCode::kUsage, profiles.error().message);
   return std::move(*profiles);
-}
-
-std::string short_action_text(const Action& action) {
-  switch (action.kind) {
-    case ActionKind::kAllow: return "allow";
-    case ActionKind::kErrno: return action.value ? errno_name(*action.value) : "ERRNO";
-    case ActionKind::kKillProcess: return "KILL_PROCESS";
-    case ActionKind::kKillThread: return "KILL_THREAD";
-    case ActionKind::kTrap: return "TRAP";
-    case ActionKind::kNotify: return "NOTIFY";
-    case ActionKind::kTrace: return "TRACE";
-    case ActionKind::kLog: return "LOG";
-  }
-  return "?";
-}
-
-// As the file writes it: ALLOW, ERRNO(38), ERRNO (no errnoRet).
-std::string raw_action_text(const Action& action) {
-  if (action.kind == ActionKind::kAllow) return "ALLOW";
-  if (action.kind == ActionKind::kErrno)
-    return action.value ? "ERRNO(" + std::to_string(*action.value) + ")" : "ERRNO";
-  return short_action_text(action);
-}
-
-std::string number_text(std::uint64_t value) {
-  if (value <= 0xffff) return std::to_string(value);
-  std::ostringstream out;
-  out << "0x" << std::hex << value;
-  return out.str();
-}
-
-std::string args_text(const std::vector<analysis::ArgCondition>& args) {
-  if (args.empty()) return "";
-  static const char* ops[] = {"!=", "<", "<=", "==", ">=", ">"};
-  std::string out = " [";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& arg = args[i];
-    out += (i ? " && " : "") + std::string("arg") + std::to_string(arg.index);
-    if (arg.op == analysis::CompareOp::kMaskedEq) {
-      std::ostringstream mask;
-      mask << "&0x" << std::hex << arg.value << "==" << number_text(arg.value_two);
-      out += mask.str();
-    } else {
-      out += ops[static_cast<int>(arg.op)] + number_text(arg.value);
-    }
-  }
-  return out + "]";
-}
-
-std::string pad(const std::string& text, std::size_t width) {
-  // Count UTF-8 code points so "…" lines up.
-  std::size_t shown = 0;
-  for (unsigned char c : text)
-    shown += (c & 0xC0) != 0x80;
-  return text + std::string(width > shown ? width - shown : 0, ' ');
-}
-
-std::string loader_text(analysis::ProfileLoader loader) {
-  return loader == analysis::ProfileLoader::kMoby ? "moby (Docker, containerd)"
-                                                  : "containers/common (CRI-O, Podman)";
-}
-
-int run_list() {
-  const auto& entries = analysis::catalog_entries();
-  std::size_t name_width = 4, runtime_width = 7, version_width = 7;
-  for (const auto& entry : entries) {
-    name_width = std::max(name_width, entry.name.size());
-    runtime_width = std::max(runtime_width, entry.runtime.size());
-    version_width = std::max(version_width, entry.version.size());
-  }
-  std::cout << pad("NAME", name_width + 2) << pad("RUNTIME", runtime_width + 2)
-            << pad("VERSION", version_width + 2) << pad("LATEST", 8) << "RELEASES\n";
-  for (const auto& entry : entries) {
-    std::cout << pad(entry.name, name_width + 2) << pad(entry.runtime, runtime_width + 2)
-              << pad(entry.version, version_width + 2) << pad(entry.latest ? "latest" : "", 8)
-              << entry.releases << "\n";
-  }
-  std::cout
-      << "\nAlso: docker, containerd, crio, podman (latest; crio and podman = the newest containers-common "
-         "release),\n"
-         "runtime-default (latest docker, containerd, crio), RUNTIME@X.Y (newest X.Y release), RUNTIME@X.Y.Z "
-         "(exact release),\n"
-         "containers-common@main, or a profile file path.\n";
-  return 0;
-}
-
-void print_wrapped(const std::vector<std::string>& names, const std::string& indent) {
-  std::string line = indent;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    std::string item = names[i] + (i + 1 < names.size() ? "," : "");
-    if (line.size() + item.size() + 1 > 100 && line.size() > indent.size()) {
-      std::cout << line << "\n";
-      line = indent;
-    }
-    line += (line.size() > indent.size() ? " " : "") + item;
-  }
-  if (line.size() > indent.size()) std::cout << line << "\n";
-}
-
-void show_profile(const analysis::Profile& profile) {
-  const analysis::CatalogEntry* entry = analysis::catalog_entry_for(profile.name);
-  std::cout << profile.name << "\n";
-  if (entry) {
-    std::cout << "  runtime:       " << entry->runtime << " " << entry->version
-              << (entry->latest ? " (latest)" : "")
-              << "\n  releases:      " << (entry->releases.empty() ? "(none)" : entry->releases)
-              << "\n  upstream:      " << entry->source << "\n  loader:        " << loader_text(entry->loader)
-              << "\n";
-    if (!entry->parent.empty()) std::cout << "  catalog form:  changes against " << entry->parent << "\n";
-  } else {
-    std::cout << "  source:        " << profile.source << "\n";
-  }
-  std::cout << "  default:       " << raw_action_text(profile.default_action);
-  if (profile.default_action.kind == ActionKind::kErrno) {
-    if (profile.default_errno_ret) {
-      std::cout << " (" << errno_name(*profile.default_errno_ret) << ", defaultErrnoRet "
-                << *profile.default_errno_ret << ")";
-    } else {
-      std::cout << " (EPERM: no defaultErrnoRet, so the runtime's EPERM)";
-    }
-  }
-  std::cout << "\n";
-  if (!profile.architectures.empty()) {
-    std::cout << "  architectures:";
-    for (const auto& arch : profile.architectures)
-      std::cout << " " << arch;
-    std::cout << "\n";
-  }
-  for (std::size_t i = 0; i < profile.arch_map.size(); ++i) {
-    const auto& row = profile.arch_map[i];
-    std::cout << (i == 0 ? "  archMap:       " : "                 ") << row.architecture;
-    for (const auto& sub : row.sub_architectures)
-      std::cout << " +" << sub;
-    std::cout << "\n";
-  }
-  std::cout << "  rules (" << profile.rules.size() << ", in file order):\n";
-  for (const auto& rule : profile.rules) {
-    std::string head = "    " + raw_action_text(rule.action) + args_text(rule.args);
-    const std::string condition = analysis::condition_text(rule);
-    if (!condition.empty()) head += " " + condition;
-    std::cout << head << ":\n";
-    print_wrapped(rule.names, "        ");
-  }
 }
 
 int run_show(const ProfilesOptions& options) {
@@ -208,7 +58,7 @@ int run_show(const ProfilesOptions& options) {
   }
   for (std::size_t i = 0; i < profiles.size(); ++i) {
     if (i) std::cout << "\n";
-    show_profile(profiles[i]);
+    report::print_profile(std::cout, profiles[i]);
   }
   return 0;
 }
@@ -222,99 +72,6 @@ const analysis::Profile& single(const std::vector<analysis::Profile>& profiles, 
   return profiles.front();
 }
 
-// What one resolved profile does with `name` on `arch`: its rules (sorted, so order does
-// not matter) or the default action.
-std::string effective(const analysis::ResolvedProfile& profile, Arch arch, const std::string& name, int nr) {
-  if (std::find(profile.architectures.begin(), profile.architectures.end(), arch) ==
-      profile.architectures.end()) {
-    return "killed (bad arch)";
-  }
-  if (const auto* stub = analysis::enosys_stub_for(profile, arch); stub && nr > stub->above) {
-    return "ENOSYS (runc stub)";
-  }
-  std::set<std::string> parts;
-  bool unconditional = false;
-  for (const auto& rule : profile.rules) {
-    if (std::find(rule.names.begin(), rule.names.end(), name) == rule.names.end()) continue;
-    parts.insert(short_action_text(rule.action) + args_text(rule.args));
-    unconditional |= rule.args.empty();
-  }
-  if (parts.empty()) return short_action_text(profile.default_action);
-  // An unconditional rule decides alone (libseccomp drops the conditional ones; among
-  // unconditional ones the first added wins): take the evaluator's verdict.
-  if (unconditional) return short_action_text(analysis::evaluate(profile, arch, nr, {}).action);
-  std::string out;
-  for (const auto& part : parts)
-    out += (out.empty() ? "" : "; ") + part;
-  return out;
-}
-
-struct RawItem {
-  std::string group;  // "ALLOW [arg0!=40] if CAP_SYS_ADMIN"
-  std::string name;
-  auto operator<=>(const RawItem&) const = default;
-};
-
-std::multiset<RawItem> raw_items(const analysis::Profile& profile) {
-  std::multiset<RawItem> items;
-  for (const auto& rule : profile.rules) {
-    std::string group = raw_action_text(rule.action) + args_text(rule.args);
-    const std::string condition = analysis::condition_text(rule);
-    if (!condition.empty()) group += " " + condition;
-    for (const auto& name : rule.names)
-      items.insert({group, name});
-  }
-  return items;
-}
-
-std::string arch_map_text(const analysis::Profile& profile) {
-  std::string out;
-  for (const auto& row : profile.arch_map)
-    out += (out.empty() ? "" : " ") + row.architecture;
-  for (const auto& arch : profile.architectures)
-    out += (out.empty() ? "" : " ") + arch;
-  return out.empty() ? "(none)" : out;
-}
-
-std::string default_text(const analysis::Profile& profile) {
-  std::string out = raw_action_text(profile.default_action);
-  if (profile.default_errno_ret) out += " defaultErrnoRet " + std::to_string(*profile.default_errno_ret);
-  return out;
-}
-
-int run_raw_diff(const analysis::Profile& a, const analysis::Profile& b) {
-  std::cout << "raw difference " << a.name << " -> " << b.name << " (rules as written, all conditions):\n";
-  int changes = 0;
-  if (default_text(a) != default_text(b)) {
-    std::cout << "  default: " << default_text(a) << " -> " << default_text(b) << "\n";
-    ++changes;
-  }
-  if (arch_map_text(a) != arch_map_text(b)) {
-    std::cout << "  architectures: " << arch_map_text(a) << " -> " << arch_map_text(b) << "\n";
-    ++changes;
-  }
-  const auto items_a = raw_items(a), items_b = raw_items(b);
-  std::vector<RawItem> removed, added;
-  std::set_difference(items_a.begin(), items_a.end(), items_b.begin(), items_b.end(),
-                      std::back_inserter(removed));
-  std::set_difference(items_b.begin(), items_b.end(), items_a.begin(), items_a.end(),
-                      std::back_inserter(added));
-  for (const auto& [sign, list] : {std::pair{'+', &added}, std::pair{'-', &removed}}) {
-    std::map<std::string, std::vector<std::string>> groups;
-    for (const auto& item : *list)
-      groups[item.group].push_back(item.name);
-    for (const auto& [group, names] : groups) {
-      std::string joined;
-      for (const auto& name : names)
-        joined += (joined.empty() ? "" : ", ") + name;
-      std::cout << "  " << sign << " " << group << ": " << joined << "\n";
-      ++changes;
-    }
-  }
-  if (changes == 0) std::cout << "  (no difference: the same rules, possibly in another order)\n";
-  return 0;
-}
-
 int run_diff(const ProfilesOptions& options) {
   const auto profiles_a = load_or_fail(options.diff_a);
   const auto profiles_b = load_or_fail(options.diff_b);
@@ -325,10 +82,12 @@ int run_diff(const ProfilesOptions& options) {
       std::cout << match->explanation << "\n";
     }
   }
-  if (options.diff_raw) return run_raw_diff(a, b);
-
+  if (options.diff_raw) {
+    report::print_raw_difference(std::cout, analysis::raw_difference(a, b), a, b);
+    return 0;
+  }
   const analysis::Context context = make_context(options.context);
-  const auto arch = parse_arch(options.diff_arch);
+  const auto arch = parse_x86_arch(options.diff_arch);
   if (!arch)
     throw UserError(ExitCode::kUsage, "--arch: unknown arch '" + options.diff_arch + "' (x86_64, i386, x32)");
   const auto resolved_a = analysis::resolve(a, context);
@@ -339,31 +98,8 @@ int run_diff(const ProfilesOptions& options) {
     for (const auto& note : resolved->notes)
       std::cout << "  note (" << resolved->name << "): " << note << "\n";
   }
-
-  struct Row {
-    std::string name, left, right;
-  };
-  std::vector<Row> rows;
-  std::size_t name_width = 7, left_width = a.name.size();
-  for (const auto& entry : syscall_table()) {
-    const int nr = *arch == Arch::kX86_64 ? entry.x86_64 : *arch == Arch::kI386 ? entry.i386 : entry.x32;
-    if (nr < 0) continue;
-    const std::string name(entry.name);
-    Row row{name, effective(resolved_a, *arch, name, nr), effective(resolved_b, *arch, name, nr)};
-    if (row.left == row.right) continue;
-    name_width = std::max(name_width, name.size());
-    left_width = std::max(left_width, row.left.size());
-    rows.push_back(std::move(row));
-  }
-  std::sort(rows.begin(), rows.end(), [](const Row& x, const Row& y) { return x.name < y.name; });
-  if (rows.empty()) {
-    std::cout << "no difference: every " << arch_name(*arch) << " syscall gets the same rules or default\n";
-    return 0;
-  }
-  std::cout << pad("SYSCALL", name_width + 2) << pad(a.name, left_width + 2) << b.name << "\n";
-  for (const auto& row : rows)
-    std::cout << pad(row.name, name_width + 2) << pad(row.left, left_width + 2) << row.right << "\n";
-  std::cout << rows.size() << " syscall" << (rows.size() == 1 ? "" : "s") << " differ\n";
+  report::print_treatment_differences(
+      std::cout, analysis::treatment_differences(resolved_a, resolved_b, *arch), a.name, b.name, *arch);
   return 0;
 }
 
@@ -378,16 +114,20 @@ Command register_profiles_command(CLI::App& app) {
       sub->add_subcommand("list", "The catalog: every Docker, containerd and containers-common version");
   CLI::App* show =
       sub->add_subcommand("show", "A profile's default action, architectures and rules with conditions");
-  show->add_option("NAME", options->show_name,
-                   "Catalog name (docker, docker@24.0, crio, ...) or profile file")
+  completes_as(show->add_option("NAME", options->show_name,
+                                "Catalog name (docker, docker@24.0, crio, ...) or profile file"),
+               ValueKind::kProfile)
       ->required();
   show->add_flag("--json", options->show_json, "Print the profile as OCI / Docker seccomp JSON");
   CLI::App* diff =
       sub->add_subcommand("diff", "What differs between two profiles for one context, per syscall");
-  diff->add_option("A", options->diff_a, "Catalog name or profile file")->required();
-  diff->add_option("B", options->diff_b, "Catalog name or profile file")->required();
+  completes_as(diff->add_option("A", options->diff_a, "Catalog name or profile file"), ValueKind::kProfile)
+      ->required();
+  completes_as(diff->add_option("B", options->diff_b, "Catalog name or profile file"), ValueKind::kProfile)
+      ->required();
   diff->add_flag("--raw", options->diff_raw, "Compare the rules as written (added/removed, all conditions)");
-  diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32")
+  completes_as(diff->add_option("--arch", options->diff_arch, "The ABI to compare: x86_64, i386 or x32"),
+               ValueKind::kNone)
       ->default_str("x86_64");
   add_context_options(diff, options->context);
   set_example(list, "seccheck profiles list");
@@ -396,7 +136,10 @@ Command register_profiles_command(CLI::App& app) {
   set_example(sub, "seccheck profiles diff docker@20.10.0 docker@20.10.10 --raw");
 
   return {sub, [options, list, show, diff]() -> int {
-            if (list->parsed()) return run_list();
+            if (list->parsed()) {
+              report::print_catalog(std::cout);
+              return 0;
+            }
             if (show->parsed()) return run_show(*options);
             if (diff->parsed()) return run_diff(*options);
             throw UserError(ExitCode::kUsage, "profiles: expected list, show or diff");

@@ -35,19 +35,23 @@ function(seccheck_include_root target folder)
   target_include_directories(${target} ${scope} "${root}")
 endfunction()
 
-# seccheck_add_component(<name> SOURCES <file>... [DEPENDS <component>...] [LIBS <target>...]
-#                        [PRIVATE_LIBS <target>...])
+# seccheck_add_component(<name> SOURCES <file>... [DEPENDS <component>...]
+#                        [PRIVATE_DEPENDS <component>...] [LIBS <target>...] [PRIVATE_LIBS <target>...])
 # The one declaration of a component: the STATIC library seccheck_<name> built from <name>/,
 # its include root, PUBLIC links to seccheck_<dep> for each of DEPENDS (its headers may include
-# theirs) and to LIBS, PRIVATE links to PRIVATE_LIBS, and the project's warning flags.
+# theirs) and to LIBS, PRIVATE links to seccheck_<dep> for each of PRIVATE_DEPENDS (only its own
+# sources may include theirs: whoever links it does not see them) and to PRIVATE_LIBS, and the
+# project's warning flags.
 # Add the folder to SECCHECK_COMPONENTS in the top CMakeLists.txt, and a rule below it with
 # seccheck_forbid_dependency when it must never see some other component.
 function(seccheck_add_component name)
-  cmake_parse_arguments(arg "" "" "SOURCES;DEPENDS;LIBS;PRIVATE_LIBS" ${ARGN})
+  cmake_parse_arguments(arg "" "" "SOURCES;DEPENDS;PRIVATE_DEPENDS;LIBS;PRIVATE_LIBS" ${ARGN})
   add_library(seccheck_${name} STATIC ${arg_SOURCES})
   seccheck_include_root(seccheck_${name} ${name} PUBLIC)
   list(TRANSFORM arg_DEPENDS PREPEND seccheck_ OUTPUT_VARIABLE dep_targets)
-  target_link_libraries(seccheck_${name} PUBLIC ${dep_targets} ${arg_LIBS} PRIVATE ${arg_PRIVATE_LIBS})
+  list(TRANSFORM arg_PRIVATE_DEPENDS PREPEND seccheck_ OUTPUT_VARIABLE private_dep_targets)
+  target_link_libraries(seccheck_${name} PUBLIC ${dep_targets} ${arg_LIBS} PRIVATE ${private_dep_targets}
+                                                                                   ${arg_PRIVATE_LIBS})
   seccheck_target_defaults(seccheck_${name})
   set_property(GLOBAL APPEND PROPERTY SECCHECK_DECLARED_COMPONENTS ${name})
 endfunction()
@@ -138,12 +142,44 @@ function(seccheck_check_dependency_rules)
   endforeach()
 endfunction()
 
-# seccheck_add_include_rule_tests(): ctest cases proving the rules at the include level. For
-# each component under a rule, include_rule.<c>.sees_its_own compiles its own first header and
-# the first header of every component it links, with the compile command of one of its real
-# sources (cmake/check_include_rule.cmake); for each rule whose both ends exist,
-# include_rule.<c>.cannot_include_<f> must fail to compile <f>'s first header with that
-# same command, because the header is not found.
+# The components whose headers <target>'s own sources see: what it links itself (PUBLIC or
+# PRIVATE), and what those export in turn (their PUBLIC links, not their PRIVATE ones, which
+# reach <target> only as $<LINK_ONLY:...>).
+function(seccheck_visible_components out target)
+  get_target_property(libs ${target} LINK_LIBRARIES)
+  set(seen "")
+  set(queue "")
+  foreach(lib IN LISTS libs)
+    if(TARGET ${lib} AND lib MATCHES "^seccheck_" AND NOT lib IN_LIST seen)
+      list(APPEND seen ${lib})
+      list(APPEND queue ${lib})
+    endif()
+  endforeach()
+  while(queue)
+    list(POP_FRONT queue current)
+    get_target_property(libs ${current} INTERFACE_LINK_LIBRARIES)
+    if(NOT libs)
+      continue()
+    endif()
+    foreach(lib IN LISTS libs)
+      if(TARGET ${lib} AND lib MATCHES "^seccheck_" AND NOT lib IN_LIST seen)
+        list(APPEND seen ${lib})
+        list(APPEND queue ${lib})
+      endif()
+    endforeach()
+  endwhile()
+  set(${out} "${seen}" PARENT_SCOPE)
+endfunction()
+
+# seccheck_add_include_rule_tests(): ctest cases proving the rules at the include level, each
+# compiling a one-line probe with the compile command of one of the component's real sources
+# (cmake/check_include_rule.cmake). For every declared component:
+#   include_rule.<c>.sees_its_own          its own first header and that of every component it
+#                                          sees (seccheck_visible_components) compile;
+#   include_rule.<c>.cannot_include_<p>    for a component <p> it links only through another
+#                                          one's PRIVATE_DEPENDS: <p>'s first header is not found.
+# For each rule whose both ends exist, include_rule.<c>.cannot_include_<f> must fail to compile
+# <f>'s first header, because the header is not found.
 # <component>/<component>.h when there is one, else its first header by name.
 function(seccheck_first_header out component)
   if(EXISTS "${PROJECT_SOURCE_DIR}/${component}/${component}.h")
@@ -156,44 +192,65 @@ function(seccheck_first_header out component)
   set(${out} "${first}" PARENT_SCOPE)
 endfunction()
 
+# One real source of <component>: its compile command is the include setup under test.
+function(seccheck_probe_source out component)
+  get_target_property(sources seccheck_${component} SOURCES)
+  list(FILTER sources INCLUDE REGEX "^[^/]+[.]cpp$")
+  list(GET sources 0 source)
+  set(${out} "${PROJECT_SOURCE_DIR}/${component}/${source}" PARENT_SCOPE)
+endfunction()
+
+# include_rule.<component>.cannot_include_<forbidden> (once per pair).
+function(seccheck_add_cannot_include_test component forbidden)
+  set(name include_rule.${component}.cannot_include_${forbidden})
+  if(TEST ${name})
+    return()
+  endif()
+  set(probe "${PROJECT_BINARY_DIR}/include-rule-probes/${component}_cannot_include_${forbidden}.cpp")
+  seccheck_probe_source(source ${component})
+  seccheck_first_header(header ${forbidden})
+  file(WRITE "${probe}" "#include \"${header}\"\n")
+  add_test(NAME ${name}
+           COMMAND "${CMAKE_COMMAND}" -DCOMPILE_COMMANDS=${PROJECT_BINARY_DIR}/compile_commands.json
+                   -DSOURCE=${source} -DPROBE=${probe} -DEXPECT=fail -DHEADER=${header}
+                   -P "${PROJECT_SOURCE_DIR}/cmake/check_include_rule.cmake")
+endfunction()
+
 function(seccheck_add_include_rule_tests)
-  get_property(rules GLOBAL PROPERTY SECCHECK_DEPENDENCY_RULES)
   set(probes "${PROJECT_BINARY_DIR}/include-rule-probes")
   set(script "${PROJECT_SOURCE_DIR}/cmake/check_include_rule.cmake")
   set(commands "${PROJECT_BINARY_DIR}/compile_commands.json")
-  set(done "")
+  get_property(components GLOBAL PROPERTY SECCHECK_DECLARED_COMPONENTS)
+  foreach(component IN LISTS components)
+    seccheck_probe_source(source ${component})
+    seccheck_visible_components(visible seccheck_${component})
+    set(text "")
+    foreach(seen ${component} ${visible})
+      string(REGEX REPLACE "^seccheck_" "" seen "${seen}")
+      seccheck_first_header(header ${seen})
+      string(APPEND text "#include \"${header}\"\n")
+    endforeach()
+    file(WRITE "${probes}/${component}_sees_its_own.cpp" "${text}")
+    add_test(NAME include_rule.${component}.sees_its_own
+             COMMAND "${CMAKE_COMMAND}" -DCOMPILE_COMMANDS=${commands} -DSOURCE=${source}
+                     -DPROBE=${probes}/${component}_sees_its_own.cpp -DEXPECT=pass -P "${script}")
+    # Linked but out of sight: another component's PRIVATE_DEPENDS.
+    seccheck_link_closure(closure seccheck_${component})
+    foreach(linked IN LISTS closure)
+      if(NOT linked IN_LIST visible)
+        string(REGEX REPLACE "^seccheck_" "" linked "${linked}")
+        seccheck_add_cannot_include_test(${component} ${linked})
+      endif()
+    endforeach()
+  endforeach()
+  get_property(rules GLOBAL PROPERTY SECCHECK_DEPENDENCY_RULES)
   foreach(rule IN LISTS rules)
     string(REPLACE ":" ";" pair "${rule}")
     list(GET pair 0 component)
     list(GET pair 1 forbidden)
-    if(NOT TARGET seccheck_${component} OR NOT TARGET seccheck_${forbidden})
-      continue()
+    if(TARGET seccheck_${component} AND TARGET seccheck_${forbidden})
+      seccheck_add_cannot_include_test(${component} ${forbidden})
     endif()
-    # One real source of the component: its compile command is the include setup under test.
-    get_target_property(sources seccheck_${component} SOURCES)
-    list(FILTER sources INCLUDE REGEX "^[^/]+[.]cpp$")
-    list(GET sources 0 source)
-    set(source "${PROJECT_SOURCE_DIR}/${component}/${source}")
-    if(NOT component IN_LIST done)
-      list(APPEND done ${component})
-      seccheck_link_closure(closure seccheck_${component})
-      set(text "")
-      foreach(seen ${component} ${closure})
-        string(REGEX REPLACE "^seccheck_" "" seen "${seen}")
-        seccheck_first_header(header ${seen})
-        string(APPEND text "#include \"${header}\"\n")
-      endforeach()
-      file(WRITE "${probes}/${component}_sees_its_own.cpp" "${text}")
-      add_test(NAME include_rule.${component}.sees_its_own
-               COMMAND "${CMAKE_COMMAND}" -DCOMPILE_COMMANDS=${commands} -DSOURCE=${source}
-                       -DPROBE=${probes}/${component}_sees_its_own.cpp -DEXPECT=pass -P "${script}")
-    endif()
-    seccheck_first_header(header ${forbidden})
-    file(WRITE "${probes}/${component}_cannot_include_${forbidden}.cpp" "#include \"${header}\"\n")
-    add_test(NAME include_rule.${component}.cannot_include_${forbidden}
-             COMMAND "${CMAKE_COMMAND}" -DCOMPILE_COMMANDS=${commands} -DSOURCE=${source}
-                     -DPROBE=${probes}/${component}_cannot_include_${forbidden}.cpp -DEXPECT=fail
-                     -DHEADER=${header} -P "${script}")
   endforeach()
 endfunction()
 

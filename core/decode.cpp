@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-#include <cstdio>
 #include <cstring>
 
+#include "core/number_format.h"
 #include "core/syscall_table.h"
 #include "core/text_escape.h"
 
@@ -221,275 +221,25 @@ constexpr FlagName kMmapFlags[] = {
     {0x100000, "MAP_FIXED_NOREPLACE"},
 };
 
-// Argument signatures, one char per argument:
+// Argument signatures (core/syscalls.csv's args column), one char per argument:
 //   d signed decimal  u unsigned decimal  x address (NULL for 0)  p path/string read from the tracee
 //   A dirfd (AT_FDCWD)  o open flags  O flag-only open flags (pipe2, dup3)  m octal mode
+//   C creation mode: printed (as m) only when the open flags before it hold O_CREAT or O_TMPFILE
 //   c clone flags  n namespace flags  f address family  t socket type  P personality
 //   R prctl option  I ioctl request  S signal  r mmap prot  M mmap flags  l 64-bit signed
 //   h hex (0 as 0)
-struct Signature {
-  std::string_view name;
-  std::string_view args;
-};
-constexpr Signature kSignatures[] = {
-    {"read", "dxu"},
-    {"write", "dxu"},
-    {"open", "pom"},
-    {"close", "d"},
-    {"stat", "px"},
-    {"fstat", "dx"},
-    {"lstat", "px"},
-    {"poll", "xud"},
-    {"lseek", "dld"},
-    {"mmap", "xurMdh"},
-    {"mmap2", "xurMdh"},
-    {"mprotect", "xur"},
-    {"munmap", "xu"},
-    {"brk", "x"},
-    {"rt_sigaction", "Sxxu"},
-    {"rt_sigprocmask", "dxxu"},
-    {"rt_sigreturn", ""},
-    {"ioctl", "dIx"},
-    {"pread64", "dxul"},
-    {"pwrite64", "dxul"},
-    {"readv", "dxd"},
-    {"writev", "dxd"},
-    {"access", "pd"},
-    {"pipe", "x"},
-    {"select", "dxxxx"},
-    {"sched_yield", ""},
-    {"mremap", "xuuxx"},
-    {"msync", "xud"},
-    {"mincore", "xux"},
-    {"madvise", "xud"},
-    {"dup", "d"},
-    {"dup2", "dd"},
-    {"pause", ""},
-    {"nanosleep", "xx"},
-    {"getitimer", "dx"},
-    {"alarm", "u"},
-    {"setitimer", "dxx"},
-    {"getpid", ""},
-    {"sendfile", "ddxu"},
-    {"socket", "ftd"},
-    {"connect", "dxu"},
-    {"accept", "dxx"},
-    {"sendto", "dxuxxu"},
-    {"recvfrom", "dxuxxx"},
-    {"sendmsg", "dxx"},
-    {"recvmsg", "dxx"},
-    {"shutdown", "dd"},
-    {"bind", "dxu"},
-    {"listen", "dd"},
-    {"getsockname", "dxx"},
-    {"getpeername", "dxx"},
-    {"socketpair", "ftdx"},
-    {"setsockopt", "dddxu"},
-    {"getsockopt", "dddxx"},
-    {"clone", "cxxxx"},
-    {"fork", ""},
-    {"vfork", ""},
-    {"execve", "pxx"},
-    {"exit", "d"},
-    {"wait4", "dxxx"},
-    {"kill", "dS"},
-    {"uname", "x"},
-    {"fcntl", "ddx"},
-    {"flock", "dd"},
-    {"fsync", "d"},
-    {"fdatasync", "d"},
-    {"truncate", "pd"},
-    {"ftruncate", "dd"},
-    {"getdents", "dxu"},
-    {"getdents64", "dxu"},
-    {"getcwd", "xu"},
-    {"chdir", "p"},
-    {"fchdir", "d"},
-    {"rename", "pp"},
-    {"mkdir", "pm"},
-    {"rmdir", "p"},
-    {"creat", "pm"},
-    {"link", "pp"},
-    {"unlink", "p"},
-    {"symlink", "pp"},
-    {"readlink", "pxu"},
-    {"chmod", "pm"},
-    {"fchmod", "dm"},
-    {"chown", "pdd"},
-    {"fchown", "ddd"},
-    {"lchown", "pdd"},
-    {"umask", "m"},
-    {"gettimeofday", "xx"},
-    {"getrlimit", "dx"},
-    {"getrusage", "dx"},
-    {"sysinfo", "x"},
-    {"times", "x"},
-    {"ptrace", "ddxx"},
-    {"getuid", ""},
-    {"syslog", "dxd"},
-    {"getgid", ""},
-    {"setuid", "d"},
-    {"setgid", "d"},
-    {"geteuid", ""},
-    {"getegid", ""},
-    {"setpgid", "dd"},
-    {"getppid", ""},
-    {"getpgrp", ""},
-    {"setsid", ""},
-    {"setreuid", "dd"},
-    {"setregid", "dd"},
-    {"getgroups", "dx"},
-    {"setgroups", "dx"},
-    {"getpgid", "d"},
-    {"getsid", "d"},
-    {"capget", "xx"},
-    {"capset", "xx"},
-    {"sigaltstack", "xx"},
-    {"mknod", "pmu"},
-    {"personality", "P"},
-    {"statfs", "px"},
-    {"fstatfs", "dx"},
-    {"getpriority", "dd"},
-    {"setpriority", "ddd"},
-    {"mlock", "xu"},
-    {"munlock", "xu"},
-    {"mlockall", "d"},
-    {"munlockall", ""},
-    {"vhangup", ""},
-    {"pivot_root", "pp"},
-    {"prctl", "Rxxxx"},
-    {"arch_prctl", "dx"},
-    {"setrlimit", "dx"},
-    {"chroot", "p"},
-    {"sync", ""},
-    {"acct", "p"},
-    {"settimeofday", "xx"},
-    {"mount", "pppxx"},
-    {"umount2", "pd"},
-    {"swapon", "pd"},
-    {"swapoff", "p"},
-    {"reboot", "xxdx"},
-    {"sethostname", "xu"},
-    {"setdomainname", "xu"},
-    {"iopl", "d"},
-    {"ioperm", "uud"},
-    {"init_module", "xup"},
-    {"delete_module", "pd"},
-    {"quotactl", "dpdx"},
-    {"gettid", ""},
-    {"tkill", "dS"},
-    {"time", "x"},
-    {"futex", "xdux"},
-    {"sched_setaffinity", "dux"},
-    {"sched_getaffinity", "dux"},
-    {"set_tid_address", "x"},
-    {"exit_group", "d"},
-    {"tgkill", "ddS"},
-    {"openat", "Apom"},
-    {"mkdirat", "Apm"},
-    {"mknodat", "Apmu"},
-    {"fchownat", "Apddd"},
-    {"newfstatat", "Apxd"},
-    {"fstatat64", "Apxd"},
-    {"unlinkat", "Apd"},
-    {"renameat", "ApAp"},
-    {"linkat", "ApApd"},
-    {"symlinkat", "pAp"},
-    {"readlinkat", "Apxu"},
-    {"fchmodat", "Apm"},
-    {"faccessat", "Apd"},
-    {"unshare", "n"},
-    {"setns", "dn"},
-    {"pipe2", "xO"},
-    {"dup3", "ddO"},
-    {"accept4", "dxxO"},
-    {"prlimit64", "ddxx"},
-    {"execveat", "Apxxd"},
-    {"statx", "Apdux"},
-    {"clone3", "xu"},
-    {"openat2", "Apxu"},
-    {"faccessat2", "Apdd"},
-    {"renameat2", "ApApu"},
-    {"seccomp", "ddx"},
-    {"getrandom", "xud"},
-    {"memfd_create", "pu"},
-    {"bpf", "dxu"},
-    {"userfaultfd", "O"},
-    {"close_range", "ddu"},
-    {"rseq", "xudx"},
-    {"set_robust_list", "xu"},
-    {"get_robust_list", "dxx"},
-    {"ppoll", "xuxxu"},
-    {"pselect6", "dxxxxx"},
-    {"utimensat", "Apxd"},
-    {"epoll_create1", "O"},
-    {"epoll_ctl", "dddx"},
-    {"epoll_wait", "dxdd"},
-    {"epoll_pwait", "dxddxu"},
-    {"eventfd2", "uO"},
-    {"waitid", "ddxdx"},
-    {"kexec_load", "uuxu"},
-    {"keyctl", "dxxxx"},
-    {"add_key", "ppxud"},
-    {"request_key", "ppxd"},
-    {"perf_event_open", "xdddu"},
-    {"io_uring_setup", "ux"},
-    {"pidfd_open", "du"},
-    {"pidfd_send_signal", "dSxu"},
-    {"clock_gettime", "dx"},
-    {"clock_nanosleep", "ddxx"},
-    {"socketcall", "dx"},
-    {"stat64", "px"},
-    {"lstat64", "px"},
-    {"fstat64", "dx"},
-    {"mq_open", "pomx"},
-    {"fchmodat2", "Apmd"},
-    {"name_to_handle_at", "Apxxd"},
-    {"open_by_handle_at", "dxo"},
-    {"fanotify_init", "uu"},
-    {"inotify_init1", "O"},
-    {"inotify_add_watch", "dpu"},
-    {"swapcontext", "xxu"},
-    {"sched_getscheduler", "d"},
-    {"sched_setscheduler", "ddx"},
-    {"getcpu", "xxx"},
-    {"membarrier", "dud"},
-    {"move_pages", "duxxxd"},
-    {"fadvise64", "dddd"},
-    {"fallocate", "dddd"},
-    {"timerfd_create", "dO"},
-    {"signalfd4", "dxuO"},
-    {"process_vm_readv", "dxuxuu"},
-    {"process_vm_writev", "dxuxuu"},
-    {"sched_getattr", "dxuu"},
-    {"lookup_dcookie", "uxu"},
-    {"vmsplice", "dxuu"},
-    {"splice", "dxdxuu"},
-    {"tee", "ddud"},
-    {"chown32", "pdd"},
-};
-
-bool is_address_return(std::string_view name) {
-  return name == "mmap" || name == "mmap2" || name == "brk" || name == "mremap" || name == "shmat";
-}
-
-std::string hex(std::uint64_t value) {
-  char buffer[24];
-  std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
-  return value == 0 ? std::string("0") : std::string(buffer);
-}
-
-std::string decimal(std::int64_t value) {
-  return std::to_string(value);
-}
+constexpr std::string_view kSignatureCodes = "duxpAoOmCcnftPRISrMlh";
+constexpr std::uint64_t kCreatesFile = 0100 | 020000000;  // O_CREAT, __O_TMPFILE
 
 }  // namespace
 
 std::span<const NamedFlagTable> flag_tables() {
   static constexpr NamedFlagTable kTables[] = {
       {"clone", kCloneFlags},
+      {"namespace", kNamespaceFlags},
       {"address family", kAddressFamilies},
       {"socket type", kSocketTypes},
+      {"socket type flag", kSocketTypeFlags},
       {"personality", kPersonalities},
       {"personality flag", kPersonalityFlags},
       {"open", kOpenFlags},
@@ -515,7 +265,7 @@ std::string format_flags(std::uint64_t value, std::span<const FlagName> table, s
   }
   if (rest != 0) {
     if (!out.empty()) out += '|';
-    out += hex(rest);
+    out += hex_or_zero(rest);
   }
   return out;
 }
@@ -540,6 +290,10 @@ std::string clone_flags_string(std::uint64_t flags) {
     out += signal_string(exit_signal);
   }
   return out.empty() ? "0" : out;
+}
+
+std::span<const FlagName> namespace_flag_table() {
+  return kNamespaceFlags;
 }
 
 std::string namespace_flags_string(std::uint64_t flags) {
@@ -569,7 +323,7 @@ std::string personality_string(std::uint64_t persona) {
   if (auto name = constant_name(persona & 0xff, kPersonalities))
     out = *name;
   else
-    out = hex(persona & 0xff);
+    out = hex_or_zero(persona & 0xff);
   const std::uint64_t flags = persona & ~0xffull;
   if (flags != 0) out += "|" + format_flags(flags, kPersonalityFlags);
   return out;
@@ -577,12 +331,12 @@ std::string personality_string(std::uint64_t persona) {
 
 std::string prctl_option_string(std::uint64_t option) {
   if (auto name = constant_name(option, kPrctlOptions)) return std::string(*name);
-  return hex(option);
+  return hex_or_zero(option);
 }
 
 std::string ioctl_request_string(std::uint64_t request) {
   if (auto name = constant_name(request & 0xffffffffull, kIoctlRequests)) return std::string(*name);
-  return hex(request);
+  return hex_or_zero(request);
 }
 
 std::string open_flags_string(std::uint64_t flags) {
@@ -607,9 +361,13 @@ std::string escape_string(std::string_view bytes, bool truncated) {
 }
 
 std::optional<std::string_view> argument_signature(std::string_view syscall_name) {
-  for (const Signature& signature : kSignatures)
-    if (signature.name == syscall_name) return signature.args;
-  return std::nullopt;
+  const SyscallEntry* entry = syscall_entry(syscall_name);
+  if (entry == nullptr) return std::nullopt;
+  return entry->signature;
+}
+
+bool is_signature_code(char code) {
+  return kSignatureCodes.find(code) != std::string_view::npos;
 }
 
 namespace {
@@ -617,11 +375,11 @@ namespace {
 std::string format_one(char kind, std::uint64_t value, const MemoryReader* reader, std::size_t max_string) {
   const auto as_int = static_cast<std::int32_t>(value);
   switch (kind) {
-    case 'd': return decimal(as_int);
-    case 'l': return decimal(static_cast<std::int64_t>(value));
-    case 'h': return hex(value);
+    case 'd': return std::to_string(as_int);
+    case 'l': return std::to_string(static_cast<std::int64_t>(value));
+    case 'h': return hex_or_zero(value);
     case 'u': return std::to_string(value);
-    case 'x': return value == 0 ? "NULL" : hex(value);
+    case 'x': return value == 0 ? "NULL" : hex_or_zero(value);
     case 'p': {
       if (value == 0) return "NULL";
       if (reader != nullptr && *reader) {
@@ -631,16 +389,13 @@ std::string format_one(char kind, std::uint64_t value, const MemoryReader* reade
           return escape_string(std::string_view(*text).substr(0, max_string), cut);
         }
       }
-      return hex(value);
+      return hex_or_zero(value);
     }
-    case 'A': return as_int == -100 ? "AT_FDCWD" : decimal(as_int);
+    case 'A': return as_int == -100 ? "AT_FDCWD" : std::to_string(as_int);
     case 'o': return open_flags_string(value);
     case 'O': return format_flags(value, kOpenFlags);
-    case 'm': {
-      char buffer[24];
-      std::snprintf(buffer, sizeof buffer, "0%llo", static_cast<unsigned long long>(value));
-      return value == 0 ? "000" : buffer;
-    }
+    case 'm':
+    case 'C': return octal_mode(value);
     case 'c': return clone_flags_string(value);
     case 'n': return namespace_flags_string(value);
     case 'f': return address_family_string(value);
@@ -651,34 +406,44 @@ std::string format_one(char kind, std::uint64_t value, const MemoryReader* reade
     case 'S': return signal_string(value);
     case 'r': return format_flags(value, kMmapProt, "PROT_NONE");
     case 'M': return format_flags(value, kMmapFlags);
-    default: return hex(value);
+    default: return hex_or_zero(value);
   }
+}
+
+// The arguments whose bits are set in `mask`, decoded by their signature codes, ", "-joined.
+std::string decoded_arguments(const SyscallEntry& entry, std::uint8_t mask,
+                              const std::array<std::uint64_t, 6>& args) {
+  std::string out;
+  for (std::size_t i = 0; i < 6; ++i) {
+    if ((mask & (1u << i)) == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += format_one((*entry.signature)[i], args[i], nullptr, 0);
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string format_arguments(Arch arch, int nr, const std::array<std::uint64_t, 6>& args,
                              const MemoryReader* reader, std::size_t max_string) {
-  const auto name = syscall_name(arch, nr);
-  const auto signature = name ? argument_signature(*name) : std::nullopt;
+  const SyscallEntry* entry = syscall_entry(arch, nr);
   std::string out;
-  if (signature) {
-    size_t count = signature->size();
-    // open/openat print the mode only when the flags use it, as strace does.
-    const size_t flags_at = *name == "open" ? 1 : *name == "openat" ? 2 : 6;
-    if (flags_at < 6 && (args[flags_at] & (0100 | 020000000)) == 0) count = flags_at + 1;
-    for (size_t i = 0; i < count && i < 6; ++i) {
+  if (entry != nullptr && entry->signature) {
+    const std::string_view signature = *entry->signature;
+    for (std::size_t i = 0; i < signature.size(); ++i) {
+      // open/openat print the mode only when the flags use it, as strace does.
+      if (signature[i] == 'C' && (args[i - 1] & kCreatesFile) == 0) break;
       if (i > 0) out += ", ";
-      out += format_one((*signature)[i], args[i], reader, max_string);
+      out += format_one(signature[i], args[i], reader, max_string);
     }
     return out;
   }
-  size_t count = 6;
+  std::size_t count = 6;
   while (count > 0 && args[count - 1] == 0)
     --count;
-  for (size_t i = 0; i < count; ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     if (i > 0) out += ", ";
-    out += hex(args[i]);
+    out += hex_or_zero(args[i]);
   }
   return out;
 }
@@ -701,37 +466,24 @@ std::string format_return(Arch arch, int nr, std::int64_t value) {
     }
     return "-1 " + errno_name(static_cast<std::uint32_t>(error_number)) + " (" + strerror(error_number) + ")";
   }
-  const auto name = syscall_name(arch, nr);
-  if (name && is_address_return(*name)) return hex(static_cast<std::uint64_t>(value));
-  return decimal(value);
+  const SyscallEntry* entry = syscall_entry(arch, nr);
+  if (entry != nullptr && entry->has(SyscallFlag::kAddressReturn))
+    return hex_or_zero(static_cast<std::uint64_t>(value));
+  return std::to_string(value);
 }
 
 std::optional<std::string> profile_argument(Arch arch, int nr, const std::array<std::uint64_t, 6>& args) {
-  const auto name = syscall_name(arch, nr);
-  if (!name) return std::nullopt;
-  if (*name == "clone") return clone_flags_string(args[0]);
-  if (*name == "unshare") return namespace_flags_string(args[0]);
-  if (*name == "setns") return namespace_flags_string(args[1]);
-  if (*name == "personality") return personality_string(args[0]);
-  if (*name == "socket" || *name == "socketpair")
-    return address_family_string(args[0]) + ", " + socket_type_string(args[1]);
-  if (*name == "ioctl") return ioctl_request_string(args[1]);
-  if (*name == "prctl") return prctl_option_string(args[0]);
-  return std::nullopt;
+  const SyscallEntry* entry = syscall_entry(arch, nr);
+  if (entry == nullptr || entry->profile_args == 0) return std::nullopt;
+  return decoded_arguments(*entry, entry->profile_args, args);
 }
 
 std::string describe_call(Arch arch, int nr, const std::array<std::uint64_t, 6>& args) {
   const std::string call = syscall_display_name(arch, nr);
-  const auto name = syscall_name(arch, nr);
-  if (name) {
-    if (*name == "clone" || *name == "unshare")
-      return call + "(flags=" + *profile_argument(arch, nr, args) + ")";
-    if (*name == "socket" || *name == "socketpair")
-      return call + "(" + address_family_string(args[0]) + ", " + socket_type_string(args[1]) + ", " +
-             std::to_string(static_cast<std::int32_t>(args[2])) + ")";
-    if (auto decoded = profile_argument(arch, nr, args)) return call + "(" + *decoded + ")";
-  }
-  return call + "(...)";
+  const SyscallEntry* entry = syscall_entry(arch, nr);
+  if (entry == nullptr || entry->finding_args == 0) return call + "(...)";
+  return call + "(" + std::string(entry->finding_label) +
+         decoded_arguments(*entry, entry->finding_args, args) + ")";
 }
 
 }  // namespace seccheck

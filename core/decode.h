@@ -37,6 +37,10 @@ std::string format_flags(std::uint64_t value, std::span<const FlagName> table, s
 // The exact name of `value`, or nullopt.
 std::optional<std::string_view> constant_name(std::uint64_t value, std::span<const FlagName> table);
 
+// unshare(2)/setns(2) flags; its CLONE_NEW* entries are the namespace bits profiles mask in
+// clone, clone3 and unshare rules.
+std::span<const FlagName> namespace_flag_table();
+
 std::string clone_flags_string(std::uint64_t flags);      // CLONE_VM|...|SIGCHLD (low byte: exit signal)
 std::string namespace_flags_string(std::uint64_t flags);  // unshare/setns: CLONE_NEW*
 std::string address_family_string(std::uint64_t family);  // AF_VSOCK, or the number
@@ -53,9 +57,12 @@ std::string escape_string(std::string_view bytes, bool truncated = false);
 // Reads a NUL-terminated string of at most max_bytes from the tracee, or nullopt.
 using MemoryReader = std::function<std::optional<std::string>(std::uint64_t address, std::size_t max_bytes)>;
 
-// How each argument of a call prints; nullopt for calls without a known signature. One char per
-// argument (see decode.cpp): d decimal, u unsigned, x address, p path string, ...
+// How each argument of a call prints (SyscallEntry::signature, by name); nullopt for calls
+// without a known signature. One char per argument (see decode.cpp): d decimal, u unsigned,
+// x address, p path string, ...
 std::optional<std::string_view> argument_signature(std::string_view syscall_name);
+// True for a char that decode.cpp knows as a signature code (for the table's invariant tests).
+bool is_signature_code(char code);
 
 // strace-style arguments without parentheses: `AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC`.
 // Path and string arguments are read through `reader` (when given) up to `max_string` bytes.
@@ -69,11 +76,12 @@ std::string format_call(Arch arch, int nr, const std::array<std::uint64_t, 6>& a
 std::string format_return(Arch arch, int nr, std::int64_t value);
 
 // The argument values that matter to seccomp profiles, decoded, for the calls profiles filter
-// on arguments: clone flags, clone3 (flags read by the tracer), unshare, setns, personality,
-// socket/socketpair family and type, ioctl request, prctl option. nullopt for other calls.
+// on arguments (SyscallEntry::profile_args): clone flags, unshare, setns, personality,
+// socket/socketpair family and type, ioctl request, prctl option. nullopt for other calls
+// (clone3's flags are in memory: the tracer reads them).
 std::optional<std::string> profile_argument(Arch arch, int nr, const std::array<std::uint64_t, 6>& args);
-// For reports: `clone(flags=CLONE_NEWUSER|SIGCHLD)`, `socket(AF_VSOCK, SOCK_STREAM, 0)`,
-// `personality(PER_LINUX32)`; other calls as `name(...)` with their decoded argument if any.
+// For reports (SyscallEntry::finding_args): `clone(flags=CLONE_NEWUSER|SIGCHLD)`,
+// `socket(AF_VSOCK, SOCK_STREAM, 0)`, `personality(PER_LINUX32)`; other calls as `name(...)`.
 std::string describe_call(Arch arch, int nr, const std::array<std::uint64_t, 6>& args);
 
 }  // namespace seccheck

@@ -1,83 +1,86 @@
 #include "core/syscall_table.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <unordered_map>
-#include <vector>
+#include <iterator>
+
+#include "core/number_format.h"
 
 namespace seccheck {
 namespace {
 
-constexpr SyscallEntry kTable[] = {
+struct SparseNumber {
+  int nr;
+  Arch arch;
+  int row;
+};
+
 #include "syscall_table.inc"
-};
 
-struct ArchIndex {
-  std::vector<std::string_view> by_number;
-  std::unordered_map<std::string_view, int> by_name;
-};
-
-const ArchIndex& index_for(Arch arch) {
-  static const auto indexes = [] {
-    std::vector<ArchIndex> result(std::size(kAllArches));
-    for (Arch a : kAllArches) {
-      ArchIndex& index = result[static_cast<size_t>(a)];
-      for (const SyscallEntry& entry : kTable) {
-        int nr = syscall_number_on(entry, a);
-        if (nr < 0) continue;
-        if (index.by_number.size() <= static_cast<size_t>(nr)) index.by_number.resize(nr + 1);
-        index.by_number[nr] = entry.name;
-        index.by_name.emplace(entry.name, nr);
-      }
-    }
-    return result;
-  }();
-  return indexes[static_cast<size_t>(arch)];
-}
+static_assert(kArchCount == 5, "syscall_table.inc has one number column and one index per Arch");
+constexpr std::span<const std::int16_t> kByNumber[kArchCount] = {
+    kByNumber_x86_64, kByNumber_i386, kByNumber_x32, kByNumber_aarch64, kByNumber_arm};
 
 }  // namespace
 
 int syscall_number_on(const SyscallEntry& entry, Arch arch) {
-  switch (arch) {
-    case Arch::kX86_64: return entry.x86_64;
-    case Arch::kI386: return entry.i386;
-    case Arch::kX32: return entry.x32;
-  }
-  return -1;
+  return entry.numbers[static_cast<std::size_t>(arch)];
 }
 
 std::span<const SyscallEntry> syscall_table() {
-  return kTable;
+  return std::span<const SyscallEntry>(kRows).first(kX86Rows);
+}
+
+std::span<const SyscallEntry> all_syscall_rows() {
+  return kRows;
+}
+
+const SyscallEntry* syscall_entry(Arch arch, int nr) {
+  const std::span<const std::int16_t> index = kByNumber[static_cast<std::size_t>(arch)];
+  if (nr >= 0 && static_cast<std::size_t>(nr) < index.size()) {
+    const int row = index[static_cast<std::size_t>(nr)];
+    return row < 0 ? nullptr : &kRows[row];
+  }
+  for (const SparseNumber& sparse : kSparseNumbers)
+    if (sparse.arch == arch && sparse.nr == nr) return &kRows[sparse.row];
+  return nullptr;
+}
+
+const SyscallEntry* syscall_entry(std::string_view name) {
+  const auto* found =
+      std::lower_bound(std::begin(kByName), std::end(kByName), name,
+                       [](std::int16_t row, std::string_view key) { return kRows[row].name < key; });
+  if (found == std::end(kByName) || kRows[*found].name != name) return nullptr;
+  return &kRows[*found];
 }
 
 std::optional<std::string_view> syscall_name(Arch arch, int nr) {
-  const ArchIndex& index = index_for(arch);
-  if (nr < 0 || static_cast<size_t>(nr) >= index.by_number.size() || index.by_number[nr].empty())
-    return std::nullopt;
-  return index.by_number[nr];
+  const SyscallEntry* entry = syscall_entry(arch, nr);
+  if (entry == nullptr) return std::nullopt;
+  return entry->name;
 }
 
 std::string syscall_display_name(Arch arch, int nr) {
   if (auto name = syscall_name(arch, nr)) return std::string(*name);
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "syscall_%#x", static_cast<unsigned>(nr));
-  return buffer;
+  return "syscall_" + hex_or_zero(static_cast<std::uint32_t>(nr));
 }
 
 std::optional<int> syscall_number(Arch arch, std::string_view name) {
-  const ArchIndex& index = index_for(arch);
-  auto it = index.by_name.find(name);
-  if (it == index.by_name.end()) return std::nullopt;
-  return it->second;
+  const SyscallEntry* entry = syscall_entry(name);
+  if (entry == nullptr || syscall_number_on(*entry, arch) < 0) return std::nullopt;
+  return syscall_number_on(*entry, arch);
 }
 
 bool is_known_syscall(std::string_view name) {
-  return std::any_of(std::begin(kTable), std::end(kTable),
-                     [&](const SyscallEntry& entry) { return entry.name == name; });
+  const SyscallEntry* entry = syscall_entry(name);
+  return entry != nullptr && std::any_of(std::begin(kX86Arches), std::end(kX86Arches),
+                                         [&](Arch arch) { return syscall_number_on(*entry, arch) >= 0; });
 }
 
 int max_syscall_number(Arch arch) {
-  return static_cast<int>(index_for(arch).by_number.size()) - 1;
+  int newest = static_cast<int>(kByNumber[static_cast<std::size_t>(arch)].size()) - 1;
+  for (const SparseNumber& sparse : kSparseNumbers)
+    if (sparse.arch == arch) newest = std::max(newest, sparse.nr);
+  return newest;
 }
 
 }  // namespace seccheck

@@ -1,7 +1,6 @@
 #include "report/format.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 
 #include "analysis/evaluate.h"
@@ -9,40 +8,6 @@
 #include "core/text_escape.h"
 
 namespace seccheck::report {
-namespace {
-
-struct ActionName {
-  analysis::ActionKind kind;
-  std::string_view name;
-};
-
-constexpr std::array kActionNames = std::to_array<ActionName>({
-    {analysis::ActionKind::kKillProcess, "KILL_PROCESS"},
-    {analysis::ActionKind::kKillThread, "KILL_THREAD"},
-    {analysis::ActionKind::kTrap, "TRAP"},
-    {analysis::ActionKind::kErrno, "ERRNO"},
-    {analysis::ActionKind::kNotify, "NOTIFY"},
-    {analysis::ActionKind::kTrace, "TRACE"},
-    {analysis::ActionKind::kLog, "LOG"},
-    {analysis::ActionKind::kAllow, "ALLOW"},
-});
-
-}  // namespace
-
-std::string_view action_kind_name(analysis::ActionKind kind) {
-  for (const auto& entry : kActionNames) {
-    if (entry.kind == kind) return entry.name;
-  }
-  return "UNKNOWN";
-}
-
-std::optional<analysis::ActionKind> parse_action_kind(std::string_view name) {
-  for (const auto& entry : kActionNames) {
-    if (entry.name == name) return entry.kind;
-  }
-  return std::nullopt;
-}
-
 std::string action_label(const analysis::Action& action) {
   // Reports say "allowed" where profiles say ALLOW; everything else as the engine names it.
   if (action.kind == analysis::ActionKind::kAllow) return "allowed";
@@ -116,12 +81,6 @@ std::string markdown_escape(std::string_view text) {
   return out;
 }
 
-std::string hex(std::uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
 std::string shell_join(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& word : words) {
@@ -148,8 +107,14 @@ std::string shell_join(const std::vector<std::string>& words) {
 }
 
 std::string frame_function(const StackFrame& frame) {
-  if (frame.function.empty()) return frame.binary.empty() ? hex(frame.pc) : "??+" + hex(frame.offset);
+  if (frame.function.empty())
+    return frame.binary.empty() ? hex(frame.pc)
+                                : frame.binary.substr(frame.binary.rfind('/') + 1) + "+" + hex(frame.offset);
   return frame.function + "+" + hex(frame.offset);
+}
+
+std::string frame_source(const StackFrame& frame) {
+  return frame.source_file.empty() ? "" : frame.source_file + ":" + std::to_string(frame.source_line);
 }
 
 std::string frame_binary(const StackFrame& frame) {
@@ -168,7 +133,7 @@ Summary summarize(const analysis::CheckReport& report) {
   for (const auto& profile : report.profiles)
     summary.per_profile.push_back({profile.name, 0, 0});
   for (const auto& finding : report.findings) {
-    summary.calls += finding.count;
+    summary.calls += finding.call.count;
     if (finding.known) {
       ++summary.known;
     } else {
@@ -176,7 +141,8 @@ Summary summarize(const analysis::CheckReport& report) {
       if (finding.blocked_by_any()) ++summary.new_blocking;
     }
     for (auto& count : summary.per_profile) {
-      const analysis::Verdict* verdict = find_verdict(finding, count.profile);
+      const analysis::ProfileVerdict* found = find_verdict(finding, count.profile);
+      const analysis::Verdict* verdict = found != nullptr ? &found->verdict : nullptr;
       if (verdict != nullptr && verdict->blocked()) {
         ++count.blocked;
         if (!finding.known) ++count.new_blocked;
@@ -206,9 +172,9 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
   return text;
 }
 
-const analysis::Verdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {
+const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {
   for (const auto& verdict : finding.verdicts) {
-    if (verdict.profile == profile) return &verdict.verdict;
+    if (verdict.profile == profile) return &verdict;
   }
   return nullptr;
 }

@@ -13,14 +13,16 @@
 
 #include "analysis/findings.h"
 #include "analysis/profile.h"
+#include "analysis/profile_names.h"
+#include "core/number_format.h"
 #include "core/stack_frame.h"
 #include "core/text_escape.h"
 
 namespace seccheck::report {
 
-// "KILL_PROCESS", "ERRNO", "ALLOW", ...: SCMP_ACT_* without the prefix.
-std::string_view action_kind_name(analysis::ActionKind kind);
-std::optional<analysis::ActionKind> parse_action_kind(std::string_view name);
+// "KILL_PROCESS", "ERRNO", "ALLOW", ...: SCMP_ACT_* without the prefix (analysis/profile_names.h).
+using analysis::action_kind_name;
+using analysis::parse_action_kind;
 // "ERRNO(EPERM)", "ERRNO(ENOSYS)", "KILL_PROCESS", "TRACE(7)", "LOG", "allowed".
 std::string action_label(const analysis::Action& action);
 std::string verdict_label(const analysis::Verdict& verdict);
@@ -35,15 +37,15 @@ std::string xml_escape(std::string_view text, bool attribute);
 // as entities, Markdown punctuation (|, `, *, _, [, ], ~, \, #, !) backslash-escaped.
 std::string markdown_escape(std::string_view text);
 
-// "0x10000000".
-std::string hex(std::uint64_t value);
 // A command line as a shell would take it back: words with special characters single-quoted.
 // Not escaped for any format.
 std::string shell_join(const std::vector<std::string>& words);
-// "clone3+0x2b"; "??+0x27000" (offset in the mapping) without a symbol; the pc without a mapping.
-// Not escaped for any format.
+// "clone3+0x2b"; "libc.so.6+0x27000" (the address in the binary) without a symbol; the pc without
+// a mapping. Not escaped for any format.
 std::string frame_function(const StackFrame& frame);
 std::string frame_binary(const StackFrame& frame);
+// "nptl/pthread_create.c:795", "" without line information.
+std::string frame_source(const StackFrame& frame);
 // "exit status 0", "interrupted, exit status 130".
 std::string workload_status_text(const analysis::CheckReport& report);
 
@@ -68,7 +70,7 @@ Summary summarize(const analysis::CheckReport& report);
 // "FAIL: 2 new findings would be blocked" / "pass: nothing new would be blocked (1 known)".
 std::string gate_text(const analysis::CheckReport& report, const Summary& summary);
 // The verdict of `profile` on `finding`, nullptr when the finding has none for it.
-const analysis::Verdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
+const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
 
 // "2026-11-25T06:19:15" from an ISO 8601 time ("2026-11-25T06:19:15.123Z"), as JUnit wants it;
 // nullopt when the text does not start with such a time.

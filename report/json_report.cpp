@@ -25,8 +25,9 @@ OJson verdict_to_json(const analysis::ProfileVerdict& pv) {
                           ? OJson(errno_name(*v.action.value))
                           : OJson(nullptr);
   out["rule_index"] = v.rule_index;
-  out["bad_arch"] = v.bad_arch;
-  out["reason"] = v.reason;
+  out["decided_by"] = std::string(analysis::decided_by_name(v.decided_by));
+  out["bad_arch"] = v.bad_arch();
+  out["reason"] = pv.reason;
   return out;
 }
 
@@ -34,31 +35,35 @@ OJson finding_to_json(const analysis::Finding& f) {
   OJson out;
   out["key"] = f.key;
   out["syscall"] = f.syscall;
-  out["arch"] = std::string(arch_name(f.arch));
-  out["nr"] = f.nr;
+  out["arch"] = std::string(arch_name(f.call.arch));
+  out["nr"] = f.call.nr;
   out["pattern"] = f.pattern;
   OJson args = OJson::array();
-  for (std::uint64_t arg : f.args)
+  for (std::uint64_t arg : f.call.args)
     args.push_back(hex(arg));
   out["args"] = std::move(args);
-  out["pattern_args"] = f.pattern_args;
-  out["count"] = f.count;
+  out["pattern_args"] = f.call.kept_args;
+  out["count"] = f.call.count;
   out["known"] = f.known;
   out["blocked_by_any"] = f.blocked_by_any();
   OJson verdicts = OJson::array();
   for (const auto& pv : f.verdicts)
     verdicts.push_back(verdict_to_json(pv));
   out["verdicts"] = std::move(verdicts);
-  out["first_pid"] = f.first_pid;
-  out["executable"] = f.executable;
-  out["command_line"] = f.command_line;
+  out["first_pid"] = f.call.first_pid;
+  out["executable"] = f.call.executable;
+  out["command_line"] = f.call.command_line;
   OJson stack = OJson::array();
-  for (const auto& frame : f.stack) {
+  for (const auto& frame : f.call.stack) {
     OJson j;
     j["pc"] = hex(frame.pc);
     j["binary"] = frame.binary;
     j["function"] = frame.function;
     j["offset"] = frame.offset;
+    if (!frame.source_file.empty()) {
+      j["source_file"] = frame.source_file;
+      j["source_line"] = frame.source_line;
+    }
     stack.push_back(std::move(j));
   }
   out["stack"] = std::move(stack);
@@ -159,8 +164,14 @@ void read_verdict(Reader& r, const nlohmann::json& j, const std::string& where,
     }
   }
   r.get(j, where, "rule_index", pv.verdict.rule_index);
-  r.get(j, where, "bad_arch", pv.verdict.bad_arch);
-  r.get(j, where, "reason", pv.verdict.reason);
+  std::string decided_by;
+  r.get(j, where, "decided_by", decided_by);
+  if (auto parsed = analysis::parse_decided_by(decided_by)) {
+    pv.verdict.decided_by = *parsed;
+  } else if (!r.failed()) {
+    r.fail(where + ".decided_by", "unknown value \"" + decided_by + "\"");
+  }
+  r.get(j, where, "reason", pv.reason);
 }
 
 void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, analysis::Finding& f) {
@@ -168,23 +179,23 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
   r.get(j, where, "syscall", f.syscall);
   std::string arch;
   r.get(j, where, "arch", arch);
-  if (auto parsed = parse_arch(arch)) {
-    f.arch = *parsed;
+  if (auto parsed = parse_x86_arch(arch)) {
+    f.call.arch = *parsed;
   } else if (!r.failed()) {
     r.fail(where + ".arch", "unknown arch \"" + arch + "\"");
   }
-  r.get(j, where, "nr", f.nr);
+  r.get(j, where, "nr", f.call.nr);
   r.get(j, where, "pattern", f.pattern);
   if (const nlohmann::json* args = r.member(j, where, "args")) {
     if (!args->is_array() || args->size() != 6) {
       r.fail(where + ".args", "expected 6 hex strings");
     } else {
       for (std::size_t i = 0; i < 6; ++i)
-        f.args[i] = r.hex_value((*args)[i], where + ".args[" + std::to_string(i) + "]");
+        f.call.args[i] = r.hex_value((*args)[i], where + ".args[" + std::to_string(i) + "]");
     }
   }
-  r.get(j, where, "pattern_args", f.pattern_args);
-  r.get(j, where, "count", f.count);
+  r.get(j, where, "pattern_args", f.call.kept_args);
+  r.get(j, where, "count", f.call.count);
   r.get(j, where, "known", f.known);
   if (const nlohmann::json* verdicts = r.member(j, where, "verdicts")) {
     if (!verdicts->is_array()) {
@@ -197,9 +208,9 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
       }
     }
   }
-  r.get(j, where, "first_pid", f.first_pid);
-  r.get(j, where, "executable", f.executable);
-  r.get(j, where, "command_line", f.command_line);
+  r.get(j, where, "first_pid", f.call.first_pid);
+  r.get(j, where, "executable", f.call.executable);
+  r.get(j, where, "command_line", f.call.command_line);
   if (const nlohmann::json* stack = r.member(j, where, "stack")) {
     if (!stack->is_array()) {
       r.fail(where + ".stack", "expected an array");
@@ -213,7 +224,11 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
         r.get(frame_json, at, "binary", frame.binary);
         r.get(frame_json, at, "function", frame.function);
         r.get(frame_json, at, "offset", frame.offset);
-        f.stack.push_back(std::move(frame));
+        if (frame_json.contains("source_file")) {
+          r.get(frame_json, at, "source_file", frame.source_file);
+          r.get(frame_json, at, "source_line", frame.source_line);
+        }
+        f.call.stack.push_back(std::move(frame));
       }
     }
   }

@@ -33,17 +33,17 @@ std::string token_or(const std::string& text, const char* fallback) {
   return blank ? fallback : text;
 }
 
-std::string finding_details(const analysis::Finding& f, const analysis::Verdict& v, int max_frames) {
-  std::string text = (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.arch)) +
-                     "] -> " + verdict_label(v) + "\n";
-  if (!v.reason.empty()) text += "reason: " + v.reason + "\n";
-  text += "calls: " + std::to_string(f.count) + "\n";
-  text += "first: pid " + std::to_string(f.first_pid) + " " + f.executable + " " +
-          shell_join(f.command_line) + "\n";
-  std::size_t frames = std::min(f.stack.size(), static_cast<std::size_t>(std::max(max_frames, 0)));
+std::string finding_details(const analysis::Finding& f, const analysis::ProfileVerdict& pv, int max_frames) {
+  std::string text = (f.pattern.empty() ? f.syscall : f.pattern) + " [" +
+                     std::string(arch_name(f.call.arch)) + "] -> " + verdict_label(pv.verdict) + "\n";
+  if (!pv.reason.empty()) text += "reason: " + pv.reason + "\n";
+  text += "calls: " + std::to_string(f.call.count) + "\n";
+  text += "first: pid " + std::to_string(f.call.first_pid) + " " + f.call.executable + " " +
+          shell_join(f.call.command_line) + "\n";
+  std::size_t frames = std::min(f.call.stack.size(), static_cast<std::size_t>(std::max(max_frames, 0)));
   for (std::size_t i = 0; i < frames; ++i) {
-    text +=
-        "  #" + std::to_string(i) + " " + frame_function(f.stack[i]) + " " + frame_binary(f.stack[i]) + "\n";
+    text += "  #" + std::to_string(i) + " " + frame_function(f.call.stack[i]) + " " +
+            frame_binary(f.call.stack[i]) + "\n";
   }
   text += "key: " + f.key + "\n";
   return text;
@@ -71,18 +71,19 @@ class JunitRenderer : public Renderer {
       int skipped = 0;
       int blocked = 0;
       for (const auto& f : report.findings) {
-        const analysis::Verdict* v = find_verdict(f, profile.name);
-        if (v == nullptr) continue;
+        const analysis::ProfileVerdict* pv = find_verdict(f, profile.name);
+        if (pv == nullptr) continue;
+        const analysis::Verdict* v = &pv->verdict;
         ++tests;
         std::string name =
-            (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.arch)) + "]";
+            (f.pattern.empty() ? f.syscall : f.pattern) + " [" + std::string(arch_name(f.call.arch)) + "]";
         cases += "    <testcase name=\"" + attr(name) + "\" classname=\"" + attr(classname) + "\" time=\"0\"";
         if (!v->blocked()) {
           cases += "/>\n";
           continue;
         }
         ++blocked;
-        std::string details = finding_details(f, *v, options_.max_stack_frames);
+        std::string details = finding_details(f, *pv, options_.max_stack_frames);
         if (f.known) {
           ++skipped;
           cases += ">\n      <skipped message=\"" + attr("known from the baseline: " + verdict_label(*v)) +

@@ -38,10 +38,11 @@ class MarkdownRenderer : public Renderer {
       out << "---|";
     out << "---|\n";
     for (const auto& f : report.findings) {
-      out << "| " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " | " << arch_name(f.arch)
-          << " | " << f.count << " |";
+      out << "| " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " | "
+          << arch_name(f.call.arch) << " | " << f.call.count << " |";
       for (const auto& p : report.profiles) {
-        const analysis::Verdict* v = find_verdict(f, p.name);
+        const analysis::ProfileVerdict* pv = find_verdict(f, p.name);
+        const analysis::Verdict* v = pv != nullptr ? &pv->verdict : nullptr;
         if (v == nullptr) {
           out << " – |";
         } else {
@@ -60,24 +61,27 @@ class MarkdownRenderer : public Renderer {
     out << "\n\n<details><summary>Details: reasons, first process, call sites</summary>\n\n";
     for (const auto& f : report.findings) {
       out << "#### " << markdown_escape(f.pattern.empty() ? f.syscall : f.pattern) << " ("
-          << arch_name(f.arch) << ")" << (f.known ? " — known" : "") << "\n\n";
+          << arch_name(f.call.arch) << ")" << (f.known ? " — known" : "") << "\n\n";
       for (const auto& pv : f.verdicts) {
         out << "- " << markdown_escape(pv.profile) << ": **" << markdown_escape(verdict_label(pv.verdict))
             << "**";
-        if (pv.verdict.bad_arch) out << " (arch not in profile)";
-        if (!pv.verdict.reason.empty()) out << " — " << markdown_escape(pv.verdict.reason);
+        if (pv.verdict.bad_arch()) out << " (arch not in profile)";
+        if (!pv.reason.empty()) out << " — " << markdown_escape(pv.reason);
         out << '\n';
       }
-      out << "- first call: pid " << f.first_pid;
-      if (!f.executable.empty()) out << ", " << markdown_escape(f.executable);
-      if (!f.command_line.empty()) out << ", `" << code_span(shell_join(f.command_line)) << '`';
+      out << "- first call: pid " << f.call.first_pid;
+      if (!f.call.executable.empty()) out << ", " << markdown_escape(f.call.executable);
+      if (!f.call.command_line.empty()) out << ", `" << code_span(shell_join(f.call.command_line)) << '`';
       out << '\n';
       std::size_t frames =
-          std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+          std::min(f.call.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
       if (frames > 0) out << "- call site:\n";
       for (std::size_t i = 0; i < frames; ++i) {
-        out << "  " << i + 1 << ". " << markdown_escape(frame_function(f.stack[i])) << " in "
-            << markdown_escape(frame_binary(f.stack[i])) << '\n';
+        out << "  " << i + 1 << ". " << markdown_escape(frame_function(f.call.stack[i])) << " in "
+            << markdown_escape(frame_binary(f.call.stack[i]));
+        if (!f.call.stack[i].source_file.empty())
+          out << " at " << markdown_escape(frame_source(f.call.stack[i]));
+        out << '\n';
       }
       out << "- key: " << markdown_escape(f.key) << "\n\n";
     }

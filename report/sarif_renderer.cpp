@@ -48,16 +48,16 @@ std::string result_message(const analysis::Finding& f) {
     list += pv.profile + " (" + verdict_label(pv.verdict) + ")";
   }
   std::string text = f.pattern.empty() ? f.syscall : f.pattern;
-  text += " [" + std::string(arch_name(f.arch)) + "]";
+  text += " [" + std::string(arch_name(f.call.arch)) + "]";
   text += blocked.empty() ? " is allowed by every checked profile" : " would be blocked by " + blocked;
   if (!blocked.empty() && !allowed.empty()) text += "; allowed by " + allowed;
-  text += ". " + std::to_string(f.count) + (f.count == 1 ? " call" : " calls");
-  text += ", first by pid " + std::to_string(f.first_pid);
-  if (!f.executable.empty()) text += " (" + f.executable + ")";
+  text += ". " + std::to_string(f.call.count) + (f.call.count == 1 ? " call" : " calls");
+  text += ", first by pid " + std::to_string(f.call.first_pid);
+  if (!f.call.executable.empty()) text += " (" + f.call.executable + ")";
   text += ".";
   for (const auto& pv : f.verdicts) {
-    if (pv.verdict.blocked() && !pv.verdict.reason.empty()) {
-      text += " " + pv.profile + ": " + pv.verdict.reason + ".";
+    if (pv.verdict.blocked() && !pv.reason.empty()) {
+      text += " " + pv.profile + ": " + pv.reason + ".";
     }
   }
   if (f.known) text += " Known from the baseline.";
@@ -139,21 +139,21 @@ class SarifRenderer : public Renderer {
     r["message"] = {{"text", result_message(f)}};
 
     std::size_t frames =
-        std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+        std::min(f.call.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
     OJson location;
-    if (!f.executable.empty()) {
-      location["physicalLocation"] = {{"artifactLocation", {{"uri", path_uri(f.executable)}}}};
+    if (!f.call.executable.empty()) {
+      location["physicalLocation"] = {{"artifactLocation", {{"uri", path_uri(f.call.executable)}}}};
     }
     OJson logical = OJson::array();
     for (std::size_t i = 0; i < frames; ++i)
-      logical.push_back(logical_location(f.stack[i]));
+      logical.push_back(logical_location(f.call.stack[i]));
     if (!logical.empty()) location["logicalLocations"] = std::move(logical);
     if (!location.empty()) r["locations"] = OJson::array({std::move(location)});
 
     if (frames > 0) {
       OJson stack_frames = OJson::array();
       for (std::size_t i = 0; i < frames; ++i) {
-        const StackFrame& frame = f.stack[i];
+        const StackFrame& frame = f.call.stack[i];
         OJson physical = {{"address", {{"absoluteAddress", frame.pc}}}};
         if (!frame.binary.empty()) physical["artifactLocation"] = {{"uri", path_uri(frame.binary)}};
         OJson sf;
@@ -174,24 +174,24 @@ class SarifRenderer : public Renderer {
       verdicts.push_back({{"profile", pv.profile},
                           {"verdict", verdict_label(pv.verdict)},
                           {"blocked", pv.verdict.blocked()},
-                          {"badArch", pv.verdict.bad_arch},
-                          {"reason", pv.verdict.reason}});
+                          {"badArch", pv.verdict.bad_arch()},
+                          {"reason", pv.reason}});
     }
     OJson args = OJson::array();
-    for (std::uint64_t arg : f.args)
+    for (std::uint64_t arg : f.call.args)
       args.push_back(hex(arg));
     r["properties"] = {{"key", f.key},
                        {"syscall", f.syscall},
-                       {"arch", std::string(arch_name(f.arch))},
-                       {"nr", f.nr},
+                       {"arch", std::string(arch_name(f.call.arch))},
+                       {"nr", f.call.nr},
                        {"pattern", f.pattern},
                        {"args", std::move(args)},
-                       {"count", f.count},
+                       {"count", f.call.count},
                        {"known", f.known},
                        {"verdicts", std::move(verdicts)},
-                       {"firstPid", f.first_pid},
-                       {"executable", f.executable},
-                       {"commandLine", f.command_line}};
+                       {"firstPid", f.call.first_pid},
+                       {"executable", f.call.executable},
+                       {"commandLine", f.call.command_line}};
     return r;
   }
 

@@ -74,7 +74,7 @@ class TextRenderer : public Renderer {
     std::string marker =
         f.known ? paint(kYellow, "[known]") : (f.blocked_by_any() ? paint(kRed, "[new]") : "[new]");
     out << marker << ' ' << paint(kBold, escape_terminal(f.pattern.empty() ? f.syscall : f.pattern)) << "  "
-        << arch_name(f.arch) << "  " << f.count << (f.count == 1 ? " call" : " calls") << '\n';
+        << arch_name(f.call.arch) << "  " << f.call.count << (f.call.count == 1 ? " call" : " calls") << '\n';
     // One row per profile, in the report's profile order; a verdict for a profile the header
     // does not list is still shown after them.
     std::vector<const analysis::ProfileVerdict*> rows;
@@ -90,27 +90,31 @@ class TextRenderer : public Renderer {
       std::string name = escape_terminal(pv->profile);
       std::string label = verdict_label(pv->verdict);
       std::string extra;
-      if (pv->verdict.bad_arch) extra += "  [arch not in profile]";
-      if (!pv->verdict.reason.empty()) extra += "  " + escape_terminal(pv->verdict.reason);
+      if (pv->verdict.bad_arch()) extra += "  [arch not in profile]";
+      if (!pv->reason.empty()) extra += "  " + escape_terminal(pv->reason);
       out << "    " << name << std::string(width > name.size() ? width - name.size() : 0, ' ') << "  "
           << paint(pv->verdict.blocked() ? kRed : kGreen, label);
       if (!extra.empty())
         out << std::string(label.size() < kLabelWidth ? kLabelWidth - label.size() : 0, ' ') << extra;
       out << '\n';
     }
-    out << "    first:  pid " << f.first_pid;
-    if (!f.executable.empty()) out << "  " << escape_terminal(f.executable);
-    if (!f.command_line.empty()) out << "  " << escape_terminal(shell_join(f.command_line));
+    out << "    first:  pid " << f.call.first_pid;
+    if (!f.call.executable.empty()) out << "  " << escape_terminal(f.call.executable);
+    if (!f.call.command_line.empty()) out << "  " << escape_terminal(shell_join(f.call.command_line));
     out << '\n';
     std::size_t shown =
-        std::min(f.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
+        std::min(f.call.stack.size(), static_cast<std::size_t>(std::max(options_.max_stack_frames, 0)));
     for (std::size_t i = 0; i < shown; ++i) {
       out << (i == 0 ? "    stack:  " : "            ") << '#' << i << ' '
-          << escape_terminal(frame_function(f.stack[i])) << "  "
-          << paint(kDim, escape_terminal(frame_binary(f.stack[i]))) << '\n';
+          << escape_terminal(frame_function(f.call.stack[i])) << "  "
+          << paint(kDim, escape_terminal(frame_binary(f.call.stack[i])));
+      if (!f.call.stack[i].source_file.empty())
+        out << "  at " << escape_terminal(frame_source(f.call.stack[i]));
+      out << '\n';
     }
-    if (f.stack.size() > shown) out << "            ... " << f.stack.size() - shown << " more frames\n";
-    if (f.stack.empty()) out << "    stack:  (not unwound)\n";
+    if (f.call.stack.size() > shown)
+      out << "            ... " << f.call.stack.size() - shown << " more frames\n";
+    if (f.call.stack.empty()) out << "    stack:  (not unwound)\n";
     out << "    key:    " << escape_terminal(f.key) << '\n';
     out << '\n';
   }

@@ -50,10 +50,11 @@ stage_fuzz() {
     -DSECCHECK_BUILD_TESTS=OFF && cmake --build "$fuzz_build" -j"$jobs" --target fuzzers || return 1
   local status=0 target seeds dir extra
   mkdir -p "$fuzz_build/crashes"
-  for target in profile_parser run_record baseline decode; do
+  for target in profile_parser run_record baseline decode elf scan; do
     local bin="$fuzz_build/fuzz/fuzz_$target"
     case $target in
       profile_parser) seeds=profile ;;
+      scan) seeds=elf ;;
       *) seeds=$target ;;
     esac
     # 1. Every input that ever crashed stays fixed.

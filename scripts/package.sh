@@ -53,7 +53,8 @@ echo "package: $deb"
 depends="$(dpkg-deb -f "$deb" Depends)"
 echo "Depends: $depends"
 # libunwind8 always: the call-site stacks open it with dlopen, invisible to dpkg-shlibdeps.
-wanted=(libc6 libseccomp2 libunwind8)
+# libelf1 and libdw1 (elfutils): stack frames are named from the mapped files.
+wanted=(libc6 libseccomp2 libunwind8 libelf1 libdw1)
 # libstdc++6 only when the binary links it (SECCHECK_STATIC_CXX_RUNTIME=OFF, sanitizer builds).
 if readelf -d "$build/cli/seccheck" 2>/dev/null | grep -q 'NEEDED.*libstdc++'; then wanted+=(libstdc++6); fi
 for pkg in "${wanted[@]}"; do

@@ -11,9 +11,13 @@ build="${SECCHECK_BUILD_DIR:-$root/build}"
 jobs="${SECCHECK_JOBS:-2}"
 
 # libunwind-dev conflicts with LLVM's preinstalled libunwind-14-dev; naming it makes apt
-# replace that one. strace, python3-jsonschema/yaml, xmllint and groff are test oracles only.
-build_packages=(build-essential cmake pkg-config libseccomp-dev libunwind-dev libcli11-dev nlohmann-json3-dev)
-test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base)
+# replace that one. libelf-dev/libdw-dev (elfutils) read ELF files and their DWARF lines,
+# libcapstone-dev disassembles for `seccheck scan`. strace, python3-jsonschema/yaml, xmllint,
+# groff and binutils (nm, objcopy, addr2line) are test oracles only; libc6-dbg lets the stack
+# tests see glibc's local symbols and lines from its separate debug file.
+build_packages=(build-essential cmake pkg-config libseccomp-dev libunwind-dev libcli11-dev nlohmann-json3-dev
+  libelf-dev libdw-dev zlib1g-dev libcapstone-dev)
+test_packages=(libgtest-dev strace python3-jsonschema python3-yaml libxml2-utils groff-base binutils libc6-dbg)
 
 usage() {
   echo "usage: bash scripts/setup.sh demo|test" >&2

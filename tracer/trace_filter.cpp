@@ -2,63 +2,30 @@
 
 #include <linux/audit.h>
 #include <linux/seccomp.h>
-#include <seccomp.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <memory>
+#include <optional>
 #include <set>
 
+#include "bpf/filter_context.h"
+#include "bpf/program_builder.h"
 #include "core/syscall_table.h"
 #include "tracer/tracer.h"
 
 namespace seccheck::tracer {
 namespace {
 
-struct CtxDeleter {
-  void operator()(void* ctx) const { seccomp_release(ctx); }
-};
-using Ctx = std::unique_ptr<void, CtxDeleter>;
-
-Result<Ctx> new_context(std::uint32_t default_action) {
-  Ctx ctx(seccomp_init(default_action));
-  if (!ctx) return make_error("libseccomp: seccomp_init failed");
-  for (Arch arch : {Arch::kI386, Arch::kX32}) {
-    int rc = seccomp_arch_add(ctx.get(), libseccomp_arch_token(arch));
-    if (rc != 0 && rc != -EEXIST)
-      return make_error("libseccomp: cannot add arch " + std::string(arch_name(arch)) + ": " +
-                        std::strerror(-rc));
-  }
-  // Filters are loaded by the tracer's child with seccomp(2) directly; no_new_privs is set
-  // there only when needed, so libseccomp must not insist on it.
-  seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0);
-  // An x86_64 kernel reports no other arch; ALLOW (not libseccomp's KILL) keeps these filters
-  // to ALLOW and TRACE, so the tracer can fold them into one program (combine_stacked).
-  seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+// A context for the tracer's filters: every arch, ALLOW for the arches an x86_64 kernel never
+// reports, and no no_new_privs (the tracer's child sets it only when it must).
+Result<bpf::FilterContext> new_context(std::uint32_t default_action) {
+  auto ctx = bpf::FilterContext::create(default_action);
+  if (!ctx) return ctx.error();
+  for (Arch arch : {Arch::kI386, Arch::kX32})
+    if (auto added = ctx->add_arch(arch); !added) return added.error();
+  if (auto set = ctx->set_no_new_privs(false); !set) return set.error();
+  // ALLOW (not libseccomp's KILL) keeps these filters to ALLOW and TRACE, so the tracer can
+  // fold them into one program (combine_stacked).
+  if (auto set = ctx->set_bad_arch_action(SCMP_ACT_ALLOW); !set) return set.error();
   return ctx;
-}
-
-Result<BpfProgram> export_program(void* ctx, std::string description) {
-  // seccomp_export_bpf writes to an fd; a pipe keeps it in memory. Filters here are small.
-  int fds[2];
-  if (pipe(fds) != 0) return make_error(std::string("pipe: ") + std::strerror(errno));
-  int rc = seccomp_export_bpf(ctx, fds[1]);
-  close(fds[1]);
-  std::string bytes;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fds[0], buffer, sizeof buffer)) > 0)
-    bytes.append(buffer, static_cast<size_t>(n));
-  close(fds[0]);
-  if (rc != 0) return make_error(std::string("libseccomp: export failed: ") + std::strerror(-rc));
-  if (bytes.size() % sizeof(sock_filter) != 0)
-    return make_error("libseccomp: exported program has a partial instruction");
-  BpfProgram program;
-  program.instructions.resize(bytes.size() / sizeof(sock_filter));
-  std::memcpy(program.instructions.data(), bytes.data(), bytes.size());
-  program.description = std::move(description);
-  return program;
 }
 
 const SyscallEntry* find_entry(std::string_view name) {
@@ -68,7 +35,7 @@ const SyscallEntry* find_entry(std::string_view name) {
 }
 
 Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names, std::uint16_t tag,
-                                          const std::string& description) {
+                                          std::string description) {
   auto ctx = new_context(SCMP_ACT_ALLOW);
   if (!ctx) return ctx.error();
   std::vector<std::pair<Arch, int>> by_number;
@@ -77,25 +44,33 @@ Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names,
     if (!seen.insert(name).second) continue;
     const SyscallEntry* entry = find_entry(name);
     if (entry == nullptr) return make_error("unknown syscall name '" + name + "'");
-    int resolved = seccomp_syscall_resolve_name(name.c_str());
-    if (resolved != __NR_SCMP_ERROR) {
-      // libseccomp knows the call: one rule, translated to every arch that has it.
-      int rc = seccomp_rule_add(ctx->get(), SCMP_ACT_TRACE(tag), resolved, 0);
-      if (rc == 0) continue;
-    }
-    for (Arch arch : kAllArches) {
+    // libseccomp knows the call: one rule, translated to every arch that has it. Otherwise (or
+    // should it refuse the rule) the call is matched by its number on each arch.
+    if (std::optional<int> resolved = bpf::resolve_name(name))
+      if (ctx->add_rule(SCMP_ACT_TRACE(tag), *resolved, {}, name)) continue;
+    for (Arch arch : kX86Arches) {
       int nr = syscall_number_on(*entry, arch);
       if (nr >= 0) by_number.emplace_back(arch, nr);
     }
   }
   std::vector<BpfProgram> programs;
-  auto program = export_program(ctx->get(), description);
+  auto program = ctx->export_program(description);
   if (!program) return program.error();
   programs.push_back(std::move(*program));
   if (!by_number.empty()) {
-    programs.push_back(build_number_filter(by_number, tag));
+    auto numbered = build_number_filter(by_number, tag);
+    if (!numbered) return numbered.error();
+    programs.push_back(std::move(*numbered));
     programs.back().description = description + " (calls libseccomp cannot name)";
   }
+  return programs;
+}
+
+Result<std::vector<BpfProgram>> one_program(const bpf::FilterContext& ctx, std::string description) {
+  auto program = ctx.export_program(std::move(description));
+  if (!program) return program.error();
+  std::vector<BpfProgram> programs;
+  programs.push_back(std::move(*program));
   return programs;
 }
 
@@ -104,12 +79,8 @@ Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names,
 Result<std::vector<BpfProgram>> build_trace_all_filter(std::uint16_t tag) {
   auto ctx = new_context(SCMP_ACT_TRACE(tag));
   if (!ctx) return ctx.error();
-  seccomp_attr_set(ctx->get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(tag));
-  auto program = export_program(ctx->get(), "trace: every call");
-  if (!program) return program.error();
-  std::vector<BpfProgram> programs;
-  programs.push_back(std::move(*program));
-  return programs;
+  if (auto set = ctx->set_bad_arch_action(SCMP_ACT_TRACE(tag)); !set) return set.error();
+  return one_program(*ctx, "trace: every call");
 }
 
 Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::string>& names,
@@ -129,20 +100,14 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
   constexpr std::uint64_t kCloneUntraced = 0x00800000;
   constexpr std::uint64_t kPrSetSeccomp = 22;
   const std::uint32_t trace = SCMP_ACT_TRACE(kNoticeTraceTag);
-  int rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(seccomp), 0);
-  if (rc == 0) rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(clone3), 0);
-  if (rc == 0)
-    rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(prctl), 1,
-                          scmp_arg_cmp{0, SCMP_CMP_EQ, kPrSetSeccomp, 0});
-  if (rc == 0)
-    rc = seccomp_rule_add(ctx->get(), trace, SCMP_SYS(clone), 1,
-                          SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneUntraced, kCloneUntraced));
-  if (rc != 0) return make_error(std::string("libseccomp: notice filter: ") + std::strerror(-rc));
-  auto program = export_program(ctx->get(), "seccheck notices");
-  if (!program) return program.error();
-  std::vector<BpfProgram> programs;
-  programs.push_back(std::move(*program));
-  return programs;
+  const bpf::ArgCompare pr_set_seccomp[] = {{0, SCMP_CMP_EQ, kPrSetSeccomp, 0}};
+  const bpf::ArgCompare clone_untraced[] = {SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneUntraced, kCloneUntraced)};
+  for (auto added : {ctx->add_rule(trace, SCMP_SYS(seccomp), {}, "seccomp"),
+                     ctx->add_rule(trace, SCMP_SYS(clone3), {}, "clone3"),
+                     ctx->add_rule(trace, SCMP_SYS(prctl), pr_set_seccomp, "prctl(PR_SET_SECCOMP)"),
+                     ctx->add_rule(trace, SCMP_SYS(clone), clone_untraced, "clone(CLONE_UNTRACED)")})
+    if (!added) return make_error("notice filter: " + added.error().message);
+  return one_program(*ctx, "seccheck notices");
 }
 
 namespace {
@@ -168,26 +133,24 @@ bool can_follow_another(const BpfProgram& program) {
   return true;
 }
 
-bool is_allow(const sock_filter& insn) {
-  return BPF_CLASS(insn.code) == BPF_RET && (insn.k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW;
-}
-
-BpfProgram join_newest_first(const std::vector<const BpfProgram*>& newest_first) {
+// The programs as one, each one's ALLOW jumping to the start of the next.
+Result<BpfProgram> join_newest_first(const std::vector<const BpfProgram*>& newest_first) {
+  bpf::ProgramBuilder builder;
   BpfProgram joined;
   for (std::size_t part = 0; part < newest_first.size(); ++part) {
-    const std::vector<sock_filter>& code = newest_first[part]->instructions;
     const bool last = part + 1 == newest_first.size();
     if (part > 0) joined.description += " + ";
     joined.description += newest_first[part]->description;
-    const std::size_t start = joined.instructions.size();
-    const std::size_t next = start + code.size();  // the next program's first instruction
-    for (std::size_t i = 0; i < code.size(); ++i) {
-      sock_filter insn = code[i];
-      if (!last && is_allow(insn))
-        insn = sock_filter{BPF_JMP | BPF_JA, 0, 0, static_cast<std::uint32_t>(next - (start + i + 1))};
-      joined.instructions.push_back(insn);
-    }
+    const bpf::Label next_program = builder.label("program " + std::to_string(part + 1));
+    builder.append(newest_first[part]->instructions, [&](std::uint32_t ret) -> std::optional<bpf::Label> {
+      if (last || (ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ALLOW) return std::nullopt;
+      return next_program;
+    });
+    if (!last) builder.place(next_program);
   }
+  auto code = builder.build();
+  if (!code) return code.error();
+  joined.instructions = std::move(*code);
   return joined;
 }
 
@@ -198,8 +161,15 @@ std::vector<BpfProgram> combine_stacked(const std::vector<BpfProgram>& load_orde
   std::vector<const BpfProgram*> run;  // newest first
   std::size_t run_size = 0;
   auto close_run = [&] {
-    if (run.size() == 1) newest_first.push_back(*run.front());
-    if (run.size() > 1) newest_first.push_back(join_newest_first(run));
+    Result<BpfProgram> joined = make_error("a single program");
+    if (run.size() > 1) joined = join_newest_first(run);
+    if (joined) {
+      newest_first.push_back(std::move(*joined));
+    } else {
+      // One program, or a run the builder refuses (never seen): each stays as it is.
+      for (const BpfProgram* program : run)
+        newest_first.push_back(*program);
+    }
     run.clear();
     run_size = 0;
   };
@@ -217,38 +187,37 @@ std::vector<BpfProgram> combine_stacked(const std::vector<BpfProgram>& load_orde
   return {newest_first.rbegin(), newest_first.rend()};
 }
 
-BpfProgram build_number_filter(const std::vector<std::pair<Arch, int>>& calls, std::uint16_t tag) {
+Result<BpfProgram> build_number_filter(const std::vector<std::pair<Arch, int>>& calls, std::uint16_t tag) {
   std::vector<std::uint32_t> native, i386;
   for (auto [arch, nr] : calls) {
     if (arch == Arch::kX86_64) native.push_back(static_cast<std::uint32_t>(nr));
     if (arch == Arch::kX32) native.push_back(static_cast<std::uint32_t>(nr) | kX32SyscallBit);
     if (arch == Arch::kI386) i386.push_back(static_cast<std::uint32_t>(nr));
   }
-  const std::uint32_t trace = SECCOMP_RET_TRACE | tag;
-  std::vector<sock_filter> code;
-  auto stmt = [&](std::uint16_t op, std::uint32_t k) { code.push_back(sock_filter{op, 0, 0, k}); };
-  auto jump = [&](std::uint16_t op, std::uint32_t k, std::uint8_t jt, std::uint8_t jf) {
-    code.push_back(sock_filter{op, jt, jf, k});
+  bpf::ProgramBuilder builder;
+  const bpf::Label native_calls = builder.label("x86_64 and x32 calls");
+  const bpf::Label i386_calls = builder.label("i386 calls");
+  builder.load_arch();
+  builder.jump_if(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, native_calls, bpf::Label::next());
+  builder.jump_if(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, i386_calls, bpf::Label::next());
+  builder.ret(SECCOMP_RET_ALLOW);
+  // Each section: load nr; one jeq per number to the section's TRACE; ALLOW.
+  auto section = [&](bpf::Label start, const std::vector<std::uint32_t>& numbers, const std::string& name) {
+    const bpf::Label trace = builder.label("TRACE for " + name);
+    builder.place(start);
+    builder.load_nr();
+    for (std::uint32_t nr : numbers)
+      builder.jump_if(BPF_JMP | BPF_JEQ | BPF_K, nr, trace, bpf::Label::next());
+    builder.ret(SECCOMP_RET_ALLOW);
+    builder.place(trace);
+    builder.ret(SECCOMP_RET_TRACE | tag);
   };
-  // Each section: load nr; one jeq per number jumping to its TRACE return; ALLOW.
-  auto section = [&](const std::vector<std::uint32_t>& numbers) {
-    stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr));
-    const size_t count = numbers.size() > 250 ? 250 : numbers.size();
-    for (size_t i = 0; i < count; ++i)
-      jump(BPF_JMP | BPF_JEQ | BPF_K, numbers[i], static_cast<std::uint8_t>(count - i), 0);
-    stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    stmt(BPF_RET | BPF_K, trace);
-  };
-  stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch));
-  // jeq X86_64 -> native section (next insn + 2); jeq I386 -> i386 section; else allow.
-  const std::uint8_t native_len = static_cast<std::uint8_t>(native.size() + 3);
-  jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 2, 0);
-  jump(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, static_cast<std::uint8_t>(1 + native_len), 0);
-  stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-  section(native);
-  section(i386);
+  section(native_calls, native, "x86_64 and x32");
+  section(i386_calls, i386, "i386");
+  auto code = builder.build();
+  if (!code) return make_error("the by-number trace filter: " + code.error().message);
   BpfProgram program;
-  program.instructions = std::move(code);
+  program.instructions = std::move(*code);
   program.description = "trace by number";
   return program;
 }

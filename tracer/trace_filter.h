@@ -35,8 +35,9 @@ Result<std::vector<BpfProgram>> build_notice_filter();
 // BPF_MAXINSNS, stay as they are.
 std::vector<BpfProgram> combine_stacked(const std::vector<BpfProgram>& load_order);
 
-// A hand-assembled program: TRACE(tag) for the given (arch, number) pairs, ALLOW otherwise.
-// Used for the calls libseccomp cannot name; exposed for tests.
-BpfProgram build_number_filter(const std::vector<std::pair<Arch, int>>& calls, std::uint16_t tag);
+// A program built without libseccomp: TRACE(tag) for the given (arch, number) pairs, ALLOW
+// otherwise, for any number of calls (an error only past BPF_MAXINSNS). Used for the calls
+// libseccomp cannot name; exposed for tests.
+Result<BpfProgram> build_number_filter(const std::vector<std::pair<Arch, int>>& calls, std::uint16_t tag);
 
 }  // namespace seccheck::tracer

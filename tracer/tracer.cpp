@@ -23,6 +23,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "core/fd.h"
 #include "core/syscall_table.h"
 #include "tracer/trace_filter.h"
 #include "tracer/unwinder.h"
@@ -60,22 +61,6 @@ class InterruptGuard {
  private:
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
-};
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_;
 };
 
 std::int64_t now_ns() {

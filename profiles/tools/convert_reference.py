@@ -25,7 +25,7 @@ OPS = {"SCMP_CMP_NE": "!=", "SCMP_CMP_LT": "<", "SCMP_CMP_LE": "<=", "SCMP_CMP_E
 # (catalog version, reference file, parent version) in descent order.
 RUNTIMES = {
     "docker": {
-        "loader": "moby",
+        "engine": "docker",
         "what": "Docker Engine (moby) profiles/seccomp/default.json; also cri-dockerd",
         "chain": [
             ("20.10.0", "docker-20.10.0.json", None),
@@ -46,7 +46,7 @@ RUNTIMES = {
         ],
     },
     "containerd": {
-        "loader": "moby",
+        "engine": "containerd",
         "what": "containerd CRI plugin DefaultProfile() (contrib/seccomp/seccomp_default.go), as a conditional profile",
         "chain": [
             ("1.6.20", "containerd-1.6.20.json", None),
@@ -58,7 +58,7 @@ RUNTIMES = {
         ],
     },
     "containers-common": {
-        "loader": "containers-common",
+        "engine": "crio",
         "what": "containers/common pkg/seccomp/seccomp.json (CRI-O, Podman, Buildah)",
         "chain": [
             ("0.50.1", "containers-common-0.50.1.json", None),
@@ -256,8 +256,8 @@ def main():
     rows = readme_rows()
     for runtime, spec in RUNTIMES.items():
         out = {
-            "runtime": runtime,
-            "loader": spec["loader"],
+            "family": runtime,
+            "engine": spec["engine"],
             "what": spec["what"],
             "generated_by": "profiles/tools/convert_reference.py from ../shared/reference-profiles (facts only)",
             "versions": [],

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "core/syscall_table.h"
 #include "tests/analysis/evaluate_cases.h"
 #include "tests/analysis/test_profiles.h"
@@ -20,13 +21,14 @@ TEST_P(EvaluateTable, GivesTheKernelsVerdict) {
   auto nr = syscall_number(c.arch, c.syscall);
   ASSERT_TRUE(nr) << c.syscall;
   Verdict verdict = evaluate(profile, c.arch, *nr, c.args);
-  EXPECT_EQ(verdict.action.kind, c.kind) << verdict.reason;
+  const std::string reason = explain(verdict, profile, nullptr, c.arch, *nr, c.args);
+  EXPECT_EQ(verdict.action.kind, c.kind) << reason;
   if (c.kind == ActionKind::kErrno || c.kind == ActionKind::kTrace) {
-    EXPECT_EQ(verdict.action.value, c.value) << verdict.reason;
+    EXPECT_EQ(verdict.action.value, c.value) << reason;
   }
-  EXPECT_EQ(verdict.rule_index, c.rule) << verdict.reason;
-  EXPECT_EQ(verdict.bad_arch, c.bad_arch) << verdict.reason;
-  EXPECT_FALSE(verdict.reason.empty());
+  EXPECT_EQ(verdict.rule_index, c.rule) << reason;
+  EXPECT_EQ(verdict.bad_arch(), c.bad_arch) << reason;
+  EXPECT_FALSE(reason.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Ops, EvaluateTable, ::testing::ValuesIn(test::eval_cases()),
@@ -37,20 +39,27 @@ TEST(Evaluate, NumberWithoutNameGetsTheDefaultAction) {
   Verdict verdict = evaluate(profile, Arch::kX86_64, 1000, {});
   EXPECT_EQ(verdict.action, (Action{ActionKind::kErrno, 1u}));
   EXPECT_EQ(verdict.rule_index, -1);
-  EXPECT_EQ(verdict.reason, "syscall_0x3e8 is no syscall on x86_64: default action ERRNO(EPERM) (ops.json)");
+  EXPECT_EQ(verdict.decided_by, DecidedBy::kNoSuchCall);
+  EXPECT_EQ(explain(verdict, profile, nullptr, Arch::kX86_64, 1000, {}),
+            "syscall_0x3e8 is no syscall on x86_64: default action ERRNO(EPERM) (ops.json)");
+}
+
+// The English for a verdict, from the one place that writes it.
+std::string reason_for(const ResolvedProfile& profile, const char* syscall, std::array<std::uint64_t, 6> args,
+                       const Profile* original = nullptr) {
+  const int nr = *syscall_number(Arch::kX86_64, syscall);
+  return explain(evaluate(profile, Arch::kX86_64, nr, args), profile, original, Arch::kX86_64, nr, args);
 }
 
 TEST(Evaluate, ReasonsNameTheRuleAndConditions) {
   ResolvedProfile profile = test::resolve_plain(test::parse_or_die(test::kOpsProfile, "ops.json"));
-  Verdict v = evaluate(profile, Arch::kX86_64, *syscall_number(Arch::kX86_64, "clone"), {0x10000000});
-  EXPECT_EQ(v.reason,
+  EXPECT_EQ(reason_for(profile, "clone", {0x10000000}),
             "clone with CLONE_NEWUSER matches none of its rules (allowed only when arg0 & 0x7e020000 == 0): "
             "default action ERRNO(EPERM) (ops.json)");
-  v = evaluate(profile, Arch::kX86_64, *syscall_number(Arch::kX86_64, "socket"), {2});
-  EXPECT_EQ(v.reason, "socket(arg0=2) is allowed by syscalls[1] [arg0 != 40] (ops.json)");
-  v = evaluate(profile, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
+  EXPECT_EQ(reason_for(profile, "socket", {2}),
+            "socket(arg0=2) is allowed by syscalls[1] [arg0 != 40] (ops.json)");
   EXPECT_EQ(
-      v.reason,
+      reason_for(profile, "setns", {}),
       "setns is allowed by syscalls[9]; libseccomp keeps the unconditional syscalls[9] over syscalls[10] "
       "(ERRNO(EACCES)) (ops.json)");
 }
@@ -64,11 +73,10 @@ TEST(Evaluate, ReasonNamesTheCapabilityADroppedRuleNeeds) {
   ResolvedProfile resolved = test::resolve_plain(original);
   resolved.rules.erase(resolved.rules.begin());  // as resolve() does without CAP_SYS_ADMIN
   resolved.rules[0].condition = "if no CAP_SYS_ADMIN";
-  Verdict v =
-      evaluate(resolved, original, Arch::kX86_64, *syscall_number(Arch::kX86_64, "clone"), {0x10000011});
+  Verdict v = evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "clone"), {0x10000011});
   EXPECT_TRUE(v.blocked());
   EXPECT_EQ(
-      v.reason,
+      reason_for(resolved, "clone", {0x10000011}, &original),
       "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN; clone with CLONE_NEWUSER matches none of its rules "
       "(allowed only when arg0 & 0x7e020000 == 0 if no CAP_SYS_ADMIN): default action ERRNO(EPERM) "
       "(docker@24.0)");

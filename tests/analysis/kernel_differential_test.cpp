@@ -18,6 +18,7 @@
 #include "analysis/compile.h"
 #include "analysis/context.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
 #include "tests/analysis/evaluate_cases.h"
@@ -28,6 +29,7 @@ namespace seccheck::analysis {
 namespace {
 
 using seccheck::testing::expected_with_backstop;
+using seccheck::testing::kernel_filters_work;
 using seccheck::testing::Observation;
 using seccheck::testing::run_under_filter;
 using seccheck::testing::same_observation;
@@ -170,17 +172,11 @@ void check_calls(const ResolvedProfile& profile, const std::vector<Call>& all_ca
     if (!same_observation(expected, seen[i])) {
       if (++tally.mismatches <= 15) {
         tally.first_failures += "\n  " + label + ": " + call_text(call) + ": kernel " + seen[i].describe() +
-                                ", evaluator " + expected.describe() + " (" + verdict.reason + ")";
+                                ", evaluator " + expected.describe() + " (" +
+                                explain(verdict, profile, nullptr, call.arch, call.nr, call.args) + ")";
       }
     }
   }
-}
-
-bool kernel_filters_work() {
-  BpfProgram allow;
-  allow.instructions.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-  Observation seen = run_under_filter(allow, true, Arch::kX86_64, SYS_getpid, {});
-  return seen.setup_error.empty() && seen.err == ENOSYS;
 }
 
 class KernelTable : public ::testing::TestWithParam<test::EvalCase> {};
@@ -198,8 +194,9 @@ TEST_P(KernelTable, KernelAgreesWithTheTable) {
   Verdict verdict = evaluate(profile, c.arch, *nr, c.args);
   Observation seen = run_under_filter(*program, true, c.arch, *nr, c.args);
   Observation expected = expected_with_backstop(verdict);
-  EXPECT_TRUE(same_observation(expected, seen)) << "kernel " << seen.describe() << ", evaluator "
-                                                << expected.describe() << " (" << verdict.reason << ")";
+  EXPECT_TRUE(same_observation(expected, seen))
+      << "kernel " << seen.describe() << ", evaluator " << expected.describe() << " ("
+      << explain(verdict, profile, nullptr, c.arch, *nr, c.args) << ")";
   EXPECT_EQ(verdict.action.kind, c.kind);
 }
 
@@ -253,7 +250,7 @@ TEST(KernelDifferential, ReferenceProfiles) {
     const Profile profile = catalog_profile(entry.name);
     std::vector<std::pair<std::string, Context>> contexts = {
         {"default caps", context_for(default_container_capabilities())}, {"all caps", context_for(all)}};
-    if (entry.runtime == "containers-common")
+    if (entry.family == "containers-common")
       contexts.push_back({"podman caps", context_for(podman_default_capabilities())});
     for (const auto& [context_name, context] : contexts) {
       ResolvedProfile resolved = with_distinct_errnos(resolve(profile, context));
@@ -283,7 +280,8 @@ TEST(KernelDifferential, ContainersCommonTraps) {
     ResolvedProfile resolved =
         resolve(catalog_profile("containers-common@0.50.1"), context_for(default_container_capabilities()));
     Verdict v = evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
-    EXPECT_EQ(v.action.kind, ActionKind::kAllow) << v.reason;
+    EXPECT_EQ(v.action.kind, ActionKind::kAllow)
+        << explain(v, resolved, nullptr, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
     Result<BpfProgram> program = compile(resolved, CompileMode::kAsIs);
     ASSERT_TRUE(program.ok());
     Observation seen = run_under_filter(*program, true, Arch::kX86_64, SYS_setns, {});
@@ -295,12 +293,13 @@ TEST(KernelDifferential, ContainersCommonTraps) {
     ResolvedProfile resolved =
         resolve(catalog_profile("containers-common@0.67.0"), context_for(podman_default_capabilities()));
     Verdict v = evaluate(resolved, Arch::kX86_64, SYS_socket, {40, 1, 0});
+    const std::string reason = explain(v, resolved, nullptr, Arch::kX86_64, SYS_socket, {40, 1, 0});
     Result<BpfProgram> program = compile(resolved, CompileMode::kAsIs);
     ASSERT_TRUE(program.ok());
     Observation seen = run_under_filter(*program, true, Arch::kX86_64, SYS_socket, {40, 1, 0});
-    EXPECT_TRUE(same_observation(expected_with_backstop(v), seen)) << seen.describe() << " vs " << v.reason;
+    EXPECT_TRUE(same_observation(expected_with_backstop(v), seen)) << seen.describe() << " vs " << reason;
     std::printf("[ trap ] containers-common 0.67.0, podman caps, socket(AF_VSOCK): kernel %s; %s\n",
-                seen.describe().c_str(), v.reason.c_str());
+                seen.describe().c_str(), reason.c_str());
   }
 }
 
@@ -333,7 +332,7 @@ TEST(KernelDifferential, BlockingToTraceStopsEveryBlockedCall) {
       if (!verdict.blocked()) continue;
       blocked_calls.push_back(call);
       kernel_calls.push_back({call.arch, call.nr, call.args});
-      reasons.push_back(verdict.reason);
+      reasons.push_back(explain(verdict, profile, nullptr, call.arch, call.nr, call.args));
     }
     std::vector<Observation> seen = seccheck::testing::run_batch_under_filter(*program, false, kernel_calls);
     int failures = 0;

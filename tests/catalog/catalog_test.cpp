@@ -40,7 +40,7 @@ TEST(Catalog, EachReleaseShipsOneProfile) {
   std::map<std::string, std::string> owner;
   for (const auto& entry : catalog_entries()) {
     for (const auto& release : entry.release_versions) {
-      auto [it, fresh] = owner.emplace(entry.runtime + "@" + release, entry.name);
+      auto [it, fresh] = owner.emplace(entry.family + "@" + release, entry.name);
       EXPECT_TRUE(fresh) << release << " in " << entry.name << " and " << it->second;
     }
   }
@@ -50,7 +50,7 @@ TEST(Catalog, OneLatestPerRuntime) {
   std::map<std::string, std::string> latest;
   for (const auto& entry : catalog_entries()) {
     if (entry.latest) {
-      EXPECT_TRUE(latest.emplace(entry.runtime, entry.name).second) << entry.name;
+      EXPECT_TRUE(latest.emplace(entry.family, entry.name).second) << entry.name;
     }
   }
   EXPECT_EQ(latest["docker"], "docker@29.4.3");
@@ -71,8 +71,8 @@ TEST(Catalog, NoDuplicateRulesWithinAnEntryExceptUpstreamOnes) {
     // containers-common 0.50.1 … 0.63.0 repeat `socket ALLOW [arg2!=9] if no CAP_AUDIT_WRITE`
     // upstream; nothing else is duplicated.
     const bool upstream_duplicate =
-        entry.runtime == "containers-common" && (entry.version == "0.50.1" || entry.version == "0.58.0" ||
-                                                 entry.version == "0.60.0" || entry.version == "0.63.0");
+        entry.family == "containers-common" && (entry.version == "0.50.1" || entry.version == "0.58.0" ||
+                                                entry.version == "0.60.0" || entry.version == "0.63.0");
     EXPECT_EQ(duplicates, upstream_duplicate ? 1 : 0) << entry.name;
   }
 }

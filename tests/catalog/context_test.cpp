@@ -79,7 +79,7 @@ TEST(Context, Describes) {
   EXPECT_EQ(describe(context), "caps: default (14), kernel 5.10, runc, libseccomp knowing every call");
   context.capabilities.insert("CAP_SYS_ADMIN");
   context.capabilities.erase("CAP_NET_RAW");
-  context.runtime = RuntimeKind::kCrun;
+  context.oci_runtime = OciRuntime::kCrun;
   context.libseccomp = KernelVersion{2, 5};
   EXPECT_EQ(describe(context),
             "caps: default (14) +CAP_SYS_ADMIN -CAP_NET_RAW, kernel 5.10, crun, libseccomp 2.5");

@@ -80,7 +80,7 @@ TEST(Resolve, ReproducesContainerdsOwnOutput) {
     GTEST_SKIP() << "../shared/reference-profiles is absent: no containerd output to compare with";
   int compared = 0;
   for (const auto& entry : catalog_entries()) {
-    if (entry.runtime != "containerd") continue;
+    if (entry.family != "containerd") continue;
     for (const char* caps : {"defaultcaps", "allcaps"}) {
       SCOPED_TRACE(entry.name + " " + caps);
       auto expected = load_profile_file(shared + "/reference-profiles/evaluated/containerd-" + entry.version +
@@ -212,7 +212,7 @@ TEST(Resolve, ContainersCommonLoaderHasNoMinKernel) {
   ASSERT_TRUE(profile) << profile.error().message;
   Context context = context_with({}, {4, 4});
   EXPECT_TRUE(resolve(*profile, context).rules.empty());
-  context.loader = ProfileLoader::kContainersCommon;
+  context.engine = Engine::kCrio;
   const ResolvedProfile common = resolve(*profile, context);
   ASSERT_EQ(common.rules.size(), 1u);
   bool noted = false;
@@ -266,7 +266,7 @@ TEST(Resolve, RuncEnosysStubAboveTheNewestNamedCall) {
   EXPECT_EQ(enosys_stub_for(old, Arch::kX86_64)->newest, "faccessat2");
   // No stub: crun; containers-common (default errno already ENOSYS); a permissive default.
   Context crun = context_with();
-  crun.runtime = RuntimeKind::kCrun;
+  crun.oci_runtime = OciRuntime::kCrun;
   EXPECT_TRUE(resolve(catalog_profile("docker"), crun).enosys_stubs.empty());
   EXPECT_TRUE(resolve(catalog_profile("crio"), context_with()).enosys_stubs.empty());
   auto allow = parse_profile(R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
@@ -311,7 +311,7 @@ TEST(Resolve, Libseccomp25TableMatchesTheLinkedLibrary) {
   }
   std::vector<std::string> unknown;
   for (const auto& entry : syscall_table()) {
-    if (entry.x86_64 < 0) continue;
+    if (syscall_number_on(entry, Arch::kX86_64) < 0) continue;
     const std::string name(entry.name);
     if (seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name.c_str()) == __NR_SCMP_ERROR)
       unknown.push_back(name);

@@ -185,8 +185,8 @@ TEST_F(CheckE2E, FiltersFromTheCacheGiveTheSameFindings) {
       << notes[1];
 }
 
-TEST_F(CheckE2E, PlanCacheFollowsProfileFilesAndTheContext) {
-  // Without -v a run stores its filters under its inputs and a repeated run launches with them;
+TEST_F(CheckE2E, FilterCacheFollowsProfileFilesAndTheContext) {
+  // A run stores its filters under their full input and a repeated run launches with them;
   // a changed profile file or context must never get the old filters.
   const std::string cache = dir_ + "/plans";
   const std::string profile = dir_ + "/custom.json";
@@ -206,7 +206,7 @@ TEST_F(CheckE2E, PlanCacheFollowsProfileFilesAndTheContext) {
       out.push_back(key);
     return out;
   };
-  // The cache's files, by inode: a run that finds its plan writes nothing.
+  // The cache's files, by inode: a run that finds its filters writes nothing.
   auto entries = [&] {
     return run_process({"/bin/sh", "-c", "ls -i '" + cache + "/seccheck/filters' | sort"}).out;
   };
@@ -214,7 +214,7 @@ TEST_F(CheckE2E, PlanCacheFollowsProfileFilesAndTheContext) {
   EXPECT_EQ(keys({"--profile", profile}), (std::vector<std::string>{"x86_64/keyctl"}));
   const std::string after_first = entries();
   EXPECT_EQ(keys({"--profile", profile}), (std::vector<std::string>{"x86_64/keyctl"}));
-  EXPECT_EQ(entries(), after_first) << "the second, identical run should have found its plan";
+  EXPECT_EQ(entries(), after_first) << "the second, identical run should have found its filters";
   write_profile("unshare");
   EXPECT_EQ(keys({"--profile", profile}), (std::vector<std::string>{"x86_64/unshare"}));
   EXPECT_EQ(keys({"--profile", "docker"}), (std::vector<std::string>{"x86_64/keyctl", "x86_64/unshare"}));

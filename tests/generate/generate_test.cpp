@@ -12,6 +12,7 @@
 #include "analysis/catalog.h"
 #include "analysis/compile.h"
 #include "analysis/evaluate.h"
+#include "analysis/explain.h"
 #include "analysis/generate.h"
 #include "analysis/merge.h"
 #include "analysis/profile_parser.h"
@@ -64,13 +65,13 @@ std::vector<RecordedCall> flagged_calls() {
   };
 }
 
-GeneratedProfile generate(const std::vector<RecordedCall>& calls, const Profile& base, TargetRuntime target,
+GeneratedProfile generate(const std::vector<RecordedCall>& calls, const Profile& base, Engine target,
                           const Context& context = Context{}) {
   GenerateRequest request;
   request.calls = calls;
   request.base = &base;
   request.context = context;
-  request.target = target;
+  request.engine = target;
   request.name = "demo";
   auto generated = generate_profile(request);
   EXPECT_TRUE(generated.ok()) << (generated.ok() ? "" : generated.error().message);
@@ -133,7 +134,7 @@ void expect_never_looser(const std::vector<RecordedCall>& calls, const Profile& 
   ResolvedProfile base_resolved = resolve(base, context);
   ResolvedProfile gen_resolved = resolve(generated, context);
   std::size_t checked = 0;
-  for (Arch arch : kAllArches) {
+  for (Arch arch : kX86Arches) {
     for (int nr = 0; nr <= max_syscall_number(arch) + 2; ++nr) {
       auto name = syscall_name(arch, nr);
       std::vector<std::array<std::uint64_t, 6>> vectors =
@@ -144,13 +145,15 @@ void expect_never_looser(const std::vector<RecordedCall>& calls, const Profile& 
         Verdict before = evaluate(base_resolved, arch, nr, args);
         Verdict after = evaluate(gen_resolved, arch, nr, args);
         if (!before.blocked()) {
-          EXPECT_FALSE(after.blocked()) << arch_name(arch) << " " << nr << " " << after.reason;
+          EXPECT_FALSE(after.blocked())
+              << arch_name(arch) << " " << nr << " " << explain(after, gen_resolved, nullptr, arch, nr, args);
           continue;
         }
         if (observed(calls, base_resolved, arch, nr, args)) continue;
         ASSERT_TRUE(after.blocked()) << "looser than the base: " << arch_name(arch) << " "
                                      << syscall_display_name(arch, nr) << " arg0=" << args[0]
-                                     << " arg1=" << args[1] << ": " << after.reason;
+                                     << " arg1=" << args[1] << ": "
+                                     << explain(after, gen_resolved, nullptr, arch, nr, args);
         // The same answer, except where runc's -ENOSYS stub moved with a newly named call.
         if (!(before.rule_index < 0 && before.action.value == 38u)) {
           EXPECT_EQ(action_text(before.action), action_text(after.action))
@@ -165,7 +168,7 @@ void expect_never_looser(const std::vector<RecordedCall>& calls, const Profile& 
 TEST(Generate, AdditionsTakeEffectAndStayNarrow) {
   Profile base = catalog_profile("docker");
   std::vector<RecordedCall> calls = flagged_calls();
-  for (TargetRuntime target : {TargetRuntime::kDocker, TargetRuntime::kContainerd}) {
+  for (Engine target : {Engine::kDocker, Engine::kContainerd}) {
     GeneratedProfile generated = generate(calls, base, target);
     EXPECT_TRUE(generated.unresolved.empty()) << generated.unresolved.front();
     ResolvedProfile resolved = resolve(generated.profile, Context{});
@@ -195,7 +198,7 @@ TEST(Generate, AdditionsTakeEffectAndStayNarrow) {
     // It compiles with libseccomp as it is.
     EXPECT_TRUE(compile(resolved, CompileMode::kAsIs).ok());
     std::string json = profile_to_json(generated.profile);
-    if (target == TargetRuntime::kContainerd) {
+    if (target == Engine::kContainerd) {
       EXPECT_EQ(json.find("\"includes\""), std::string::npos);
       EXPECT_EQ(json.find("\"excludes\""), std::string::npos);
       EXPECT_EQ(json.find("\"archMap\""), std::string::npos);
@@ -213,8 +216,8 @@ TEST(Generate, NeverLooserThanTheBase) {
   for (const char* name : {"docker", "crio", "containerd", "docker@20.10"}) {
     SCOPED_TRACE(name);
     Profile base = catalog_profile(name);
-    for (TargetRuntime target : {TargetRuntime::kDocker, TargetRuntime::kContainerd, TargetRuntime::kCrio}) {
-      Context context = context_for_target(Context{}, target);
+    for (Engine target : {Engine::kDocker, Engine::kContainerd, Engine::kCrio}) {
+      Context context = context_for_engine(Context{}, target);
       GeneratedProfile generated = generate(calls, base, target);
       EXPECT_TRUE(generated.unresolved.empty());
       expect_never_looser(calls, base, generated.profile, context);
@@ -238,7 +241,7 @@ TEST(Generate, OutrankedAdditionIsFixed) {
   ASSERT_TRUE(base.ok()) << base.error().message;
   std::vector<RecordedCall> calls = {make_call(Arch::kX86_64, "personality", {0x20000})};
   calls[0].kept_args = {0};
-  GeneratedProfile generated = generate(calls, *base, TargetRuntime::kDocker);
+  GeneratedProfile generated = generate(calls, *base, Engine::kDocker);
   EXPECT_TRUE(generated.unresolved.empty());
   ResolvedProfile resolved = resolve(generated.profile, Context{});
   int personality = *syscall_number(Arch::kX86_64, "personality");
@@ -266,7 +269,7 @@ TEST(Generate, MinimalAllowsOnlyObservedAndEssentialCalls) {
   EXPECT_EQ(profile.architectures, (std::vector<std::string>{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"}));
   ResolvedProfile resolved = resolve(profile, Context{});
   std::set<std::string> allowed;
-  for (Arch arch : kAllArches)
+  for (Arch arch : kX86Arches)
     for (int nr = 0; nr <= max_syscall_number(arch); ++nr)
       if (!evaluate(resolved, arch, nr, {}).blocked())
         allowed.insert(std::string(arch_name(arch)) + "/" + syscall_display_name(arch, nr));
@@ -284,8 +287,8 @@ TEST(Generate, Deterministic) {
   Profile base = catalog_profile("docker");
   std::vector<RecordedCall> calls = flagged_calls();
   std::vector<RecordedCall> reversed(calls.rbegin(), calls.rend());
-  EXPECT_EQ(profile_to_json(generate(calls, base, TargetRuntime::kDocker).profile),
-            profile_to_json(generate(reversed, base, TargetRuntime::kDocker).profile));
+  EXPECT_EQ(profile_to_json(generate(calls, base, Engine::kDocker).profile),
+            profile_to_json(generate(reversed, base, Engine::kDocker).profile));
 }
 
 TEST(Generate, SpoYamlValidatesAgainstTheCrdSchema) {
@@ -294,7 +297,7 @@ TEST(Generate, SpoYamlValidatesAgainstTheCrdSchema) {
   auto probe = seccheck::testing::run_process({"/usr/bin/python3", "-c", "import yaml, jsonschema"});
   if (probe.exit_status != 0) GTEST_SKIP() << "python3-yaml or python3-jsonschema is not installed";
   Profile base = catalog_profile("docker");
-  GeneratedProfile generated = generate(flagged_calls(), base, TargetRuntime::kDocker);
+  GeneratedProfile generated = generate(flagged_calls(), base, Engine::kDocker);
   Profile flat = flatten_profile(resolve(generated.profile, Context{}), generated.profile);
   std::string yaml_path = ::testing::TempDir() + "/spo_profile.yaml";
   std::ofstream(yaml_path) << profile_to_spo_yaml(flat, "Demo_App");
@@ -327,11 +330,10 @@ print("ok", len(doc["spec"]["syscalls"]))
 TEST(Merge, ProfilesKeepArgumentRulesApart) {
   Profile base = catalog_profile("docker");
   Profile a =
-      generate({make_call(Arch::kX86_64, "clone", {kNewUts | kSigchld})}, base, TargetRuntime::kDocker)
-          .profile;
+      generate({make_call(Arch::kX86_64, "clone", {kNewUts | kSigchld})}, base, Engine::kDocker).profile;
   Profile b = generate({make_call(Arch::kX86_64, "clone", {kNewNet | kSigchld}),
                         make_call(Arch::kX86_64, "keyctl", {})},
-                       base, TargetRuntime::kDocker)
+                       base, Engine::kDocker)
                   .profile;
   auto merged = merge_profiles({a, b});
   ASSERT_TRUE(merged.ok()) << merged.error().message;

@@ -33,8 +33,8 @@ TEST(Baseline, ApplyMarksKnownAndPassesTheGate) {
   // a baseline from a run of the same workload survives the re-run: keys hold no pids or addresses
   analysis::CheckReport rerun = sample_report();
   for (auto& f : rerun.findings) {
-    f.first_pid += 1000;
-    for (auto& frame : f.stack)
+    f.call.first_pid += 1000;
+    for (auto& frame : f.call.stack)
       frame.pc += 0x1000;
   }
   auto keys = parse_baseline_keys(render(sample_report(), Format::kJson), "baseline");

@@ -60,8 +60,9 @@ TEST(TextRenderer, HeaderFindingsSummaryGate) {
       << out;
   EXPECT_TRUE(contains(out, "    first:  pid 4242  /usr/bin/unshare  unshare -U true\n")) << out;
   EXPECT_TRUE(contains(out, "    stack:  #0 clone+0x2b  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
-  EXPECT_TRUE(contains(out, "            #1 main+0x1b0  /usr/bin/unshare\n")) << out;
-  EXPECT_TRUE(contains(out, "            #2 ??+0x27000  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
+  EXPECT_TRUE(contains(out, "            #1 main+0x1b0  /usr/bin/unshare  at sys-utils/unshare.c:1042\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "            #2 libc.so.6+0x27000  /lib/x86_64-linux-gnu/libc.so.6\n")) << out;
   EXPECT_TRUE(contains(out, "    key:    x86_64/clone/arg0=0x10000011\n")) << out;
   EXPECT_TRUE(contains(
       out, "4 findings (3 new, 1 known), 7 calls; docker@29.4.3 blocks 3; containerd@2.3.4 blocks 2; "
@@ -258,30 +259,32 @@ void expect_same(const analysis::CheckReport& a, const analysis::CheckReport& b)
     SCOPED_TRACE(x.key);
     EXPECT_EQ(x.key, y.key);
     EXPECT_EQ(x.syscall, y.syscall);
-    EXPECT_EQ(x.arch, y.arch);
-    EXPECT_EQ(x.nr, y.nr);
+    EXPECT_EQ(x.call.arch, y.call.arch);
+    EXPECT_EQ(x.call.nr, y.call.nr);
     EXPECT_EQ(x.pattern, y.pattern);
-    EXPECT_EQ(x.args, y.args);
-    EXPECT_EQ(x.pattern_args, y.pattern_args);
-    EXPECT_EQ(x.count, y.count);
+    EXPECT_EQ(x.call.args, y.call.args);
+    EXPECT_EQ(x.call.kept_args, y.call.kept_args);
+    EXPECT_EQ(x.call.count, y.call.count);
     EXPECT_EQ(x.known, y.known);
-    EXPECT_EQ(x.first_pid, y.first_pid);
-    EXPECT_EQ(x.executable, y.executable);
-    EXPECT_EQ(x.command_line, y.command_line);
+    EXPECT_EQ(x.call.first_pid, y.call.first_pid);
+    EXPECT_EQ(x.call.executable, y.call.executable);
+    EXPECT_EQ(x.call.command_line, y.call.command_line);
     ASSERT_EQ(x.verdicts.size(), y.verdicts.size());
     for (std::size_t v = 0; v < x.verdicts.size(); ++v) {
       EXPECT_EQ(x.verdicts[v].profile, y.verdicts[v].profile);
       EXPECT_EQ(x.verdicts[v].verdict.action, y.verdicts[v].verdict.action);
       EXPECT_EQ(x.verdicts[v].verdict.rule_index, y.verdicts[v].verdict.rule_index);
-      EXPECT_EQ(x.verdicts[v].verdict.bad_arch, y.verdicts[v].verdict.bad_arch);
-      EXPECT_EQ(x.verdicts[v].verdict.reason, y.verdicts[v].verdict.reason);
+      EXPECT_EQ(x.verdicts[v].verdict.decided_by, y.verdicts[v].verdict.decided_by);
+      EXPECT_EQ(x.verdicts[v].reason, y.verdicts[v].reason);
     }
-    ASSERT_EQ(x.stack.size(), y.stack.size());
-    for (std::size_t s = 0; s < x.stack.size(); ++s) {
-      EXPECT_EQ(x.stack[s].pc, y.stack[s].pc);
-      EXPECT_EQ(x.stack[s].binary, y.stack[s].binary);
-      EXPECT_EQ(x.stack[s].function, y.stack[s].function);
-      EXPECT_EQ(x.stack[s].offset, y.stack[s].offset);
+    ASSERT_EQ(x.call.stack.size(), y.call.stack.size());
+    for (std::size_t s = 0; s < x.call.stack.size(); ++s) {
+      EXPECT_EQ(x.call.stack[s].pc, y.call.stack[s].pc);
+      EXPECT_EQ(x.call.stack[s].binary, y.call.stack[s].binary);
+      EXPECT_EQ(x.call.stack[s].function, y.call.stack[s].function);
+      EXPECT_EQ(x.call.stack[s].offset, y.call.stack[s].offset);
+      EXPECT_EQ(x.call.stack[s].source_file, y.call.stack[s].source_file);
+      EXPECT_EQ(x.call.stack[s].source_line, y.call.stack[s].source_line);
     }
   }
 }
@@ -291,13 +294,15 @@ TEST(JsonReport, RoundTrip) {
   // Valid UTF-8 everywhere survives exactly; invalid bytes are replaced (tested above).
   auto clean = [](std::string& s) { s = sanitize_utf8(s); };
   for (auto& f : original.findings) {
-    clean(f.executable);
-    for (auto& arg : f.command_line)
+    clean(f.call.executable);
+    for (auto& arg : f.call.command_line)
       clean(arg);
-    for (auto& frame : f.stack)
+    for (auto& frame : f.call.stack) {
       clean(frame.function);
+      clean(frame.source_file);
+    }
   }
-  original.findings[1].args[3] = ~0ULL;  // needs all 64 bits
+  original.findings[1].call.args[3] = ~0ULL;  // needs all 64 bits
   original.interrupted = true;
   original.fail_on_workload_error = true;
   std::string text = render(original, Format::kJson);

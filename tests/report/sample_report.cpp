@@ -20,9 +20,11 @@ analysis::ProfileVerdict verdict(const std::string& profile, analysis::ActionKin
   analysis::ProfileVerdict pv;
   pv.profile = profile;
   pv.verdict.action = analysis::Action{kind, value};
-  pv.verdict.reason = std::move(reason);
+  pv.reason = std::move(reason);
   pv.verdict.rule_index = rule_index;
-  pv.verdict.bad_arch = bad_arch;
+  pv.verdict.decided_by = bad_arch          ? analysis::DecidedBy::kBadArch
+                          : rule_index >= 0 ? analysis::DecidedBy::kRule
+                                            : analysis::DecidedBy::kDefault;
   return pv;
 }
 
@@ -51,70 +53,76 @@ analysis::CheckReport sample_report() {
   analysis::Finding clone;
   clone.key = "x86_64/clone/arg0=0x10000011";
   clone.syscall = "clone";
-  clone.nr = 56;
+  clone.call.nr = 56;
   clone.pattern = "clone(flags=CLONE_NEWUSER|SIGCHLD)";
-  clone.args = {0x10000011, 0, 0, 0, 0, 0x7f0000001000};
-  clone.pattern_args = {0};
-  clone.count = 3;
+  clone.call.args = {0x10000011, 0, 0, 0, 0, 0x7f0000001000};
+  clone.call.kept_args = {0};
+  clone.call.count = 3;
   clone.verdicts = {
       verdict("docker@29.4.3", ActionKind::kErrno, 1,
               "clone with CLONE_NEWUSER needs CAP_SYS_ADMIN (docker@29.4.3)", 12),
       verdict("containerd@2.3.4", ActionKind::kErrno, 1, "clone with namespace flags needs CAP_SYS_ADMIN", 9),
       verdict("crio@main", ActionKind::kErrno, 1, "clone with namespace flags needs CAP_SYS_ADMIN", 11)};
-  clone.first_pid = 4242;
-  clone.executable = "/usr/bin/unshare";
-  clone.command_line = {"unshare", "-U", "true"};
-  clone.stack = {{0x7f12345678ab, "/lib/x86_64-linux-gnu/libc.so.6", "clone", 0x2b},
-                 {0x55555555a1b0, "/usr/bin/unshare", "main", 0x1b0},
-                 {0x7f1234500000, "/lib/x86_64-linux-gnu/libc.so.6", "", 0x27000}};
+  clone.call.first_pid = 4242;
+  clone.call.executable = "/usr/bin/unshare";
+  clone.call.command_line = {"unshare", "-U", "true"};
+  clone.call.stack = {{0x7f12345678ab, "/lib/x86_64-linux-gnu/libc.so.6", "clone", 0x2b, "", 0},
+                      {0x55555555a1b0, "/usr/bin/unshare", "main", 0x1b0, "sys-utils/unshare.c", 1042},
+                      {0x7f1234500000, "/lib/x86_64-linux-gnu/libc.so.6", "", 0x27000, "", 0}};
 
   analysis::Finding clone3;
   clone3.key = "x86_64/clone3";
   clone3.syscall = "clone3";
-  clone3.nr = 435;
+  clone3.call.nr = 435;
   clone3.pattern = "clone3(...)";
-  clone3.count = 1;
+  clone3.call.count = 1;
   clone3.verdicts = {
       verdict("docker@29.4.3", ActionKind::kErrno, 38, "clone3 returns ENOSYS so glibc falls back to clone",
               3),
       verdict("containerd@2.3.4", ActionKind::kErrno, 38, "clone3 is not in the allow list", -1),
       verdict("crio@main", ActionKind::kErrno, 38, "clone3 returns ENOSYS", 4)};
-  clone3.first_pid = 4242;
-  clone3.executable = "/usr/bin/unshare";
-  clone3.command_line = {"unshare", "-U", "true"};
+  clone3.call.first_pid = 4242;
+  clone3.call.executable = "/usr/bin/unshare";
+  clone3.call.command_line = {"unshare", "-U", "true"};
   clone3.known = true;
 
   analysis::Finding i386;
   i386.key = "i386/read";
   i386.syscall = "read";
-  i386.arch = Arch::kI386;
-  i386.nr = 3;
+  i386.call.arch = Arch::kI386;
+  i386.call.nr = 3;
   i386.pattern = "read(...)";
-  i386.count = 1;
+  i386.call.count = 1;
   i386.verdicts = {verdict("docker@29.4.3", ActionKind::kKillProcess, std::nullopt,
                            "i386 is not in the profile's architectures", -1, true),
                    verdict("containerd@2.3.4", ActionKind::kAllow, std::nullopt, "read is allowed", 0),
                    verdict("crio@main", ActionKind::kKillProcess, std::nullopt,
                            "i386 is not in the profile's architectures", -1, true)};
-  i386.first_pid = 4250;
-  i386.executable = "/opt/legacy/app32";
-  i386.command_line = {"app32"};
+  i386.call.first_pid = 4250;
+  i386.call.executable = "/opt/legacy/app32";
+  i386.call.command_line = {"app32"};
 
   analysis::Finding acct;
   acct.key = "x86_64/acct";
   acct.syscall = "acct";
-  acct.nr = 163;
+  acct.call.nr = 163;
   acct.pattern = "acct(...)";
-  acct.count = 2;
+  acct.call.count = 2;
   acct.verdicts = {
       verdict("docker@29.4.3", ActionKind::kAllow, std::nullopt, "acct is allowed with CAP_SYS_PACCT", 40),
       verdict("containerd@2.3.4", ActionKind::kAllow, std::nullopt, "", 40),
       verdict("crio@main", ActionKind::kErrno, 1, "acct needs CAP_SYS_PACCT | `x` <b>", -1)};
-  acct.first_pid = 4260;
-  acct.executable = kHostileExe;
-  acct.command_line = {"evil",     "--title=\x1b]0;owned\x07", "a|b", "`rm -rf`", "<&\"'>",
-                       "\xc0\xaf", "\xe2\x80\xaetxt.exe"};  // U+202E (right-to-left override), then txt.exe
-  acct.stack = {{0x401000, "/tmp/evil|bin\nx", "sym\x1b[2J\x9b", 0x10}};
+  acct.call.first_pid = 4260;
+  acct.call.executable = kHostileExe;
+  acct.call.command_line = {"evil",
+                            "--title=\x1b]0;owned\x07",
+                            "a|b",
+                            "`rm -rf`",
+                            "<&\"'>",
+                            "\xc0\xaf",
+                            "\xe2\x80\xae"
+                            "txt.exe"};
+  acct.call.stack = {{0x401000, "/tmp/evil|bin\nx", "sym\x1b[2J\x9b", 0x10, "/tmp/evil\x1b[2J.c", 7}};
 
   // sorted by syscall, arch, key
   r.findings = {acct, clone, clone3, i386};

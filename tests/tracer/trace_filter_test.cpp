@@ -19,7 +19,9 @@
 #include "analysis/catalog.h"
 #include "analysis/compile.h"
 #include "analysis/resolve.h"
+#include "bpf/interpreter.h"
 #include "core/syscall_table.h"
+#include "tests/support/seccomp_child.h"
 #include "tracer/trace_filter.h"
 #include "tracer/tracer.h"
 
@@ -47,6 +49,13 @@ bool fails_enosys(long nr, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, l
   errno = 0;
   long r = syscall(nr, a0, a1, a2, a3, a4, 0);
   return r == -1 && errno == ENOSYS;
+}
+
+// Classic BPF as the kernel runs a seccomp program over seccomp_data.
+std::uint32_t run_classic_bpf(const std::vector<sock_filter>& code, const seccomp_data& data) {
+  Result<std::uint32_t> verdict = bpf::run_program(code, data);
+  if (!verdict) ADD_FAILURE() << verdict.error().message;
+  return verdict ? *verdict : 0;
 }
 
 TEST(TraceFilter, SetFilterTracesOnlyTheNamedCallsOnEveryArch) {
@@ -93,10 +102,88 @@ TEST(TraceFilter, UnknownNameIsAnError) {
 }
 
 TEST(TraceFilter, NumberFilterLayout) {
-  BpfProgram program = build_number_filter({{Arch::kX86_64, 457}, {Arch::kX32, 457}, {Arch::kI386, 457}}, 7);
+  auto program = build_number_filter({{Arch::kX86_64, 457}, {Arch::kX32, 457}, {Arch::kI386, 457}}, 7);
+  ASSERT_TRUE(program.ok()) << program.error().message;
   // ld arch, 2 arch jumps, allow; per section: ld nr, one jeq per number, allow, trace.
-  EXPECT_EQ(program.instructions.size(), 4u + (1 + 2 + 2) + (1 + 1 + 2));
-  EXPECT_EQ(program.instructions.back().k, SECCOMP_RET_TRACE | 7u);
+  EXPECT_EQ(program->instructions.size(), 4u + (1 + 2 + 2) + (1 + 1 + 2));
+  EXPECT_EQ(program->instructions.back().k, SECCOMP_RET_TRACE | 7u);
+}
+
+// Over 300 numbers on each ABI. The filter used to stop each section at 250 numbers (the rest
+// went untraced) while its jump to the i386 section counted all of them, in 8 bits.
+bool in_long_list(Arch arch, std::uint32_t nr) {
+  switch (arch) {
+    case Arch::kX86_64: return nr >= 1000 && nr < 1000 + 2 * 320 && nr % 2 == 0;
+    case Arch::kX32: return nr >= 1001 && nr < 1001 + 2 * 310 && nr % 2 == 1;
+    case Arch::kI386: return nr >= 2000 && nr < 2000 + 3 * 330 && (nr - 2000) % 3 == 0;
+    default: return false;
+  }
+}
+
+std::vector<std::pair<Arch, int>> long_list() {
+  std::vector<std::pair<Arch, int>> calls;
+  for (Arch arch : kX86Arches)
+    for (std::uint32_t nr = 0; nr < 4000; ++nr)
+      if (in_long_list(arch, nr)) calls.emplace_back(arch, static_cast<int>(nr));
+  return calls;
+}
+
+TEST(TraceFilter, NumberFilterTracesEveryNumberOfALongList) {
+  auto program = build_number_filter(long_list(), 9);
+  ASSERT_TRUE(program.ok()) << program.error().message;
+  EXPECT_GT(program->instructions.size(), 960u);
+  std::size_t traced = 0;
+  for (Arch arch : kX86Arches) {
+    for (std::uint32_t nr = 0; nr < 4000; ++nr) {
+      seccomp_data data{};
+      data.arch = arch == Arch::kI386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
+      data.nr = static_cast<int>(arch == Arch::kX32 ? nr | kX32SyscallBit : nr);
+      const std::uint32_t expected = in_long_list(arch, nr) ? SECCOMP_RET_TRACE | 9u : SECCOMP_RET_ALLOW;
+      traced += expected != SECCOMP_RET_ALLOW;
+      ASSERT_EQ(run_classic_bpf(program->instructions, data), expected) << arch_name(arch) << " " << nr;
+    }
+  }
+  EXPECT_EQ(traced, 320u + 310u + 330u);
+  seccomp_data foreign{};
+  foreign.arch = AUDIT_ARCH_AARCH64;
+  foreign.nr = 1000;
+  EXPECT_EQ(run_classic_bpf(program->instructions, foreign), SECCOMP_RET_ALLOW);
+}
+
+TEST(TraceFilter, KernelRunsTheLongNumberFilterAsTheInterpreterDoes) {
+  if (!seccomp_filters_available()) GTEST_SKIP() << "seccomp filters unavailable on this kernel";
+  auto program = build_number_filter(long_list(), 9);
+  ASSERT_TRUE(program.ok()) << program.error().message;
+  // Without a tracer the filter's TRACE and the backstop's look alike (ENOSYS), so here the
+  // listed calls answer ERRNO(77) instead: the jumps are what is under test. The numbers are
+  // unassigned on x86_64, and the backstop keeps every call from running anyway.
+  BpfProgram errno_instead = *program;
+  for (sock_filter& insn : errno_instead.instructions)
+    if (insn.code == (BPF_RET | BPF_K) && insn.k == (SECCOMP_RET_TRACE | 9u))
+      insn.k = SECCOMP_RET_ERRNO | 77u;
+  std::vector<seccheck::testing::KernelCall> calls;
+  for (Arch arch : {Arch::kX86_64, Arch::kX32})
+    for (int nr = 990; nr < 1700; ++nr)
+      calls.push_back({arch, nr, {}});
+  const std::vector<seccheck::testing::Observation> seen =
+      seccheck::testing::run_batch_under_filter(errno_instead, true, calls);
+  std::size_t denied = 0, mismatches = 0;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    seccomp_data data{};
+    data.arch = AUDIT_ARCH_X86_64;
+    data.nr = calls[i].arch == Arch::kX32 ? calls[i].nr | static_cast<int>(kX32SyscallBit) : calls[i].nr;
+    const bool listed = run_classic_bpf(errno_instead.instructions, data) == (SECCOMP_RET_ERRNO | 77u);
+    EXPECT_EQ(listed, in_long_list(calls[i].arch, static_cast<std::uint32_t>(calls[i].nr)));
+    seccheck::testing::Observation expected;
+    expected.ret = -1;
+    expected.err = listed ? 77 : ENOSYS;
+    denied += listed;
+    if (!seccheck::testing::same_observation(expected, seen[i]) && ++mismatches <= 5)
+      ADD_FAILURE() << arch_name(calls[i].arch) << " " << calls[i].nr << ": kernel " << seen[i].describe()
+                    << ", interpreter " << expected.describe();
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_EQ(denied, 320u + 310u);
 }
 
 TEST(TraceFilter, NoticeFilterCarriesTheReservedTag) {
@@ -118,77 +205,6 @@ TEST(TraceFilter, NoticeFilterCarriesTheReservedTag) {
 }
 
 // ---- combine_stacked: one program that the kernel answers like the stack it replaces ----
-
-// Classic BPF as the kernel runs a seccomp program over seccomp_data.
-std::uint32_t run_classic_bpf(const std::vector<sock_filter>& code, const seccomp_data& data) {
-  std::uint32_t a = 0, x = 0, memory[BPF_MEMWORDS] = {};
-  const auto* bytes = reinterpret_cast<const unsigned char*>(&data);
-  for (std::size_t pc = 0; pc < code.size(); ++pc) {
-    const sock_filter& insn = code[pc];
-    const std::uint32_t operand = BPF_SRC(insn.code) == BPF_X ? x : insn.k;
-    switch (BPF_CLASS(insn.code)) {
-      case BPF_LD:
-      case BPF_LDX: {
-        std::uint32_t value = 0;
-        switch (BPF_MODE(insn.code)) {
-          case BPF_ABS:
-            if (insn.k + 4 > sizeof data || insn.k % 4 != 0) ADD_FAILURE() << "bad load offset " << insn.k;
-            std::memcpy(&value, bytes + insn.k, 4);
-            break;
-          case BPF_IMM: value = insn.k; break;
-          case BPF_MEM: value = memory[insn.k % BPF_MEMWORDS]; break;
-          case BPF_LEN: value = sizeof data; break;
-          default: ADD_FAILURE() << "load mode " << insn.code; return 0;
-        }
-        (BPF_CLASS(insn.code) == BPF_LD ? a : x) = value;
-        break;
-      }
-      case BPF_ST: memory[insn.k % BPF_MEMWORDS] = a; break;
-      case BPF_STX: memory[insn.k % BPF_MEMWORDS] = x; break;
-      case BPF_ALU:
-        switch (BPF_OP(insn.code)) {
-          case BPF_ADD: a += operand; break;
-          case BPF_SUB: a -= operand; break;
-          case BPF_MUL: a *= operand; break;
-          case BPF_DIV:
-            if (operand == 0) return 0;
-            a /= operand;
-            break;
-          case BPF_MOD:
-            if (operand == 0) return 0;
-            a %= operand;
-            break;
-          case BPF_OR: a |= operand; break;
-          case BPF_AND: a &= operand; break;
-          case BPF_XOR: a ^= operand; break;
-          case BPF_LSH: a <<= operand & 31; break;
-          case BPF_RSH: a >>= operand & 31; break;
-          case BPF_NEG: a = 0 - a; break;
-          default: ADD_FAILURE() << "alu op " << insn.code; return 0;
-        }
-        break;
-      case BPF_JMP:
-        switch (BPF_OP(insn.code)) {
-          case BPF_JA: pc += insn.k; break;
-          case BPF_JEQ: pc += a == operand ? insn.jt : insn.jf; break;
-          case BPF_JGT: pc += a > operand ? insn.jt : insn.jf; break;
-          case BPF_JGE: pc += a >= operand ? insn.jt : insn.jf; break;
-          case BPF_JSET: pc += (a & operand) != 0 ? insn.jt : insn.jf; break;
-          default: ADD_FAILURE() << "jump op " << insn.code; return 0;
-        }
-        break;
-      case BPF_RET: return BPF_RVAL(insn.code) == BPF_A ? a : insn.k;
-      case BPF_MISC:
-        if (BPF_MISCOP(insn.code) == BPF_TAX)
-          x = a;
-        else
-          a = x;
-        break;
-    }
-  }
-  ADD_FAILURE() << "fell off the end of the program";
-  return 0;
-}
 
 // The kernel's choice over a stack: newest filter first, a strictly more severe action wins,
 // so among equal actions the newest filter's data stays.
@@ -272,36 +288,6 @@ std::vector<BpfProgram> runtime_default_stack() {
   return stack;
 }
 
-// The kernel's seccomp action cache (seccomp_is_const_allow): at load it walks the program for
-// each native and compat call number with only nr and arch known, and marks the calls that reach
-// RET ALLOW without looking at anything else; those never run the filter again. Any other
-// instruction (an argument load, LD IMM, ...) gives up.
-bool kernel_caches_as_allowed(const std::vector<sock_filter>& code, std::uint32_t arch, std::uint32_t nr) {
-  std::uint32_t value = 0;
-  for (std::size_t pc = 0; pc < code.size(); ++pc) {
-    const sock_filter& insn = code[pc];
-    switch (insn.code) {
-      case BPF_LD | BPF_W | BPF_ABS:
-        if (insn.k == offsetof(seccomp_data, nr))
-          value = nr;
-        else if (insn.k == offsetof(seccomp_data, arch))
-          value = arch;
-        else
-          return false;
-        break;
-      case BPF_RET | BPF_K: return insn.k == SECCOMP_RET_ALLOW;
-      case BPF_JMP | BPF_JA: pc += insn.k; break;
-      case BPF_JMP | BPF_JEQ | BPF_K: pc += value == insn.k ? insn.jt : insn.jf; break;
-      case BPF_JMP | BPF_JGE | BPF_K: pc += value >= insn.k ? insn.jt : insn.jf; break;
-      case BPF_JMP | BPF_JGT | BPF_K: pc += value > insn.k ? insn.jt : insn.jf; break;
-      case BPF_JMP | BPF_JSET | BPF_K: pc += (value & insn.k) != 0 ? insn.jt : insn.jf; break;
-      case BPF_ALU | BPF_AND | BPF_K: value &= insn.k; break;
-      default: return false;
-    }
-  }
-  return false;
-}
-
 // Every call the stack's programs all let the cache answer, the combined programs must too:
 // otherwise each such call would run the whole filter (getppid under check went 1.2x slower).
 void expect_same_cached_calls(const std::vector<BpfProgram>& load_order,
@@ -311,7 +297,7 @@ void expect_same_cached_calls(const std::vector<BpfProgram>& load_order,
     for (std::uint32_t nr = 0; nr < 470; ++nr) {
       auto all_cached = [&](const std::vector<BpfProgram>& programs) {
         return std::all_of(programs.begin(), programs.end(), [&](const BpfProgram& program) {
-          return kernel_caches_as_allowed(program.instructions, arch, nr);
+          return bpf::kernel_caches_as_allowed(program.instructions, arch, nr);
         });
       };
       const bool expected = all_cached(load_order);

@@ -1,17 +1,22 @@
-// Turns recorded calls into findings: each distinct call (syscall, ABI, argument pattern) is
+// From a run record to a check report. Each distinct call (syscall, ABI, argument pattern) is
 // evaluated against every checked profile; the ones some profile would block become findings.
-// The same function serves the fast path (calls the kernel flagged) and offline diffs of full
-// records, so both give identical findings for the same calls.
+// One path for every source of records: a check run (only the calls the kernel flagged), a
+// complete record re-checked offline (diff), a verify run, an audit log.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "analysis/context.h"
 #include "analysis/findings.h"
 #include "analysis/resolve.h"
 #include "analysis/run_record.h"
 
 namespace seccheck::analysis {
+
+// The report of `record` against `profiles` in `context`: the run's facts plus its findings.
+CheckReport make_report(const RunRecord& record, const std::vector<ResolvedProfile>& profiles,
+                        const Context& context);
 
 std::vector<Finding> build_findings(const std::vector<RecordedCall>& calls,
                                     const std::vector<ResolvedProfile>& profiles);

@@ -1,0 +1,134 @@
+#include "session/check.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "analysis/check_report.h"
+#include "core/error.h"
+
+extern char** environ;
+
+namespace seccheck::session {
+namespace {
+
+WorkloadRequest workload_request(const RunSettings& settings) {
+  WorkloadRequest request;
+  request.command = settings.command;
+  request.stack_frames = settings.stack_frames;
+  request.pin_cpu = settings.pin_cpu;
+  request.progress = settings.progress;
+  return request;
+}
+
+}  // namespace
+
+CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
+  if (request.run.command.empty())
+    throw UserError(ExitCode::kUsage, "no command to run; usage: seccheck check [OPTIONS] -- CMD [ARGS...]");
+  const Diagnostics& diagnostics = request.run.diagnostics;
+  analysis::ProfileSelection selected = select_profiles(request.profiles, request.context, diagnostics);
+  std::optional<analysis::ProfileSelection> enforced;
+  if (!request.enforce.empty())
+    enforced = select_one_profile(request.enforce, request.context, "--enforce", diagnostics);
+
+  // The enforced profile's arguments matter for the record too.
+  std::vector<analysis::Profile> conditioned = selected.profiles;
+  if (enforced) conditioned.push_back(enforced->profiles.front());
+  const analysis::ArgRelevance relevance = analysis::argument_relevance(conditioned);
+
+  WorkloadRequest workload = workload_request(request.run);
+  workload.relevance = &relevance;
+  workload.complete = request.record_everything;
+  if (request.record_everything) {
+    workload.filters.push_back(record_everything_filter(diagnostics));
+  } else {
+    // One filter per profile; the enforced one must stop the calls it blocks too.
+    std::uint16_t tag = 0;
+    for (const analysis::ResolvedProfile& profile : selected.resolved)
+      workload.filters.push_back(trace_filter_for(profile, tag++, diagnostics));
+    if (enforced) workload.filters.push_back(trace_filter_for(enforced->resolved.front(), tag, diagnostics));
+  }
+  std::optional<EnforceProfile> policy;
+  if (enforced) {
+    policy.emplace(enforced->resolved.front());
+    workload.policy = &*policy;
+  }
+
+  CheckOutcome outcome;
+  outcome.record = run_workload(workload, runner);
+  outcome.report = analysis::make_report(outcome.record, selected.resolved, request.context);
+  return outcome;
+}
+
+int plain_exit_status(const std::vector<std::string>& command) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (int fd : {0, 1, 2})
+    posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+  std::vector<char*> argv;
+  for (const std::string& arg : command)
+    argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0)
+    throw UserError(ExitCode::kUsage, command.front() + ": cannot run the workload: " + std::strerror(rc));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR)
+      throw UserError(ExitCode::kToolFailure, "waitpid: " + std::string(std::strerror(errno)));
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+VerifyOutcome run_verify(const VerifyRequest& request, WorkloadRunner& runner) {
+  if (request.run.command.empty())
+    throw UserError(ExitCode::kUsage,
+                    "no command to run; usage: seccheck verify --profile FILE -- CMD [ARGS...]");
+  const Diagnostics& diagnostics = request.run.diagnostics;
+  const analysis::ProfileSelection selected =
+      select_one_profile(request.profile, request.context, "--profile", diagnostics);
+  const analysis::ResolvedProfile& profile = selected.resolved.front();
+
+  VerifyOutcome outcome;
+  outcome.reference_exit_status = plain_exit_status(request.run.command);
+
+  // The as-is filter is not stacked under the trace filter: the kernel applies the most severe
+  // action of all stacked filters, so an ERRNO or KILL of the real filter would answer the call
+  // before the tracer saw it.
+  const analysis::ArgRelevance relevance = analysis::argument_relevance(selected.profiles);
+  EnforceProfile policy(profile);
+  WorkloadRequest workload = workload_request(request.run);
+  workload.filters.push_back(trace_filter_for(profile, 0, diagnostics));
+  workload.relevance = &relevance;
+  workload.policy = &policy;
+  outcome.check.record = run_workload(workload, runner);
+  outcome.check.report = analysis::make_report(outcome.check.record, selected.resolved, request.context);
+  outcome.exit_status_matched = outcome.check.record.exit_status == outcome.reference_exit_status;
+  outcome.check.report.notices.push_back(
+      outcome.exit_status_matched
+          ? "verify: the workload exited with status " + std::to_string(outcome.reference_exit_status) +
+                " under the profile, as it does without it"
+          : "verify: the workload exited with status " + std::to_string(outcome.check.record.exit_status) +
+                " under the profile, but with " + std::to_string(outcome.reference_exit_status) +
+                " without it");
+  return outcome;
+}
+
+analysis::RunRecord record_run(const RunSettings& settings,
+                               const std::vector<analysis::Profile>& base_profiles, WorkloadRunner& runner) {
+  const analysis::ArgRelevance relevance = analysis::argument_relevance(base_profiles);
+  WorkloadRequest workload = workload_request(settings);
+  workload.filters.push_back(record_everything_filter(settings.diagnostics));
+  workload.relevance = &relevance;
+  workload.complete = true;
+  return run_workload(workload, runner);
+}
+
+}  // namespace seccheck::session

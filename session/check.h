@@ -1,0 +1,70 @@
+// The recorded runs behind `check`, `verify` and `generate`: profiles and filters chosen, the
+// workload run through a WorkloadRunner, the record turned into a report.
+//
+// check: one trace filter per selected profile (blocking actions -> SECCOMP_RET_TRACE), stacked,
+// so the kernel evaluates every call with its real arguments and only calls some profile would
+// block stop the workload; --enforce answers those calls as that profile would; --record stops
+// every call instead, for a complete record.
+// verify: the workload runs once plainly (no tracer, no filter) for its reference exit status,
+// then under the profile's trace filter with every stopped call answered as the profile would.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/context.h"
+#include "analysis/findings.h"
+#include "analysis/run_record.h"
+#include "session/filters.h"
+#include "session/workload.h"
+
+namespace seccheck::session {
+
+struct RunSettings {
+  std::vector<std::string> command;
+  int stack_frames = 5;
+  bool pin_cpu = false;
+  bool progress = false;
+  Diagnostics diagnostics;
+};
+
+struct CheckRequest {
+  RunSettings run;
+  std::vector<std::string> profiles;  // --profile values; empty: runtime-default
+  std::string enforce;                // --enforce value; "" none
+  analysis::Context context;
+  bool record_everything = false;  // --record: stop every call, for a complete record
+};
+
+struct CheckOutcome {
+  analysis::RunRecord record;
+  analysis::CheckReport report;
+};
+
+CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner);
+
+struct VerifyRequest {
+  RunSettings run;
+  std::string profile;
+  analysis::Context context;
+};
+
+struct VerifyOutcome {
+  CheckOutcome check;
+  int reference_exit_status = 0;  // the plain run's
+  bool exit_status_matched = false;
+};
+
+VerifyOutcome run_verify(const VerifyRequest& request, WorkloadRunner& runner);
+
+// A complete record of a run (every call stopped), keeping the arguments `base_profiles` and
+// the catalog condition on: what `generate -- CMD` starts from.
+analysis::RunRecord record_run(const RunSettings& settings,
+                               const std::vector<analysis::Profile>& base_profiles, WorkloadRunner& runner);
+
+// The command's shell-style exit status without tracer or filter (stdin, stdout and stderr on
+// /dev/null). Throws UserError(kUsage) when it cannot be started.
+int plain_exit_status(const std::vector<std::string>& command);
+
+}  // namespace seccheck::session
