@@ -335,6 +335,7 @@ std::vector<EssentialCall> essential_calls() {
     return a->essential_rank < b->essential_rank;
   });
   std::vector<EssentialCall> calls;
+  calls.reserve(entries.size());
   for (const SyscallEntry* entry : entries)
     calls.push_back({std::string(entry->name), std::string(entry->essential_why)});
   return calls;

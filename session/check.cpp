@@ -70,6 +70,7 @@ int plain_exit_status(const std::vector<std::string>& command) {
   for (int fd : {0, 1, 2})
     posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
   std::vector<char*> argv;
+  argv.reserve(command.size() + 1);
   for (const std::string& arg : command)
     argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
