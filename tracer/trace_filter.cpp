@@ -93,8 +93,9 @@ Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::st
 
 Result<std::vector<BpfProgram>> build_notice_filter() {
   // Only the calls that can hide others from the tracer stop here: seccomp(2),
-  // prctl(PR_SET_SECCOMP), clone with CLONE_UNTRACED, and clone3 (its flags are in memory, out
-  // of the filter's reach). Ordinary prctl and clone calls run at native speed.
+  // prctl(PR_SET_SECCOMP), clone with CLONE_UNTRACED, clone3 (its flags are in memory, out of
+  // the filter's reach), and ptrace's attach requests. Ordinary prctl, clone and ptrace calls
+  // run at native speed.
   auto ctx = new_context(SCMP_ACT_ALLOW);
   if (!ctx) return ctx.error();
   constexpr std::uint64_t kCloneUntraced = 0x00800000;
@@ -102,10 +103,17 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
   const std::uint32_t trace = SCMP_ACT_TRACE(kNoticeTraceTag);
   const bpf::ArgCompare pr_set_seccomp[] = {{0, SCMP_CMP_EQ, kPrSetSeccomp, 0}};
   const bpf::ArgCompare clone_untraced[] = {SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneUntraced, kCloneUntraced)};
+  // ptrace's attach requests fail when seccheck already traces the caller or the target.
+  const bpf::ArgCompare traceme[] = {SCMP_A0(SCMP_CMP_EQ, 0 /* PTRACE_TRACEME */)};
+  const bpf::ArgCompare attach[] = {SCMP_A0(SCMP_CMP_EQ, 16 /* PTRACE_ATTACH */)};
+  const bpf::ArgCompare seize[] = {SCMP_A0(SCMP_CMP_EQ, 0x4206 /* PTRACE_SEIZE */)};
   for (auto added : {ctx->add_rule(trace, SCMP_SYS(seccomp), {}, "seccomp"),
                      ctx->add_rule(trace, SCMP_SYS(clone3), {}, "clone3"),
                      ctx->add_rule(trace, SCMP_SYS(prctl), pr_set_seccomp, "prctl(PR_SET_SECCOMP)"),
-                     ctx->add_rule(trace, SCMP_SYS(clone), clone_untraced, "clone(CLONE_UNTRACED)")})
+                     ctx->add_rule(trace, SCMP_SYS(clone), clone_untraced, "clone(CLONE_UNTRACED)"),
+                     ctx->add_rule(trace, SCMP_SYS(ptrace), traceme, "ptrace(PTRACE_TRACEME)"),
+                     ctx->add_rule(trace, SCMP_SYS(ptrace), attach, "ptrace(PTRACE_ATTACH)"),
+                     ctx->add_rule(trace, SCMP_SYS(ptrace), seize, "ptrace(PTRACE_SEIZE)")})
     if (!added) return make_error("notice filter: " + added.error().message);
   return one_program(*ctx, "seccheck notices");
 }

@@ -22,7 +22,8 @@ Result<std::vector<BpfProgram>> build_trace_all_filter(std::uint16_t tag = 0);
 // known to core/syscall_table.h; an unknown name is an error naming it.
 Result<std::vector<BpfProgram>> build_trace_set_filter(const std::vector<std::string>& names,
                                                        std::uint16_t tag = 0);
-// The tracer's notice filter: TRACE(kNoticeTraceTag) for seccomp, prctl, clone, clone3.
+// The tracer's notice filter: TRACE(kNoticeTraceTag) for seccomp, prctl(PR_SET_SECCOMP), clone
+// with CLONE_UNTRACED, clone3, and ptrace(PTRACE_TRACEME/ATTACH/SEIZE).
 Result<std::vector<BpfProgram>> build_notice_filter();
 
 // Stacked programs (load order, oldest first) as fewer programs the kernel answers the same

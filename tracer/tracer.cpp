@@ -22,9 +22,12 @@
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/fd.h"
 #include "core/syscall_table.h"
+#include "core/text_escape.h"
+#include "tracer/interrupt.h"
 #include "tracer/trace_filter.h"
 #include "tracer/unwinder.h"
 #include "tracer/wait_policy.h"
@@ -32,36 +35,6 @@
 
 namespace seccheck::tracer {
 namespace {
-
-volatile sig_atomic_t g_interrupt_signal = 0;
-
-extern "C" void record_interrupt(int sig) {
-  g_interrupt_signal = sig;
-}
-
-// SIGINT/SIGTERM end the run cleanly: the handler only records the signal; no SA_RESTART, so
-// waitpid returns EINTR and the loop acts on it.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupt_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = record_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 std::int64_t now_ns() {
   timespec ts;
@@ -173,10 +146,24 @@ constexpr long kSeizeOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | P
 
 constexpr std::uint64_t kCloneUntraced = 0x00800000;
 constexpr std::uint64_t kCloneThread = 0x00010000;
+constexpr std::uint64_t kCloneVm = 0x00000100;
+
+// How long the tracer waits for the workload's tasks to go after an interrupt (SIGKILL or
+// detach); what is left then goes when seccheck exits (PTRACE_O_EXITKILL, or the kernel's detach).
+constexpr std::int64_t kInterruptGraceNs = 1000000000;
+
+// Notices said at most once per process (bits of ProcessState::noticed).
+enum Notice : std::uint8_t {
+  kNoticeOwnFilter = 1,
+  kNoticeStrictMode = 2,
+  kNoticeUntraced = 4,
+  kNoticePtrace = 8,
+};
 
 // What the tracer keeps per process; `info` is filled on demand and dropped at execve.
 struct ProcessState {
   std::optional<ProcessInfo> info;
+  std::uint8_t noticed = 0;  // Notice bits
 };
 
 ProcessInfo read_process_info(pid_t pid) {
@@ -300,11 +287,28 @@ class TracerAffinity {
 
 enum class Mode { kSeccomp, kStep };
 
+// A clone or clone3 whose CLONE_UNTRACED the tracer cleared at entry, so the new task stays
+// traced: the caller's register or clone_args word is put back at the fork/clone event stop
+// (the kernel has read it by then) or, if the call failed, at its exit stop.
+struct UntracedFixup {
+  bool in_memory = false;     // clone3: the flags word of struct clone_args at `address`
+  bool i386 = false;          // clone: the flags register is ebx, not rdi
+  std::uint64_t address = 0;  // clone3
+  std::uint64_t original = 0;
+};
+
+// A call whose outcome decides a notice, looked at in its exit stop.
+enum class ExitCheck : std::uint8_t { kNone, kOwnFilter, kStrictMode, kPtrace };
+
 struct ThreadState {
   pid_t tgid = 0;
   bool awaiting_exit = false;  // resumed with PTRACE_SYSCALL after an entry; the exit stop is next
   bool report_exit = false;    // pass that exit stop to the observer
   bool detaching = false;      // attach mode, interrupted: detach at the next stop
+  bool announced = false;      // named by its parent's fork/clone event, or a first task
+  ExitCheck exit_check = ExitCheck::kNone;
+  std::uint64_t exit_check_arg = 0;  // seccomp(2) flags; the ptrace request
+  std::optional<UntracedFixup> untraced;
   SyscallEvent entry;
 };
 
@@ -330,10 +334,17 @@ class Session {
   void handle_exec(pid_t tid);
   void handle_gone(pid_t tid, int status);
   void apply(pid_t tid, ThreadState& thread, const SeccompDecision& decision);
-  void check_notices(const SyscallEvent& event, Tracee& tracee);
+  void inspect_entry(pid_t tid, ThreadState& thread, const SyscallEvent& event, Tracee& tracee);
+  void keep_traced(pid_t tid, ThreadState& thread, const SyscallEvent& event, Tracee& tracee);
+  void restore_untraced(pid_t tid, ThreadState& thread, bool child_running = false);
+  void inspect_exit(ThreadState& thread, std::int64_t result);
+  void notice_once(pid_t pid, Notice kind, const std::string& message);
+  std::string process_label(pid_t pid);
   pid_t wait_for_stop(int& status);
+  pid_t wait_while_ending(int& status);
   void resume(pid_t tid, int sig);
-  void interrupt();
+  void check_interrupts();
+  void end_task(pid_t tid, ThreadState& thread);
   void detach(pid_t tid, int sig);
 
   TraceObserver& observer_;
@@ -342,6 +353,9 @@ class Session {
   bool notice_filter_;
   bool attached_;
   bool interrupted_ = false;
+  int interrupts_handled_ = 0;
+  bool stop_waiting_ = false;  // a second interrupt: end the run now
+  std::int64_t interrupt_deadline_ns_ = 0;
   pid_t root_ = 0;
   bool root_exec_seen_ = false;
   std::size_t usable_cpus_ = usable_cpus();
@@ -352,6 +366,9 @@ class Session {
   Unwinder unwinder_{[this](const std::string& why) { observer_.on_notice("no call-site stacks: " + why); }};
   std::unordered_map<pid_t, ThreadState> threads_;
   std::unordered_map<pid_t, ProcessState> processes_;
+  // Tasks reaped before their parent's fork/clone event named them (their stops can come first,
+  // and waitpid may report the parent late): that event must not bring them back.
+  std::unordered_set<pid_t> reaped_unannounced_;
 };
 
 ThreadState& Session::add_thread(pid_t tid, pid_t tgid_hint) {
@@ -365,7 +382,11 @@ ThreadState& Session::add_thread(pid_t tid, pid_t tgid_hint) {
     ++summary_.processes;
     observer_.on_process_start(state.tgid);
   }
-  return threads_.emplace(tid, state).first->second;
+  ThreadState& added = threads_.emplace(tid, state).first->second;
+  // A task first seen after the interrupt (created by a fork or clone in flight then, or
+  // reported only now) goes the way of the others.
+  if (interrupted_) end_task(tid, added);
+  return added;
 }
 
 void Session::resume(pid_t tid, int sig) {
@@ -380,27 +401,44 @@ void Session::resume(pid_t tid, int sig) {
 }
 
 void Session::detach(pid_t tid, int sig) {
+  auto it = threads_.find(tid);
+  if (it != threads_.end()) restore_untraced(tid, it->second, true);
   ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig)));
   threads_.erase(tid);
 }
 
-void Session::interrupt() {
-  interrupted_ = true;
-  summary_.interrupted = true;
-  summary_.interrupt_signal = g_interrupt_signal;
+// A launched workload is killed (documented): PTRACE_O_EXITKILL would do it anyway when seccheck
+// exits, this way the exit statuses are collected first. An attached process is let go: each
+// thread must be stopped to be detached, so it is interrupted and detached at that stop.
+void Session::end_task(pid_t tid, ThreadState& thread) {
   if (attached_) {
-    // Detach from every thread: each must be stopped first, so interrupt and detach at the stop.
-    for (auto& [tid, thread] : threads_) {
-      thread.detaching = true;
-      ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
-    }
+    thread.detaching = true;
+    ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
     return;
   }
-  // A launched workload is killed (documented): PTRACE_O_EXITKILL would do it anyway when
-  // seccheck exits, this way the exit statuses are collected first.
-  for (auto& [pid, process] : processes_)
-    kill(pid, SIGKILL);
-  if (root_ > 0) kill(root_, SIGKILL);
+  // The tid is ours until waitpid reaps it, so it names no other process; SIGKILL to one thread
+  // ends its whole process.
+  kill(tid, SIGKILL);
+}
+
+// The first interrupt ends every task and waits (bounded) for them to go; the second ends them
+// again and stops waiting; the third never gets here (interrupt.h).
+void Session::check_interrupts() {
+  const int count = interrupt_count();
+  if (count <= interrupts_handled_) return;
+  interrupts_handled_ = count;
+  if (!interrupted_) {
+    interrupted_ = true;
+    summary_.interrupted = true;
+    summary_.interrupt_signal = first_interrupt_signal();
+    interrupt_deadline_ns_ = monotonic_ns() + kInterruptGraceNs;
+  } else {
+    stop_waiting_ = true;
+  }
+  // Every live task is in threads_ (from its first stop or its parent's event until it is
+  // reaped), and only those ids are surely not reused.
+  for (auto& [tid, thread] : threads_)
+    end_task(tid, thread);
 }
 
 // In a long run of syscall stops (wait_policy.h) that follow each other within the poll window,
@@ -422,15 +460,25 @@ pid_t Session::wait_for_stop(int& status) {
   return tid;
 }
 
+// After an interrupt the wait is bounded: 0 when nothing was there within a millisecond.
+pid_t Session::wait_while_ending(int& status) {
+  pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+  if (tid != 0) return tid;
+  timespec pause{0, 1000000};
+  nanosleep(&pause, nullptr);
+  return 0;
+}
+
 void Session::run() {
   while (true) {
-    if (g_interrupt_signal != 0 && !interrupted_) interrupt();
-    if (interrupted_ && attached_ && threads_.empty()) break;
+    check_interrupts();
+    if (interrupted_ && (stop_waiting_ || monotonic_ns() >= interrupt_deadline_ns_)) break;
     int status = 0;
-    pid_t tid = wait_for_stop(status);
+    pid_t tid = interrupted_ ? wait_while_ending(status) : wait_for_stop(status);
+    if (tid == 0) continue;
     if (tid < 0) {
       if (errno == EINTR) continue;
-      break;  // ECHILD: every tracee is gone
+      break;  // ECHILD: every tracee is gone (attached ones detached)
     }
     // After a fork, exec or exit the next stop is far off: the next wait sleeps.
     const StopKind kind = classify_wait_status(status);
@@ -448,6 +496,15 @@ void Session::run() {
     }
     handle(tid, status);
   }
+  if (interrupted_ && !threads_.empty()) {
+    summary_.tasks_left = threads_.size();
+
+    observer_.on_notice(std::to_string(threads_.size()) +
+                        " task(s) of the workload were still there when seccheck stopped waiting after the "
+                        "interrupt; " +
+                        (attached_ ? "the kernel detaches them when seccheck exits"
+                                   : "they are killed when seccheck exits (PTRACE_O_EXITKILL)"));
+  }
 }
 
 void Session::handle(pid_t tid, int status) {
@@ -456,6 +513,7 @@ void Session::handle(pid_t tid, int status) {
     handle_gone(tid, status);
     return;
   }
+  reaped_unannounced_.erase(tid);  // a stop: the id was reused
   ThreadState& thread = add_thread(tid);
   switch (kind) {
     case StopKind::kSeccomp:
@@ -481,11 +539,17 @@ void Session::handle(pid_t tid, int status) {
     case StopKind::kVfork:
     case StopKind::kClone: {
       unsigned long child = 0;
+      bool child_running = true;
       if (ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child) == 0 && child > 0) {
         // fork and vfork make a process; clone may make a thread, whose group /proc names.
         const pid_t new_tid = static_cast<pid_t>(child);
-        add_thread(new_tid, kind == StopKind::kClone ? 0 : new_tid);
+        child_running = threads_.count(new_tid) > 0;  // its first stop came first and was resumed
+        // A child already reaped is not added: its id may belong to another process by now.
+        if (reaped_unannounced_.erase(new_tid) == 0)
+          add_thread(new_tid, kind == StopKind::kClone ? 0 : new_tid).announced = true;
       }
+      // The kernel has read the clone's flags: the caller gets its own back.
+      restore_untraced(tid, thread, child_running);
       resume(tid, 0);
       return;
     }
@@ -521,7 +585,9 @@ void Session::handle_entry(pid_t tid, ThreadState& thread, const __ptrace_syscal
   event.timestamp_ns = now_ns();
 
   Tracee tracee(thread.tgid, tid, unwinder_, processes_[thread.tgid]);
-  check_notices(event, tracee);
+  thread.exit_check = ExitCheck::kNone;
+  // The launcher's own calls (loading seccheck's filters) are no notice.
+  if (!(thread.tgid == root_ && !root_exec_seen_ && !attached_)) inspect_entry(tid, thread, event, tracee);
 
   const std::string_view name = syscall_name(event.arch, event.nr).value_or("");
   const bool exec_call = name == "execve" || name == "execveat";
@@ -534,23 +600,30 @@ void Session::handle_entry(pid_t tid, ThreadState& thread, const __ptrace_syscal
   thread.report_exit = false;
   if (report) {
     ++summary_.syscall_stops;
+    set_calls_recorded(summary_.syscall_stops);
     SeccompDecision decision = observer_.on_syscall_entry(event, tracee);
     apply(tid, thread, decision);
     thread.report_exit = return_values_;
   }
   thread.entry = event;
-  // Seccomp mode: only a call whose return value is wanted is stepped to its exit stop.
-  // Step mode: every entry is followed by an exit stop anyway.
-  thread.awaiting_exit = mode_ == Mode::kStep || thread.report_exit;
+  // Seccomp mode: only a call whose return value is wanted, or that decides a notice or must be
+  // put back, is stepped to its exit stop. Step mode: every entry is followed by an exit stop.
+  thread.awaiting_exit = mode_ == Mode::kStep || thread.report_exit ||
+                         thread.exit_check != ExitCheck::kNone || thread.untraced.has_value();
   resume(tid, 0);
 }
 
 void Session::handle_exit_stop(pid_t tid, ThreadState& thread, const __ptrace_syscall_info& info) {
   const bool expected = thread.awaiting_exit;
   thread.awaiting_exit = false;
+  if (expected) {
+    restore_untraced(tid, thread, info.exit.rval > 0);
+    inspect_exit(thread, info.exit.rval);
+  }
   if (expected && thread.report_exit && !interrupted_) {
+    // The entry's tid: after an execve from a non-leader thread `tid` is the leader's id, which
+    // the thread took over; the call was made (and its entry reported) under its own.
     SyscallEvent event = thread.entry;
-    event.tid = tid;
     event.pid = thread.tgid;
     event.return_value = info.exit.rval;
     Tracee tracee(thread.tgid, tid, unwinder_, processes_[thread.tgid]);
@@ -581,30 +654,149 @@ void Session::apply(pid_t tid, ThreadState& thread, const SeccompDecision& decis
   }
 }
 
-void Session::check_notices(const SyscallEvent& event, Tracee& tracee) {
+// "pid N (name)" for notices: the process and its executable's file name.
+std::string Session::process_label(pid_t pid) {
+  ProcessState& process = processes_[pid];
+  if (!process.info) process.info = read_process_info(pid);
+  const std::string& exe = process.info->executable;
+  const std::string name = exe.substr(exe.rfind('/') + 1);
+  return "pid " + std::to_string(pid) + (name.empty() ? "" : " (" + name + ")");
+}
+
+void Session::notice_once(pid_t pid, Notice kind, const std::string& message) {
+  ProcessState& process = processes_[pid];
+  if (process.noticed & kind) return;
+  process.noticed |= kind;
+  observer_.on_notice(message);
+}
+
+// Calls that change what the tracer can see. clone and clone3 with CLONE_UNTRACED are changed
+// here; for the others the outcome decides, so they are looked at again at their exit stop.
+void Session::inspect_entry(pid_t tid, ThreadState& thread, const SyscallEvent& event, Tracee& tracee) {
   const std::string_view name = syscall_name(event.arch, event.nr).value_or("");
-  if (name.empty()) return;
-  const bool in_launcher = event.pid == root_ && !root_exec_seen_ && !attached_;
-  if (in_launcher) return;
-  std::string where = "pid " + std::to_string(event.pid);
-  if ((name == "seccomp" && event.args[0] == 1 /* SECCOMP_SET_MODE_FILTER */) ||
-      (name == "prctl" && event.args[0] == PR_SET_SECCOMP)) {
-    observer_.on_notice(where + " installs its own seccomp filter (" + std::string(name) +
+  const std::uint8_t noticed = processes_[thread.tgid].noticed;
+  const std::uint64_t op = event.args[0];
+  if (name == "clone" || name == "clone3") {
+    keep_traced(tid, thread, event, tracee);
+  } else if ((name == "seccomp" && op == SECCOMP_SET_MODE_FILTER) ||
+             (name == "prctl" && op == PR_SET_SECCOMP && event.args[1] == SECCOMP_MODE_FILTER)) {
+    if (!(noticed & kNoticeOwnFilter)) thread.exit_check = ExitCheck::kOwnFilter;
+    thread.exit_check_arg = name == "seccomp" ? event.args[1] : 0;
+  } else if ((name == "seccomp" && op == SECCOMP_SET_MODE_STRICT) ||
+             (name == "prctl" && op == PR_SET_SECCOMP && event.args[1] == SECCOMP_MODE_STRICT)) {
+    // Only seccheck's own filter makes the kernel refuse strict mode.
+    if (mode_ == Mode::kSeccomp && !(noticed & kNoticeStrictMode)) thread.exit_check = ExitCheck::kStrictMode;
+  } else if (name == "ptrace" && (op == PTRACE_TRACEME || op == PTRACE_ATTACH || op == PTRACE_SEIZE)) {
+    if (!(noticed & kNoticePtrace)) thread.exit_check = ExitCheck::kPtrace;
+    thread.exit_check_arg = op;
+  }
+}
+
+// A task cloned with CLONE_UNTRACED would escape ptrace yet keep seccheck's filter, and the kernel
+// fails every SECCOMP_RET_TRACE call of a task without a tracer with ENOSYS (exit_group too, so
+// under `trace` it could not even exit). The flag is cleared before the kernel reads it: in the
+// flags register for clone, in struct clone_args for clone3 (PTRACE_POKEDATA: the struct may
+// sit in read-only memory). The caller gets its value back once the kernel has read it; a new
+// task sees the call's input with the flag cleared (its copy of the register, or of the memory
+// of a new process), which nothing reads after the call.
+void Session::keep_traced(pid_t tid, ThreadState& thread, const SyscallEvent& event, Tracee& tracee) {
+  const std::string_view name = syscall_name(event.arch, event.nr).value_or("");
+  std::uint64_t flags = 0;
+  if (name == "clone") {
+    flags = event.args[0];
+    if (!(flags & kCloneUntraced)) return;
+    user_regs_struct regs{};
+    if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return;
+    const bool i386 = event.arch == Arch::kI386;
+    unsigned long long& reg = i386 ? regs.rbx : regs.rdi;
+    UntracedFixup fixup{false, i386, 0, reg};
+    reg &= ~static_cast<unsigned long long>(kCloneUntraced);
+    if (ptrace(PTRACE_SETREGS, tid, nullptr, &regs) != 0) return;
+    thread.untraced = fixup;
+  } else {
+    // clone3(struct clone_args*, size): flags is the struct's first 64-bit field.
+    if (event.args[0] == 0 || event.args[1] < sizeof flags) return;
+    auto bytes = tracee.read_bytes(event.args[0], sizeof flags);
+    if (!bytes) return;
+    std::memcpy(&flags, bytes->data(), sizeof flags);
+    if (!(flags & kCloneUntraced)) return;
+    const std::uint64_t cleared = flags & ~kCloneUntraced;
+    if (ptrace(PTRACE_POKEDATA, tid, reinterpret_cast<void*>(event.args[0]),
+               reinterpret_cast<void*>(cleared)) != 0)
+      return;
+    thread.untraced = UntracedFixup{true, false, event.args[0], flags};
+  }
+  notice_once(thread.tgid, kNoticeUntraced,
+              process_label(thread.tgid) + " calls " + std::string(name) +
+                  " with CLONE_UNTRACED: seccheck clears the flag so the new " +
+                  ((flags & kCloneThread) ? "thread" : "process") +
+                  " stays traced (untraced it would keep seccheck's seccomp filter with no tracer, and every "
+                  "call the filter stops would fail with ENOSYS)");
+}
+
+// `child_running`: a task that shares the memory may already run (its first stop was seen and
+// resumed), and a vfork-style child runs on the caller's stack: the struct is not written then.
+void Session::restore_untraced(pid_t tid, ThreadState& thread, bool child_running) {
+  if (!thread.untraced) return;
+  const UntracedFixup fixup = *thread.untraced;
+  thread.untraced.reset();
+  if (fixup.in_memory) {
+    if (child_running && (fixup.original & kCloneVm)) return;
+    ptrace(PTRACE_POKEDATA, tid, reinterpret_cast<void*>(fixup.address),
+           reinterpret_cast<void*>(fixup.original));
+    return;
+  }
+  user_regs_struct regs{};
+  if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) != 0) return;
+  (fixup.i386 ? regs.rbx : regs.rdi) = fixup.original;
+  ptrace(PTRACE_SETREGS, tid, nullptr, &regs);
+}
+
+void Session::inspect_exit(ThreadState& thread, std::int64_t result) {
+  const ExitCheck check = thread.exit_check;
+  thread.exit_check = ExitCheck::kNone;
+  if (check == ExitCheck::kNone) return;
+  const pid_t pid = thread.tgid;
+  const std::string call(syscall_name(thread.entry.arch, thread.entry.nr).value_or("?"));
+  switch (check) {
+    case ExitCheck::kOwnFilter: {
+      // Installed: 0, or the listener fd with SECCOMP_FILTER_FLAG_NEW_LISTENER. With TSYNC alone a
+      // positive result is the id of a thread that could not be synchronised: nothing installed.
+      const bool listener = (thread.exit_check_arg & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0;
+      if (result == 0 || (result > 0 && listener))
+        notice_once(pid, kNoticeOwnFilter,
+                    process_label(pid) + " installs its own seccomp filter (" + call +
                         "); a higher-precedence action from it (ERRNO, KILL, TRAP, USER_NOTIF) hides calls "
                         "from seccheck's SECCOMP_RET_TRACE, so later calls of this process may be missing");
-  } else if (name == "clone" && (event.args[0] & kCloneUntraced)) {
-    observer_.on_notice(where + " calls clone with CLONE_UNTRACED: the new " +
-                        std::string((event.args[0] & kCloneThread) ? "thread" : "process") +
-                        " is not traced and its calls are not recorded");
-  } else if (name == "clone3" && event.args[0] != 0) {
-    if (auto flags = tracee.read_bytes(event.args[0], 8)) {
-      std::uint64_t value = 0;
-      std::memcpy(&value, flags->data(), 8);
-      if (value & kCloneUntraced)
-        observer_.on_notice(
-            where +
-            " calls clone3 with CLONE_UNTRACED: the new task is not traced and its calls are not recorded");
+      return;
     }
+    case ExitCheck::kStrictMode:
+      if (result == -EINVAL)
+        notice_once(
+            pid, kNoticeStrictMode,
+            process_label(pid) + " asks for SECCOMP_MODE_STRICT (" + call +
+                ") and gets EINVAL: the kernel refuses strict mode once a seccomp filter is installed "
+                "(seccheck's here; a container runtime's under its profile, so it fails there too); "
+                "`seccheck trace --no-seccomp` runs it without a filter");
+      return;
+    case ExitCheck::kPtrace: {
+      if (result != -EPERM) return;
+      const bool traceme = thread.exit_check_arg == PTRACE_TRACEME;
+      const pid_t target = static_cast<pid_t>(thread.entry.args[1]);
+      // PTRACE_ATTACH/SEIZE of a process seccheck does not trace failed for another reason.
+      if (!traceme && status_field(target, "TracerPid") != static_cast<long>(syscall(SYS_gettid))) return;
+      const char* request = traceme                                  ? "PTRACE_TRACEME"
+                            : thread.exit_check_arg == PTRACE_ATTACH ? "PTRACE_ATTACH"
+                                                                     : "PTRACE_SEIZE";
+      notice_once(pid, kNoticePtrace,
+                  process_label(pid) + " cannot use ptrace (" + request +
+                      " fails with EPERM): seccheck traces " +
+                      (traceme ? std::string("it") : "pid " + std::to_string(target)) +
+                      " already and a process has one tracer, so debuggers and tracers (gdb, strace) fail "
+                      "under seccheck as they do under strace -f");
+      return;
+    }
+    case ExitCheck::kNone: return;
   }
 }
 
@@ -626,7 +818,6 @@ void Session::handle_exec(pid_t tid) {
       threads_.erase(old);
     }
     moved.tgid = tid;
-    moved.entry.tid = tid;
     current = threads_.emplace(tid, moved).first;
   }
   if (current == threads_.end()) current = threads_.emplace(tid, add_thread(tid)).first;
@@ -643,6 +834,7 @@ void Session::handle_exec(pid_t tid) {
 void Session::handle_gone(pid_t tid, int status) {
   auto it = threads_.find(tid);
   pid_t tgid = tid;
+  if (it == threads_.end() || !it->second.announced) reaped_unannounced_.insert(tid);
   if (it != threads_.end()) {
     tgid = it->second.tgid;
     threads_.erase(it);
@@ -666,9 +858,29 @@ Result<void> load_filter(const BpfProgram& program) {
 
 // Child -> parent over the CLOEXEC pipe when setting up or execve fails.
 struct ChildFailure {
-  int stage;  // 1: seccomp filter, 2: execve, 3: no_new_privs
+  int stage;  // 1: seccomp filter, 2: execve, 3: no_new_privs, 4: execve of /bin/sh for a script
   int error_number;
 };
+
+// Loading a seccomp filter without no_new_privs needs CAP_SYS_ADMIN in the current user
+// namespace, which root in a container (Docker's default) lacks; uid 0 says nothing about it.
+bool has_cap_sys_admin() {
+  constexpr std::uint64_t kCapSysAdmin = 1ull << 21;
+  return (status_mask(getpid(), "CapEff") & kCapSysAdmin) != 0;
+}
+
+// The interpreter a "#!" first line names, escaped for a message; "" when there is none.
+std::string script_interpreter(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[256] = {};
+  in.read(head, sizeof head);
+  const std::string line(head, static_cast<size_t>(in.gcount()));
+  if (line.rfind("#!", 0) != 0) return "";
+  const size_t start = line.find_first_not_of(" \t", 2);
+  if (start == std::string::npos) return "";
+  const size_t end = line.find_first_of(" \t\n", start);
+  return escape_terminal(line.substr(start, end == std::string::npos ? end : end - start));
+}
 
 [[noreturn]] void child_fail(int fd, int stage) {
   ChildFailure failure{stage, errno};
@@ -711,11 +923,11 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
   if (!use_seccomp)
     observer.on_notice(
         "no seccomp filter: every call is stepped with PTRACE_SYSCALL (two stops per call, slower)");
-  const bool root = geteuid() == 0;
-  if (use_seccomp && !root)
-    observer.on_notice(
-        "not root: setting no_new_privs so the seccomp filter can load; setuid and setgid programs "
-        "inside the workload run without their extra privileges");
+  const bool set_no_new_privs = use_seccomp && !has_cap_sys_admin();
+  if (set_no_new_privs)
+    observer.on_notice("no CAP_SYS_ADMIN (not root, or root in a container without it): setting no_new_privs "
+                       "so the seccomp filter can load; setuid and setgid programs and file capabilities "
+                       "inside the workload run without their extra privileges");
 
   if (options.pin_to_one_cpu) {
     int cpu = sched_getcpu();
@@ -734,7 +946,15 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
   for (const std::string& arg : options.argv)
     argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
+  // For a file the kernel cannot execute, as execvp does: /bin/sh FILE ARGS... (made before fork:
+  // the child of a threaded process must not allocate).
+  static char shell[] = "/bin/sh";
+  std::vector<char*> script_argv = {shell, const_cast<char*>(path->c_str())};
+  script_argv.insert(script_argv.end(), argv.begin() + 1, argv.end());
 
+  // From here a terminating signal interrupts the run (the child gets its dispositions back at
+  // execve), so one that comes before the wait loop starts is not lost.
+  InterruptHandlers handlers;
   pid_t child = fork();
   if (child < 0) {
     kind = LaunchError::kOther;
@@ -748,11 +968,13 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
     while (read(go_pipe[0], &go, 1) < 0 && errno == EINTR) {
     }
     if (go != 'g') _exit(125);
-    if (use_seccomp && !root && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(error_pipe[1], 3);
+    if (set_no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(error_pipe[1], 3);
     for (const BpfProgram& program : filters)
       if (!load_filter(program)) child_fail(error_pipe[1], 1);
     execv(path->c_str(), argv.data());
-    child_fail(error_pipe[1], 2);
+    if (errno != ENOEXEC) child_fail(error_pipe[1], 2);
+    execv(shell, script_argv.data());
+    child_fail(error_pipe[1], 4);
   }
   close(go_pipe[0]);
   close(error_pipe[1]);
@@ -767,11 +989,10 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
     return make_error(std::string("ptrace not permitted (PTRACE_SEIZE: ") + std::strerror(saved) +
                       "): " + ptrace_denied_reason(child, false));
   }
-  InterruptGuard guard;
   Session session(observer, use_seccomp ? Mode::kSeccomp : Mode::kStep, options.return_values,
                   use_seccomp && options.watch_notices, false);
   session.set_root(child);
-  session.add_thread(child, child);
+  session.add_thread(child, child).announced = true;
   // Stepping needs a first stop to start PTRACE_SYSCALL from; with filters the child runs free.
   if (!use_seccomp) ptrace(PTRACE_INTERRUPT, child, nullptr, nullptr);
   char go = 'g';
@@ -782,12 +1003,20 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
   session.run();
 
   TraceSummary summary = session.summary();
-  if (!session.root_exec_seen()) {
+  // Interrupted before its execve, the child may still hold the error pipe: no read then.
+  if (!session.root_exec_seen() && !summary.interrupted) {
     ChildFailure failure{};
     if (read(error_fd.get(), &failure, sizeof failure) == static_cast<ssize_t>(sizeof failure)) {
-      if (failure.stage == 2) {
-        kind = failure.error_number == ENOENT ? LaunchError::kNotFound : LaunchError::kNotExecutable;
-        return make_error(options.argv[0] + ": cannot execute: " + std::strerror(failure.error_number));
+      const int error_number = failure.error_number;
+      if (failure.stage == 2 || failure.stage == 4) {
+        kind = error_number == ENOENT ? LaunchError::kNotFound : LaunchError::kNotExecutable;
+        std::string why = std::strerror(error_number);
+        const std::string interpreter = failure.stage == 2 ? script_interpreter(*path) : "";
+        if (!interpreter.empty() && (error_number == ENOENT || error_number == EACCES))
+          why = "its interpreter " + interpreter + " (from its #! line): " + why;
+        if (failure.stage == 4)
+          why = "not an executable, and " + std::string(shell) + " to run it as a script: " + why;
+        return make_error(options.argv[0] + ": cannot execute: " + why);
       }
       kind = LaunchError::kOther;
       if (failure.stage == 1)
@@ -797,7 +1026,6 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
       return make_error(std::string("prctl(PR_SET_NO_NEW_PRIVS) failed: ") +
                         std::strerror(failure.error_number));
     }
-    if (summary.interrupted) return summary;
     kind = LaunchError::kOther;
     return make_error(options.argv[0] + ": the workload ended before its execve completed");
   }
@@ -814,7 +1042,7 @@ Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver
     kind = LaunchError::kOther;
     return make_error("no process with pid " + std::to_string(pid));
   }
-  InterruptGuard guard;
+  InterruptHandlers handlers;
   Session session(observer, Mode::kStep, return_values, false, true);
   session.set_root(pid);
   observer.on_notice("attached to a running process: no seccomp filter can be added to it, so every call is "
@@ -835,6 +1063,9 @@ Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver
       if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(kSeizeOptions)) != 0) {
         int saved = errno;
         if (saved == ESRCH) continue;  // the thread exited meanwhile
+        // A thread created since the last pass by one already seized is ours by auto-attach.
+        if (saved == EPERM && status_field(tid, "TracerPid") == static_cast<long>(syscall(SYS_gettid)))
+          continue;
         closedir(dir);
         kind = LaunchError::kPtrace;
         // Let go of the threads seized so far before reporting.
@@ -843,7 +1074,7 @@ Result<TraceSummary> attach_process(pid_t pid, bool return_values, TraceObserver
         return make_error("cannot attach to pid " + std::to_string(pid) + " (PTRACE_SEIZE: " +
                           std::strerror(saved) + "): " + ptrace_denied_reason(pid, true));
       }
-      session.add_thread(tid, pid);
+      session.add_thread(tid, pid).announced = true;
       ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr);
     }
     closedir(dir);

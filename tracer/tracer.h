@@ -5,8 +5,12 @@
 // child before execve, so only calls a filter answers with SECCOMP_RET_TRACE stop it; new
 // threads and processes inherit the filters and are resumed with PTRACE_CONT, never stepped.
 // Signals pass through, the workload's exit status passes through (128+N for a signal), and
-// SIGINT/SIGTERM to seccheck end the run cleanly with what was recorded. Nothing throws out of
-// the wait loop; a tracee that vanished (ESRCH) is an event, not an error.
+// SIGINT, SIGTERM, SIGHUP and the other terminating signals to seccheck end the run cleanly with
+// what was recorded: every task traced or seen created is killed (a launched workload) or
+// detached (-p), and the run returns within about a second even if some task does not go; a
+// second signal ends the wait at once, a third ends seccheck (tracer/interrupt.h). Every task
+// stays traced: a clone with CLONE_UNTRACED has the flag cleared. Nothing throws out of the wait
+// loop; a tracee that vanished (ESRCH) is an event, not an error.
 #pragma once
 
 #include <sys/types.h>
@@ -62,7 +66,9 @@ class TraceObserver {
   virtual ~TraceObserver() = default;
   // Syscall entry (a seccomp stop, or a syscall-entry stop in PTRACE_SYSCALL mode).
   virtual SeccompDecision on_syscall_entry(const SyscallEvent& event, StoppedTracee& tracee) = 0;
-  // Syscall exit, only when LaunchOptions::return_values; event.return_value is set.
+  // Syscall exit, only when LaunchOptions::return_values; event.return_value is set. The event is
+  // the entry's: for an execve from a non-leader thread event.tid is the thread that made the
+  // call, while tracee.tid() is the leader's id, which that thread has taken over.
   virtual void on_syscall_exit(const SyscallEvent& /*event*/, StoppedTracee& /*tracee*/) {}
   virtual void on_process_start(pid_t /*pid*/) {}
   // The launched command's execve succeeded: it runs in its own memory from here on.
@@ -71,26 +77,30 @@ class TraceObserver {
   // A thread (including a process's last one) ended; a call that stopped at entry and never
   // reached its exit stop (exit, execve from another thread, SIGKILL) ends with it.
   virtual void on_thread_exit(pid_t /*tid*/, int /*wait_status*/) {}
-  // Things the user must hear about: the workload installed its own seccomp filter, cloned
-  // with CLONE_UNTRACED, the tracer fell back to PTRACE_SYSCALL, ...
+  // Things the user must hear about, once per process each: the workload installed its own
+  // seccomp filter, asked for strict mode, cloned with CLONE_UNTRACED, cannot use ptrace; the
+  // tracer set no_new_privs, fell back to PTRACE_SYSCALL, ...
   virtual void on_notice(std::string_view /*message*/) {}
 };
 
 struct LaunchOptions {
-  std::vector<std::string> argv;  // argv[0] is looked up in PATH
+  // argv[0] is looked up in PATH; a file the kernel cannot execute (ENOEXEC: a script without
+  // "#!") is run by /bin/sh, as execvp and the shells do.
+  std::vector<std::string> argv;
   // Stacked filters loaded before execve. Empty: no filter, every call is stepped with
   // PTRACE_SYSCALL (the fallback when seccomp is unavailable).
   std::vector<BpfProgram> filters;
   bool return_values = false;  // also stop at the exit of calls that stopped at entry
   bool pin_to_one_cpu = false;
   // Load the tracer's notice filter (kNoticeTraceTag) below the given filters so a workload's
-  // own seccomp filter and CLONE_UNTRACED are reported through on_notice.
+  // own seccomp filter, strict mode and ptrace are reported through on_notice, and a clone with
+  // CLONE_UNTRACED is kept traced.
   bool watch_notices = true;
 };
 
-// SECCOMP_RET_DATA the tracer reserves for its own filter, which stops seccomp(2), prctl(2),
-// clone(2) and clone3(2) so it can notice a workload's own filter and CLONE_UNTRACED. Stops
-// that carry this tag (and no other filter's TRACE) are not passed to the observer.
+// SECCOMP_RET_DATA the tracer reserves for its own filter, which stops seccomp(2),
+// prctl(PR_SET_SECCOMP), clone(2) with CLONE_UNTRACED, clone3(2) and ptrace(2)'s attach requests.
+// Stops that carry this tag (and no other filter's TRACE) are not passed to the observer.
 inline constexpr std::uint16_t kNoticeTraceTag = 0xffff;
 
 // Why run_command/attach_process failed, so the CLI can pick an exit code.
@@ -104,8 +114,11 @@ enum class LaunchError {
 
 struct TraceSummary {
   int exit_status = 0;       // shell-style: the code, or 128+N when killed by signal N
-  bool interrupted = false;  // seccheck got SIGINT/SIGTERM and ended the run early
-  int interrupt_signal = 0;  // which one (SIGINT or SIGTERM) when interrupted
+  bool interrupted = false;  // seccheck got a terminating signal (tracer/interrupt.h) and ended early
+  int interrupt_signal = 0;  // the first such signal (SIGINT, SIGTERM, SIGHUP, ...) when interrupted
+  // Tasks still traced when the tracer stopped waiting after the interrupt (1 s, or a second
+  // signal): killed when seccheck exits (PTRACE_O_EXITKILL), or detached by the kernel for -p.
+  std::size_t tasks_left = 0;
   std::uint64_t syscall_stops = 0;
   std::uint64_t processes = 0;
   std::uint64_t threads = 0;

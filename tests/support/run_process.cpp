@@ -71,19 +71,14 @@ std::vector<std::string> processes_in_group(int pgid) {
   return found;
 }
 
-ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptions& options) {
-  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-  timespec start;
-  clock_gettime(CLOCK_MONOTONIC, &start);
+int start_process(const std::vector<std::string>& argv, int out_fd, int err_fd, bool own_group) {
   pid_t child = fork();
   if (child == 0) {
     int null_fd = open("/dev/null", O_RDONLY);
     dup2(null_fd, 0);
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    setpgid(0, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    if (own_group) setpgid(0, 0);
     std::vector<char*> args;
     args.reserve(argv.size() + 1);
     for (const std::string& a : argv)
@@ -92,7 +87,17 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
     execv(args[0], args.data());
     _exit(127);
   }
-  setpgid(child, child);  // also from here, so the group exists before the first signal
+  if (own_group && child > 0) setpgid(child, child);  // also from here, so the group exists before a signal
+  return child;
+}
+
+ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptions& options) {
+  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  timespec start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  pid_t child = start_process(argv, out_pipe[1], err_pipe[1], true);
   close(out_pipe[1]);
   close(err_pipe[1]);
   ProcessRun run;
@@ -115,6 +120,7 @@ ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptio
     if (signal_due >= 0 && !run.signal_sent && now >= signal_due && !reaped) {
       kill(child, options.signal);
       run.signal_sent = true;
+      run.signal_seconds = now;
     }
     if (!reaped && waitpid(child, &status, WNOHANG) == child) {
       reaped = true;

@@ -32,12 +32,16 @@ struct ProcessRun {
   double seconds = 0;  // from start until the child exited
   bool timed_out = false;
   bool signal_sent = false;
+  double signal_seconds = -1;  // from start until the signal was sent
   // "PID STATE COMM" of each process of the group still there the moment the child was
   // reaped, and of those still there (alive, stopped or zombie) after grace_ms.
   std::vector<std::string> at_exit;
   std::vector<std::string> left_behind;
 };
 ProcessRun run_process_with(const std::vector<std::string>& argv, const RunOptions& options);
+// Starts argv (argv[0] a path) with stdin from /dev/null and stdout and stderr on the given fds,
+// in a process group of its own when `own_group`; returns its pid. The caller waits for it.
+int start_process(const std::vector<std::string>& argv, int out_fd, int err_fd, bool own_group);
 // "PID STATE COMM" for every process whose process group is `pgid`, from /proc.
 std::vector<std::string> processes_in_group(int pgid);
 

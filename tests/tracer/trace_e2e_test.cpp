@@ -1,16 +1,20 @@
 // End-to-end: the real `seccheck trace` binary on testprogs and real programs. Each case asserts
 // the exact calls and counts a testprog makes and that its exit status passes through; the
 // differential cases compare the multiset of call names with `strace -f -qq`.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -290,6 +294,281 @@ TEST(TraceE2E, AttachAndDetachOnSigterm) {
   waitpid(sleeper, &sleeper_status, 0);
   EXPECT_TRUE(WIFSIGNALED(sleeper_status) && WTERMSIG(sleeper_status) == SIGTERM);
   unlink(out.c_str());
+}
+
+// --- hostile workloads and signals (issues 19 and 20) ---
+
+// Issue 19, item 1: under a filter that stops every call (exit_group too), children cloned with
+// CLONE_UNTRACED run and exit as they do natively; untraced they hung or failed with ENOSYS.
+TEST(TraceE2E, CloneUntracedChildrenRunAsNatively) {
+  ASSERT_EQ(run_process({testprog("trace_clone_untraced")}, 30).exit_status, 0) << "natively";
+  const std::string out = temp_path("untraced.txt");
+  ProcessOutput p =
+      run_process({seccheck_binary(), "trace", "-o", out, "--", testprog("trace_clone_untraced")}, 30);
+  const std::string text = read_file(out);
+  unlink(out.c_str());
+  EXPECT_EQ(p.exit_status, 0) << p.out << p.err;
+  size_t unshares = 0;
+  for (size_t at = text.find("unshare(0) = 0"); at != std::string::npos;
+       at = text.find("unshare(0) = 0", at + 1))
+    ++unshares;
+  EXPECT_EQ(unshares, 3u) << text;
+}
+
+// Issue 19, item 2: root without CAP_SYS_ADMIN (a container's default root) loads the filters
+// with no_new_privs, and says so.
+TEST(TraceE2E, RootWithoutCapSysAdminSetsNoNewPrivs) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to drop CAP_SYS_ADMIN and stay root";
+  const std::string launcher = testprog("run_without_cap_sys_admin");
+  if (run_process({launcher, "/bin/true"}).exit_status != 0) GTEST_SKIP() << "cannot drop CAP_SYS_ADMIN here";
+  const std::string out = temp_path("no-sys-admin.txt");
+  ProcessOutput p = run_process({launcher, seccheck_binary(), "trace", "-e", "trace=getppid", "-o", out, "--",
+                                 testprog("trace_threads"), "2", "10"});
+  const std::string text = read_file(out);
+  unlink(out.c_str());
+  ASSERT_EQ(p.exit_status, 0) << p.err;
+  EXPECT_NE(p.err.find("no CAP_SYS_ADMIN"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("no_new_privs"), std::string::npos) << p.err;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 20 + 1) << text;  // 20 calls, the exit line
+  ProcessOutput check =
+      run_process({launcher, seccheck_binary(), "check", "--", testprog("trace_exit_code"), "0"});
+  EXPECT_EQ(check.exit_status, 0) << check.out << check.err;
+}
+
+// Issue 19, item 15: the execve of a non-leader thread is written with its path and under the
+// thread that made it, as strace writes it ("[pid T] execve(\"...\" ...").
+TEST(TraceE2E, ExecFromANonLeaderThreadShowsPathAndCaller) {
+  const std::string out = temp_path("exec-thread.txt");
+  ProcessOutput p = run_process(
+      {seccheck_binary(), "trace", "-e", "trace=execve", "-o", out, "--", testprog("trace_exec_thread")});
+  const std::string text = read_file(out);
+  unlink(out.c_str());
+  EXPECT_EQ(p.exit_status, 3) << p.err;
+  const std::string call = "] execve(\"" + testprog("trace_exit_code") + "\", ";
+  const size_t at = text.find(call);
+  ASSERT_NE(at, std::string::npos) << text;
+  const size_t line = text.rfind('\n', at) + 1;
+  const int caller = std::atoi(text.c_str() + line + 5);  // "[pid N]"
+  EXPECT_NE(text.find(") = 0", at), std::string::npos) << text;
+  const size_t exited = text.find(" +++ exited with 3 +++");
+  ASSERT_NE(exited, std::string::npos) << text;
+  const int process = std::atoi(text.c_str() + text.rfind('\n', exited) + 1 + 5);
+  EXPECT_NE(caller, process) << "the call was made by the thread, which then took the leader's id:\n" << text;
+}
+
+// Issue 19, item 21: a workload that uses ptrace fails under seccheck as under strace -f, and
+// seccheck says why, naming the process.
+TEST(TraceE2E, PtraceInTheWorkloadFailsAsUnderStraceWithANotice) {
+  ProcessOutput ours =
+      run_process({seccheck_binary(), "trace", "-e", "trace=getppid", "--", testprog("trace_ptrace_self")});
+  EXPECT_EQ(ours.exit_status, 1) << ours.out;
+  EXPECT_NE(ours.err.find("(trace_ptrace_self) cannot use ptrace (PTRACE_TRACEME fails with EPERM)"),
+            std::string::npos)
+      << ours.err;
+  if (access("/usr/bin/strace", X_OK) != 0) GTEST_SKIP() << "strace not installed (the side-by-side run)";
+  ProcessOutput theirs =
+      run_process({"/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", testprog("trace_ptrace_self")});
+  EXPECT_EQ(ours.exit_status, theirs.exit_status);
+  EXPECT_EQ(ours.out, theirs.out);
+}
+
+// Issue 19, item 22: a script without "#!" runs with /bin/sh (as execvp runs it); a missing
+// interpreter is named.
+TEST(TraceE2E, ScriptsRunAsExecvpRunsThem) {
+  const std::string plain = temp_path("no-shebang"), bad = temp_path("bad-interpreter");
+  std::ofstream(plain) << "echo hello-from-script \"$1\"\nexit 4\n";
+  std::ofstream(bad) << "#!/nonexistent/seccheck-interp\necho never\n";
+  chmod(plain.c_str(), 0755);
+  chmod(bad.c_str(), 0755);
+  ProcessOutput ran = run_process({seccheck_binary(), "trace", "-e", "trace=execve", "--", plain, "arg"});
+  ProcessOutput failed = run_process({seccheck_binary(), "trace", "--", bad});
+  unlink(plain.c_str());
+  unlink(bad.c_str());
+  EXPECT_EQ(ran.exit_status, 4) << ran.err;
+  EXPECT_EQ(ran.out, "hello-from-script arg\n");
+  EXPECT_NE(ran.err.find("execve(\"/bin/sh\", "), std::string::npos) << ran.err;
+  EXPECT_EQ(failed.exit_status, 127);
+  EXPECT_NE(failed.err.find("its interpreter /nonexistent/seccheck-interp"), std::string::npos) << failed.err;
+}
+
+// Issue 19, item 18: the other terminating signals end the run as SIGINT does, with the record
+// kept and 128+N.
+// `sig` to seccheck alone 100 ms after the workload said "ready".
+RunOptions signal_when_ready(int sig) {
+  RunOptions options;
+  options.signal = sig;
+  options.signal_after_output = "ready";
+  options.signal_delay_ms = 100;
+  options.timeout_seconds = 60;
+  return options;
+}
+
+TEST(TraceE2E, TerminatingSignalsInterruptAndKeepTheRecord) {
+  for (int sig : {SIGHUP, SIGQUIT, SIGUSR1, SIGALRM, SIGRTMIN + 2}) {
+    const std::string out = temp_path("signal.txt");
+    ProcessRun run = run_process_with({seccheck_binary(), "trace", "-e", "trace=getppid", "-o", out, "--",
+                                       testprog("stress_ignore_sigint"), "forever"},
+                                      signal_when_ready(sig));
+    const std::string text = read_file(out);
+    unlink(out.c_str());
+    EXPECT_EQ(run.output.exit_status, 128 + sig) << "signal " << sig << ": " << run.output.err;
+    EXPECT_TRUE(run.left_behind.empty()) << "signal " << sig;
+    EXPECT_NE(text.find("getppid() = "), std::string::npos) << "signal " << sig;
+    EXPECT_NE(text.find("+++ killed by SIGKILL +++"), std::string::npos) << "signal " << sig << ":\n" << text;
+  }
+}
+
+TEST(TraceE2E, HangupToCheckWritesThePartialReport) {
+  const std::string report = temp_path("hup-report.json");
+  ProcessRun run = run_process_with({seccheck_binary(), "check", "--format", "json", "-o", report, "--",
+                                     testprog("stress_ignore_sigint"), "forever", "flagged"},
+                                    signal_when_ready(SIGHUP));
+  std::string text;
+  if (access(report.c_str(), F_OK) == 0) text = read_file(report);
+  unlink(report.c_str());
+  EXPECT_NE(run.output.exit_status, 0) << run.output.err;
+  EXPECT_NE(run.output.exit_status, 128 + SIGHUP) << "killed by the signal, no report";
+  EXPECT_TRUE(run.left_behind.empty());
+  EXPECT_TRUE(json::accept(text)) << text;
+  EXPECT_NE(text.find("keyctl"), std::string::npos) << text;
+}
+
+// Starts argv with stdout and stderr on `out_fd`.
+pid_t spawn(const std::vector<std::string>& argv, int out_fd) {
+  return start_process(argv, out_fd, out_fd, false);
+}
+
+double seconds_now() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// Waits up to `seconds` for `child`: its shell-style status, or nothing while it still runs.
+std::optional<int> exit_within(pid_t child, double seconds) {
+  const double until = seconds_now() + seconds;
+  int status = 0;
+  do {
+    if (waitpid(child, &status, WNOHANG) == child)
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    usleep(5000);
+  } while (seconds_now() < until);
+  return std::nullopt;
+}
+
+// As exit_within, but a child still running then is killed and -1 returned.
+int wait_for(pid_t child, double seconds) {
+  if (auto status = exit_within(child, seconds)) return *status;
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  return -1;
+}
+
+// Issue 19, item 18: SIGPIPE is seccheck's own write failing, not an interrupt: with its
+// output on a pipe nobody reads any more, the workload still runs to its end (it leaves a mark
+// after its first calls were traced) and the record file is still written. Whether a failed
+// write is an error is the writer's business.
+TEST(TraceE2E, ClosedOutputPipeNeitherEndsTheWorkloadNorLosesTheRecord) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  close(fds[0]);  // the reader is gone before the first write
+  const std::string mark = temp_path("pipe-mark");
+  pid_t traced =
+      spawn({seccheck_binary(), "trace", "--", "/bin/sh", "-c", "sleep 0.3; echo done > " + mark}, fds[1]);
+  const std::string record = temp_path("pipe-record.json");
+  // trace_notices installs a filter of its own: a notice is written before the record.
+  pid_t checked =
+      spawn({seccheck_binary(), "check", "--record", record, "--", testprog("trace_notices")}, fds[1]);
+  close(fds[1]);
+  const int trace_status = wait_for(traced, 30);
+  EXPECT_NE(trace_status, 128 + SIGPIPE) << "seccheck killed by SIGPIPE";
+  EXPECT_NE(trace_status, -1) << "hung";
+  EXPECT_EQ(access(mark.c_str(), F_OK), 0) << "the workload did not run to its end";
+  unlink(mark.c_str());
+  const int check_status = wait_for(checked, 60);
+  EXPECT_NE(check_status, 128 + SIGPIPE);
+  EXPECT_NE(check_status, -1) << "hung";
+  ASSERT_EQ(access(record.c_str(), F_OK), 0) << "the record was lost";
+  EXPECT_TRUE(json::accept(read_file(record)));
+  unlink(record.c_str());
+}
+
+// The TracerPid line of /proc/PID/status.
+std::string tracer_of(pid_t pid) {
+  std::istringstream proc(read_file("/proc/" + std::to_string(pid) + "/status"));
+  for (std::string line; std::getline(proc, line);)
+    if (line.rfind("TracerPid:", 0) == 0) return line;
+  return "";
+}
+
+// Issue 20: with -p, a process in vfork cannot be stopped, so not detached, until its child
+// goes: the first SIGINT waits for it a bounded time (about 1 s), a second ends the wait at once.
+// Either way the process runs on, untraced.
+TEST(TraceE2E, InterruptWaitIsBoundedAndASecondEndsItAtOnce) {
+  for (bool second : {false, true}) {
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    pid_t target = start_process({testprog("trace_vfork_wait"), "30"}, fds[1], 2, true);
+    close(fds[1]);
+    char ready[64] = {};
+    ASSERT_GT(read(fds[0], ready, sizeof ready - 1), 0);
+    close(fds[0]);
+    usleep(100 * 1000);  // the vfork child is sleeping, the parent waiting in vfork
+    const std::string out = temp_path("vfork-attach.txt");
+    const int null_fd = open("/dev/null", O_WRONLY);
+    pid_t seccheck = spawn({seccheck_binary(), "trace", "-o", out, "-p", std::to_string(target)}, null_fd);
+    close(null_fd);
+    for (int i = 0; i < 1000 && tracer_of(target) == "TracerPid:\t0"; ++i)
+      usleep(5000);
+    const double start = seconds_now();
+    kill(seccheck, SIGINT);
+    if (second) {
+      usleep(100 * 1000);
+      kill(seccheck, SIGINT);
+    }
+    const int status = wait_for(seccheck, 10);
+    const double took = seconds_now() - start;
+    const std::string tracer_pid = tracer_of(target);
+    kill(-target, SIGKILL);
+    waitpid(target, nullptr, 0);
+    unlink(out.c_str());
+    EXPECT_EQ(status, 130) << (second ? "two" : "one") << " SIGINT";
+    EXPECT_EQ(tracer_pid, "TracerPid:\t0");
+    if (second) {
+      EXPECT_LT(took, 0.7) << "the second SIGINT must end the wait at once";
+    } else {
+      EXPECT_GT(took, 0.8) << "the wait for the vfork parent to stop";
+      EXPECT_LT(took, 3.0) << "the wait after an interrupt is bounded";
+    }
+  }
+}
+
+// Issue 20: a third signal ends seccheck at once, even while it cannot finish its report (its
+// stdout is a pipe the workload filled and nobody reads); the second does not.
+TEST(TraceE2E, ThirdInterruptEndsSeccheckAtOnce) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t seccheck =
+      spawn({seccheck_binary(), "check", "--", "/bin/sh", "-c", "head -c 70000 /dev/zero; sleep 30"}, fds[1]);
+  close(fds[1]);
+  // Once the pipe is full the workload runs under the tracer, waiting to write; the report will too.
+  int queued = 0;
+  for (int i = 0; i < 2000 && queued < 65536; ++i) {
+    usleep(5000);
+    ioctl(fds[0], FIONREAD, &queued);
+  }
+  ASSERT_GE(queued, 65536) << "the workload never filled the pipe";
+  kill(seccheck, SIGINT);
+  usleep(200 * 1000);
+  kill(seccheck, SIGINT);
+  const std::optional<int> after_two = exit_within(seccheck, 0.5);
+  EXPECT_FALSE(after_two.has_value()) << "the second SIGINT ended seccheck: status " << after_two.value_or(0);
+  const double start = seconds_now();
+  if (!after_two) kill(seccheck, SIGINT);
+  const int status = after_two ? *after_two : wait_for(seccheck, 5);
+  close(fds[0]);
+  EXPECT_EQ(status, 130) << "exit 128 + SIGINT";
+  EXPECT_LT(seconds_now() - start, 1.0);
 }
 
 // --- differential: seccheck vs strace -f -qq ---
