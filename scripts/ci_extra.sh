@@ -9,7 +9,7 @@
 #   tidy    clang-tidy-14 (.clang-tidy) over every project source in the build's
 #           compile_commands.json (SECCHECK_TIDY_BUILD, default build/: configure and build it
 #           first, generated sources must exist); any finding fails. TIDY_BASE=<git rev> checks
-#           only the sources changed since that rev (all of them when a header changed)
+#           only the sources changed since that rev and those that include a changed header
 #
 #   scripts/ci_extra.sh [asan] [fuzz] [format] [tidy]     (no argument: all four)
 # Env: JOBS (default: nproc), FUZZ_SECONDS, SECCHECK_ASAN_BUILD, SECCHECK_FUZZ_BUILD,
@@ -116,12 +116,17 @@ stage_tidy() {
   if [[ -n ${TIDY_BASE:-} ]]; then
     local changed=() keep=()
     while IFS= read -r f; do changed+=("$f"); done < <(git -C "$root" diff --name-only "$TIDY_BASE" -- '*.h' '*.cpp')
-    if ! printf '%s\n' "${changed[@]}" | grep -q '\.h$'; then
-      for f in "${files[@]}"; do
-        if printf '%s\n' "${changed[@]}" | grep -qxF "$f"; then keep+=("$f"); fi
-      done
-      files=("${keep[@]}")
-    fi
+    # A changed header is checked through the sources that include it (rooted at the
+    # repository: "analysis/profile.h"); its findings show in any of them.
+    local headers=() h
+    for h in "${changed[@]}"; do [[ $h == *.h ]] && headers+=("#include \"$h\""); done
+    for f in "${files[@]}"; do
+      if printf '%s\n' "${changed[@]}" | grep -qxF "$f" ||
+        { ((${#headers[@]})) && grep -qF -f <(printf '%s\n' "${headers[@]}") "$root/$f"; }; then
+        keep+=("$f")
+      fi
+    done
+    files=("${keep[@]}")
     echo "ci_extra: clang-tidy: ${#changed[@]} C++ files changed since $TIDY_BASE"
   fi
   echo "ci_extra: clang-tidy: ${#files[@]} sources, $jobs at a time"
