@@ -72,6 +72,7 @@ Result<bpf::FilterContext> new_context(std::uint32_t default_action, std::uint32
 
 std::vector<bpf::ArgCompare> to_cmps(const std::vector<ArgCondition>& args) {
   std::vector<bpf::ArgCompare> out;
+  out.reserve(args.size());
   for (const ArgCondition& c : args) {
     // OCI: for MASKED_EQ `value` is the mask and `valueTwo` the datum, as libseccomp takes them.
     out.push_back(bpf::ArgCompare{c.index, scmp_op(c.op), c.value, c.value_two});

@@ -209,7 +209,7 @@ bool condition_holds(const ArgCondition& condition, std::uint64_t arg, Arch arch
 }
 
 std::string action_text(const Action& action) {
-  const std::string name(action_kind_name(action.kind));
+  std::string name(action_kind_name(action.kind));  // not const: returned by move
   if (action.kind == ActionKind::kErrno) return name + "(" + errno_name(action.value.value_or(1)) + ")";
   if (action.kind == ActionKind::kTrace) return name + "(" + std::to_string(action.value.value_or(0)) + ")";
   return name;

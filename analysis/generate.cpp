@@ -161,6 +161,7 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
 
   // Additions go first: among unconditional rules for one call libseccomp keeps the first added.
   std::vector<Rule> added;
+  added.reserve(additions.size());
   for (const auto& [key, info] : additions)
     added.push_back(addition_rule(key, info));
   result.additions = added.size();
@@ -354,6 +355,7 @@ std::vector<EssentialCall> essential_calls() {
     return a->essential_rank < b->essential_rank;
   });
   std::vector<EssentialCall> calls;
+  calls.reserve(entries.size());
   for (const SyscallEntry* entry : entries)
     calls.push_back({std::string(entry->name), std::string(entry->essential_why)});
   return calls;

@@ -66,6 +66,7 @@ std::vector<RuleGroup> in_first_only(const std::map<std::pair<GroupKey, std::str
     }
   }
   std::vector<RuleGroup> list;
+  list.reserve(out.size());
   for (auto& [key, group] : out)
     list.push_back(std::move(group));
   return list;

@@ -160,7 +160,7 @@ bool is_hidden(const CLI::App& sub) {
   return sub.get_group().empty();
 }
 
-CommandSpec describe(const CLI::App& app, std::vector<std::string> path) {
+CommandSpec describe(const CLI::App& app, const std::vector<std::string>& path) {
   CommandSpec spec;
   spec.path = path;
   spec.description = app.get_description();

@@ -90,6 +90,9 @@ bool only_the_named_one(std::string_view named) {
 
 }  // namespace
 
+// Exceptions end in the try blocks below; what could escape before them (declaring the options)
+// is a programming error, which should abort loudly.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   using namespace seccheck;
   cli::use_checked_standard_output();

@@ -19,8 +19,8 @@ LineTable::~LineTable() {
   if (dwarf_ != nullptr) dwarf_end(dwarf_);
 }
 
-bool LineTable::unit_for(std::uint64_t address, void* out) {
-  auto* cu = static_cast<Dwarf_Die*>(out);
+bool LineTable::unit_for(std::uint64_t address, void* cu_die) {
+  auto* cu = static_cast<Dwarf_Die*>(cu_die);
   if (dwarf_addrdie(dwarf_, address, cu) != nullptr) return true;
   if (!ranges_built_) {
     ranges_built_ = true;

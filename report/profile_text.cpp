@@ -25,7 +25,7 @@ std::string short_action_text(const Action& action) {
 
 // As the file writes it: ALLOW, ERRNO(38), ERRNO (no errnoRet).
 std::string raw_action_text(const Action& action) {
-  const std::string name(analysis::action_kind_name(action.kind));
+  std::string name(analysis::action_kind_name(action.kind));  // not const: returned by move
   if (action.kind == ActionKind::kErrno && action.value)
     return name + "(" + std::to_string(*action.value) + ")";
   return name;

@@ -34,6 +34,7 @@ std::string_view format_name(Format format) {
 
 std::vector<std::string> format_names() {
   std::vector<std::string> names;
+  names.reserve(std::size(kFormats));
   for (const auto& entry : kFormats)
     names.emplace_back(entry.first);
   return names;

@@ -79,6 +79,7 @@ std::vector<ScanFinding> evaluate_scan(const std::vector<ReachableCall>& calls,
                                        const std::vector<analysis::Profile>& profiles,
                                        const analysis::Context& context) {
   std::vector<Resolved> resolved;
+  resolved.reserve(profiles.size());
   for (const analysis::Profile& profile : profiles)
     resolved.push_back({&profile, analysis::resolve(profile, context)});
   // The arguments some profile compares, per call.

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include "core/syscall_table.h"
 #include "elf/module.h"
@@ -291,8 +292,7 @@ Result<ScanResult> scan_file(const std::string& path, const ScanOptions& options
   while (!queue.empty()) {
     Pending next = std::move(queue.front());
     queue.pop_front();
-    std::optional<elf::ElfFile> file = std::move(opened);
-    opened.reset();
+    std::optional<elf::ElfFile> file = std::exchange(opened, std::nullopt);
     if (!file) {
       const auto where = resolver.host_path(next.path);
       auto loaded =

@@ -6,9 +6,14 @@
 #           the seed corpora, then fuzz each target for FUZZ_SECONDS (default 60) seconds
 #   format  clang-format-14 --dry-run over the project's C++ files; fails when one differs
 #           (fix: clang-format -i FILE)
+#   tidy    clang-tidy-14 (.clang-tidy) over every project source in the build's
+#           compile_commands.json (SECCHECK_TIDY_BUILD, default build/: configure and build it
+#           first, generated sources must exist); any finding fails. TIDY_BASE=<git rev> checks
+#           only the sources changed since that rev and those that include a changed header
 #
-#   scripts/ci_extra.sh [asan] [fuzz] [format]     (no argument: all three)
-# Env: JOBS (default: nproc), FUZZ_SECONDS, SECCHECK_ASAN_BUILD, SECCHECK_FUZZ_BUILD.
+#   scripts/ci_extra.sh [asan] [fuzz] [format] [tidy]     (no argument: all four)
+# Env: JOBS (default: nproc), FUZZ_SECONDS, SECCHECK_ASAN_BUILD, SECCHECK_FUZZ_BUILD,
+#      SECCHECK_TIDY_BUILD, TIDY_BASE.
 # Prints how long each stage took; exits non-zero when a test fails under the sanitizers or a
 # fuzzer finds a crash (the crashing input is kept in build-fuzz/crashes/).
 set -euo pipefail
@@ -17,8 +22,12 @@ jobs="${JOBS:-$(nproc)}"
 fuzz_seconds="${FUZZ_SECONDS:-60}"
 asan_build="${SECCHECK_ASAN_BUILD:-$root/build-asan}"
 fuzz_build="${SECCHECK_FUZZ_BUILD:-$root/build-fuzz}"
+tidy_build="${SECCHECK_TIDY_BUILD:-$root/build}"
+# The project's C++ folders: the components (CMakeLists.txt, SECCHECK_COMPONENTS), the CLI,
+# tests and fuzzers; a folder not written yet is skipped.
+source_dirs=(core bpf elf tracer analysis report session audit scan container cli tests fuzz)
 stages=("$@")
-((${#stages[@]})) || stages=(asan fuzz format)
+((${#stages[@]})) || stages=(asan fuzz format tidy)
 
 failures=()
 timings=()
@@ -84,7 +93,8 @@ stage_format() {
   [[ -n $tool ]] || { echo "ci_extra: clang-format not installed (apt-get install clang-format)" >&2; return 1; }
   local files=() differ=() f
   while IFS= read -r f; do files+=("$f"); done < <(
-    cd "$root" && find core elf scan tracer analysis report session audit cli tests fuzz -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
+    cd "$root" && for dir in "${source_dirs[@]}"; do [[ -d $dir ]] && echo "$dir"; done |
+      xargs -I{} find {} -type f \( -name '*.h' -o -name '*.cpp' \) | sort)
   for f in "${files[@]}"; do
     if ! "$tool" --style=file --dry-run -Werror "$root/$f" >/dev/null 2>&1; then differ+=("$f"); fi
   done
@@ -93,8 +103,50 @@ stage_format() {
   ((${#differ[@]} == 0))
 }
 
+stage_tidy() {
+  local tool commands="$tidy_build/compile_commands.json"
+  tool="$(command -v clang-tidy-14 || command -v clang-tidy || true)"
+  [[ -n $tool ]] || { echo "ci_extra: clang-tidy not installed (apt-get install clang-tidy)" >&2; return 1; }
+  [[ -f $commands ]] || {
+    echo "ci_extra: $commands is missing: configure and build $tidy_build first (bash scripts/setup.sh test)" >&2
+    return 1
+  }
+  # The project's own sources as the build compiles them: not generated files, not testprogs/
+  # (C programs that make raw calls on purpose).
+  local files=() f
+  while IFS= read -r f; do files+=("$f"); done < <(
+    sed -n 's|^ *"file": "'"$root"'/\(.*\.cpp\)",\{0,1\}$|\1|p' "$commands" | grep -v '^testprogs/' | sort -u)
+  if [[ -n ${TIDY_BASE:-} ]]; then
+    local changed=() keep=()
+    while IFS= read -r f; do changed+=("$f"); done < <(git -C "$root" diff --name-only "$TIDY_BASE" -- '*.h' '*.cpp')
+    # A changed header is checked through the sources that include it (rooted at the
+    # repository: "analysis/profile.h"); its findings show in any of them.
+    local headers=() h
+    for h in "${changed[@]}"; do [[ $h == *.h ]] && headers+=("#include \"$h\""); done
+    for f in "${files[@]}"; do
+      if printf '%s\n' "${changed[@]}" | grep -qxF "$f" ||
+        { ((${#headers[@]})) && grep -qF -f <(printf '%s\n' "${headers[@]}") "$root/$f"; }; then
+        keep+=("$f")
+      fi
+    done
+    files=("${keep[@]}")
+    echo "ci_extra: clang-tidy: ${#changed[@]} C++ files changed since $TIDY_BASE"
+  fi
+  echo "ci_extra: clang-tidy: ${#files[@]} sources, $jobs at a time"
+  ((${#files[@]})) || return 0
+  local log="$tidy_build/clang-tidy.log" status=0
+  # -Wno-unknown-warning-option: the commands are GCC's; a flag only GCC knows is not a finding.
+  (cd "$root" && printf '%s\n' "${files[@]}" |
+    xargs -P "$jobs" -n 1 "$tool" -p "$tidy_build" --quiet --extra-arg=-Wno-unknown-warning-option) >"$log" 2>&1 ||
+    status=1
+  grep -vE '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$|^Suppressed [0-9]+ warnings|^Use -header-filter|^Error while processing' \
+    "$log" || true
+  ((status == 0)) || echo "ci_extra: clang-tidy found problems (full log: $log)" >&2
+  return $status
+}
+
 for stage in "${stages[@]}"; do
-  case $stage in asan | fuzz | format) ;; *) echo "ci_extra: unknown stage '$stage' (asan, fuzz, format)" >&2; exit 2 ;; esac
+  case $stage in asan | fuzz | format | tidy) ;; *) echo "ci_extra: unknown stage '$stage' (asan, fuzz, format, tidy)" >&2; exit 2 ;; esac
   echo "=== ci_extra: $stage ==="
   start=$(now)
   if "stage_$stage"; then result=ok; else result=FAILED; failures+=("$stage"); fi

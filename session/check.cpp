@@ -94,6 +94,7 @@ int plain_exit_status(const std::vector<std::string>& command) {
   posix_spawnattr_setsigmask(&attributes, &previous);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> argv;
+  argv.reserve(command.size() + 1);
   for (const std::string& arg : command)
     argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);

@@ -66,6 +66,8 @@ std::size_t format_decimal(std::uint64_t value, char* out) {
     std::size_t length = 0;
     auto add = [&](const char* text) {
       const std::size_t n = std::strlen(text);
+      // A byte buffer written with its length, not a C string: no terminator is wanted.
+      // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
       std::memcpy(line + length, text, n);
       length += n;
     };

@@ -35,7 +35,7 @@ const SyscallEntry* find_entry(std::string_view name) {
 }
 
 Result<std::vector<BpfProgram>> build_set(const std::vector<std::string>& names, std::uint16_t tag,
-                                          std::string description) {
+                                          const std::string& description) {
   auto ctx = new_context(SCMP_ACT_ALLOW);
   if (!ctx) return ctx.error();
   std::vector<std::pair<Arch, int>> by_number;
@@ -101,19 +101,19 @@ Result<std::vector<BpfProgram>> build_notice_filter() {
   constexpr std::uint64_t kCloneUntraced = 0x00800000;
   constexpr std::uint64_t kPrSetSeccomp = 22;
   const std::uint32_t trace = SCMP_ACT_TRACE(kNoticeTraceTag);
-  const bpf::ArgCompare pr_set_seccomp[] = {SCMP_A0(SCMP_CMP_EQ, kPrSetSeccomp)};
+  const bpf::ArgCompare pr_set_seccomp[] = {SCMP_A0(SCMP_CMP_EQ, kPrSetSeccomp, 0)};
   const bpf::ArgCompare clone_untraced[] = {SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneUntraced, kCloneUntraced)};
   // ptrace's attach requests fail when seccheck already traces the caller or the target.
-  const bpf::ArgCompare traceme[] = {SCMP_A0(SCMP_CMP_EQ, 0 /* PTRACE_TRACEME */)};
-  const bpf::ArgCompare attach[] = {SCMP_A0(SCMP_CMP_EQ, 16 /* PTRACE_ATTACH */)};
-  const bpf::ArgCompare seize[] = {SCMP_A0(SCMP_CMP_EQ, 0x4206 /* PTRACE_SEIZE */)};
-  for (auto added : {ctx->add_rule(trace, SCMP_SYS(seccomp), {}, "seccomp"),
-                     ctx->add_rule(trace, SCMP_SYS(clone3), {}, "clone3"),
-                     ctx->add_rule(trace, SCMP_SYS(prctl), pr_set_seccomp, "prctl(PR_SET_SECCOMP)"),
-                     ctx->add_rule(trace, SCMP_SYS(clone), clone_untraced, "clone(CLONE_UNTRACED)"),
-                     ctx->add_rule(trace, SCMP_SYS(ptrace), traceme, "ptrace(PTRACE_TRACEME)"),
-                     ctx->add_rule(trace, SCMP_SYS(ptrace), attach, "ptrace(PTRACE_ATTACH)"),
-                     ctx->add_rule(trace, SCMP_SYS(ptrace), seize, "ptrace(PTRACE_SEIZE)")})
+  const bpf::ArgCompare traceme[] = {SCMP_A0(SCMP_CMP_EQ, 0 /* PTRACE_TRACEME */, 0)};
+  const bpf::ArgCompare attach[] = {SCMP_A0(SCMP_CMP_EQ, 16 /* PTRACE_ATTACH */, 0)};
+  const bpf::ArgCompare seize[] = {SCMP_A0(SCMP_CMP_EQ, 0x4206 /* PTRACE_SEIZE */, 0)};
+  for (const auto& added : {ctx->add_rule(trace, SCMP_SYS(seccomp), {}, "seccomp"),
+                            ctx->add_rule(trace, SCMP_SYS(clone3), {}, "clone3"),
+                            ctx->add_rule(trace, SCMP_SYS(prctl), pr_set_seccomp, "prctl(PR_SET_SECCOMP)"),
+                            ctx->add_rule(trace, SCMP_SYS(clone), clone_untraced, "clone(CLONE_UNTRACED)"),
+                            ctx->add_rule(trace, SCMP_SYS(ptrace), traceme, "ptrace(PTRACE_TRACEME)"),
+                            ctx->add_rule(trace, SCMP_SYS(ptrace), attach, "ptrace(PTRACE_ATTACH)"),
+                            ctx->add_rule(trace, SCMP_SYS(ptrace), seize, "ptrace(PTRACE_SEIZE)")})
     if (!added) return make_error("notice filter: " + added.error().message);
   return one_program(*ctx, "seccheck notices");
 }

@@ -9,22 +9,21 @@
 #include <sys/syscall.h>
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
+#include "analysis/catalog.h"
 #include "analysis/compile.h"
 #include "analysis/context.h"
 #include "analysis/evaluate.h"
 #include "analysis/explain.h"
-#include "analysis/profile_parser.h"
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
 #include "tests/analysis/evaluate_cases.h"
 #include "tests/analysis/kernel_harness.h"
 #include "tests/analysis/test_profiles.h"
-#include "tests/support/run_process.h"
 
 namespace seccheck::analysis {
 namespace {
@@ -227,36 +226,39 @@ Context context_for(const std::set<std::string>& caps) {
   return context;
 }
 
+// A catalog profile by entry name ("docker@29.4.3"). The catalog is built into the library
+// and equals the upstream files in ../shared/reference-profiles (tests/catalog checks that
+// when ../shared is there), so these tests need nothing beside the checkout.
+Profile catalog_profile(const std::string& name) {
+  Result<std::vector<Profile>> profiles = catalog_profiles(name);
+  if (!profiles.ok() || profiles->size() != 1) throw std::runtime_error("no catalog entry " + name);
+  return profiles->front();
+}
+
+// Every RuntimeDefault profile the catalog holds (one per upstream reference file).
 TEST(KernelDifferential, ReferenceProfiles) {
-  const std::string shared = seccheck::testing::shared_dir();
-  if (shared.empty())
-    GTEST_SKIP() << "../shared/reference-profiles is absent; no reference profiles to check";
   if (!kernel_filters_work()) GTEST_SKIP() << "seccomp filters cannot be loaded here";
   const std::set<std::string> all(all_capabilities().begin(), all_capabilities().end());
   // Every number on x86_64 for the newest profile of each runtime and Debian 12's; the
-  // argument corpus (x86_64 and x32) for every file.
-  const std::set<std::string> full = {"docker-29.4.3.json", "containerd-2.3.4.json",
-                                      "containers-common-0.67.0.json", "containers-common-0.50.1.json",
-                                      "docker-20.10.24-debian-bookworm.json"};
+  // argument corpus (x86_64 and x32) for every entry.
+  const std::set<std::string> full = {"docker@29.4.3", "containerd@2.3.4", "containers-common@0.67.0",
+                                      "containers-common@0.50.1", "docker@20.10.24-debian-bookworm"};
   Tally tally;
   int profiles = 0;
   const auto start = std::chrono::steady_clock::now();
-  for (const auto& entry : std::filesystem::directory_iterator(shared + "/reference-profiles")) {
-    const std::string file = entry.path().filename().string();
-    if (entry.path().extension() != ".json" || file == "index.json") continue;
-    Result<Profile> profile = load_profile_file(entry.path().string());
-    ASSERT_TRUE(profile.ok()) << profile.error().message;
+  for (const CatalogEntry& entry : catalog_entries()) {
+    const Profile profile = catalog_profile(entry.name);
     std::vector<std::pair<std::string, Context>> contexts = {
         {"default caps", context_for(default_container_capabilities())}, {"all caps", context_for(all)}};
-    if (file.rfind("containers-common", 0) == 0)
+    if (entry.family == "containers-common")
       contexts.push_back({"podman caps", context_for(podman_default_capabilities())});
     for (const auto& [context_name, context] : contexts) {
-      ResolvedProfile resolved = with_distinct_errnos(resolve(*profile, context));
-      const std::string label = file + " (" + context_name + ")";
+      ResolvedProfile resolved = with_distinct_errnos(resolve(profile, context));
+      const std::string label = entry.name + " (" + context_name + ")";
       ++profiles;
       for (Arch arch : {Arch::kX86_64, Arch::kX32})
         check_calls(resolved, argument_corpus(resolved, arch), tally, label);
-      if (full.count(file) && context_name == "default caps") {
+      if (full.count(entry.name) && context_name == "default caps") {
         check_calls(resolved, number_corpus(Arch::kX86_64, 1), tally, label);
         check_calls(resolved, number_corpus(Arch::kX32, 1), tally, label);
       }
@@ -272,14 +274,11 @@ TEST(KernelDifferential, ReferenceProfiles) {
 
 // The known traps, stated directly.
 TEST(KernelDifferential, ContainersCommonTraps) {
-  const std::string shared = seccheck::testing::shared_dir();
-  if (shared.empty()) GTEST_SKIP() << "../shared/reference-profiles is absent";
   if (!kernel_filters_work()) GTEST_SKIP() << "seccomp filters cannot be loaded here";
   {
     // 0.50.1: setns ALLOW (unconditional) and ERRNO(EPERM) if no CAP_SYS_ADMIN: ALLOW wins.
-    Result<Profile> p = load_profile_file(shared + "/reference-profiles/containers-common-0.50.1.json");
-    ASSERT_TRUE(p.ok());
-    ResolvedProfile resolved = resolve(*p, context_for(default_container_capabilities()));
+    ResolvedProfile resolved =
+        resolve(catalog_profile("containers-common@0.50.1"), context_for(default_container_capabilities()));
     Verdict v = evaluate(resolved, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
     EXPECT_EQ(v.action.kind, ActionKind::kAllow)
         << explain(v, resolved, nullptr, Arch::kX86_64, *syscall_number(Arch::kX86_64, "setns"), {});
@@ -291,9 +290,8 @@ TEST(KernelDifferential, ContainersCommonTraps) {
   {
     // 0.67.0 without CAP_AUDIT_WRITE (Podman's default set): socket(AF_VSOCK) matches
     // ERRNO(EPERM) [arg0 == 40] and ALLOW [arg0 != 16].
-    Result<Profile> p = load_profile_file(shared + "/reference-profiles/containers-common-0.67.0.json");
-    ASSERT_TRUE(p.ok());
-    ResolvedProfile resolved = resolve(*p, context_for(podman_default_capabilities()));
+    ResolvedProfile resolved =
+        resolve(catalog_profile("containers-common@0.67.0"), context_for(podman_default_capabilities()));
     Verdict v = evaluate(resolved, Arch::kX86_64, SYS_socket, {40, 1, 0});
     const std::string reason = explain(v, resolved, nullptr, Arch::kX86_64, SYS_socket, {40, 1, 0});
     Result<BpfProgram> program = compile(resolved, CompileMode::kAsIs);
@@ -312,15 +310,9 @@ TEST(KernelDifferential, BlockingToTraceStopsEveryBlockedCall) {
   std::vector<std::pair<std::string, ResolvedProfile>> profiles = {
       {"ops", test::resolve_plain(test::parse_or_die(test::kOpsProfile, "ops.json"))},
       {"native-only", test::resolve_plain(test::parse_or_die(test::kNativeOnlyProfile, "native.json"))}};
-  const std::string shared = seccheck::testing::shared_dir();
-  if (!shared.empty()) {
-    for (const char* file :
-         {"docker-29.4.3.json", "containers-common-0.67.0.json", "containerd-1.6.20.json"}) {
-      Result<Profile> p = load_profile_file(shared + "/reference-profiles/" + file);
-      ASSERT_TRUE(p.ok());
-      profiles.emplace_back(file, resolve(*p, context_for(default_container_capabilities())));
-    }
-  }
+  for (const char* name : {"docker@29.4.3", "containers-common@0.67.0", "containerd@1.6.20"})
+    profiles.emplace_back(name,
+                          resolve(catalog_profile(name), context_for(default_container_capabilities())));
   int blocked = 0;
   int allowed = 0;
   for (const auto& [label, profile] : profiles) {

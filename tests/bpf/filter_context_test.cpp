@@ -33,10 +33,11 @@ std::uint32_t verdict(const std::vector<sock_filter>& code, std::uint32_t arch, 
 Result<FilterContext> getpid_filter() {
   auto ctx = FilterContext::create(SCMP_ACT_ALLOW);
   if (!ctx) return ctx.error();
-  for (Result<void> step : {ctx->set_no_new_privs(false), ctx->set_bad_arch_action(SCMP_ACT_ERRNO(9)),
-                            ctx->add_arch(Arch::kI386), ctx->add_arch(Arch::kX32), ctx->add_arch(Arch::kX32)})
+  for (const Result<void>& step :
+       {ctx->set_no_new_privs(false), ctx->set_bad_arch_action(SCMP_ACT_ERRNO(9)), ctx->add_arch(Arch::kI386),
+        ctx->add_arch(Arch::kX32), ctx->add_arch(Arch::kX32)})
     if (!step) return step.error();
-  const ArgCompare seven[] = {SCMP_A0(SCMP_CMP_EQ, 7)};
+  const ArgCompare seven[] = {SCMP_A0(SCMP_CMP_EQ, 7, 0)};
   if (auto added = ctx->add_rule(SCMP_ACT_ERRNO(5), SCMP_SYS(getpid), seven, "getpid"); !added)
     return added.error();
   return ctx;

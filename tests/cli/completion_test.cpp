@@ -37,7 +37,7 @@ std::set<std::string> complete(const std::vector<std::string>& words) {
   // One file per test process: ctest runs the tests of this file in parallel processes, and one
   // rewriting a shared harness while another's bash reads it made that bash see an empty script.
   static const std::string harness = [] {
-    const std::string path =
+    std::string path =
         ::testing::TempDir() + "/seccheck_complete_harness." + std::to_string(getpid()) + ".sh";
     std::ofstream out(path);
     out << "source \"$1\" || exit 90\n"

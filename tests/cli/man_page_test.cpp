@@ -181,7 +181,7 @@ TEST(ManPage, DocumentsExitCodesAndFormats) {
 
 std::string find_program(const std::string& name) {
   for (const char* dir : {"/usr/bin", "/bin", "/usr/local/bin"}) {
-    const std::string path = std::string(dir) + "/" + name;
+    std::string path = std::string(dir) + "/" + name;
     if (access(path.c_str(), X_OK) == 0) return path;
   }
   return "";

@@ -131,10 +131,26 @@ struct Damage {
 const std::vector<Damage>& damages() {
   constexpr std::size_t kShoff = 40, kPhnum = 56, kShnum = 60, kShstrndx = 62;
   static const std::vector<Damage> list = {
-      {"empty", "empty file", [](std::string) { return std::string(); }},
-      {"magic_only", "truncated", [](std::string b) { return b.substr(0, 10); }},
-      {"header_only", "do not fit", [](std::string b) { return b.substr(0, 64); }},
-      {"half", "section headers at offset", [](std::string b) { return b.substr(0, b.size() / 2); }},
+      {"empty", "empty file",
+       [](std::string b) {
+         b.clear();
+         return b;
+       }},
+      {"magic_only", "truncated",
+       [](std::string b) {
+         b.resize(10);
+         return b;
+       }},
+      {"header_only", "do not fit",
+       [](std::string b) {
+         b.resize(64);
+         return b;
+       }},
+      {"half", "section headers at offset",
+       [](std::string b) {
+         b.resize(b.size() / 2);
+         return b;
+       }},
       {"class_32", "wrong ELF class?",
        [](std::string b) {
          b[EI_CLASS] = ELFCLASS32;
@@ -180,8 +196,16 @@ const std::vector<Damage>& damages() {
          patch_u16(b, kShstrndx, 0xfff0);
          return b;
        }},
-      {"text", "not an ELF file", [](std::string) { return std::string("#!/bin/sh\nexit 0\n"); }},
-      {"ar_archive", "an ar archive", [](std::string) { return std::string("!<arch>\n"); }},
+      {"text", "not an ELF file",
+       [](std::string b) {
+         b.assign("#!/bin/sh\nexit 0\n");
+         return b;
+       }},
+      {"ar_archive", "an ar archive",
+       [](std::string b) {
+         b.assign("!<arch>\n");
+         return b;
+       }},
       {"garbage", "not an ELF file",
        [](std::string b) {
          std::uint32_t x = 12345;

@@ -114,14 +114,9 @@ analysis::CheckReport sample_report() {
       verdict("crio@main", ActionKind::kErrno, 1, "acct needs CAP_SYS_PACCT | `x` <b>", -1)};
   acct.call.first_pid = 4260;
   acct.call.executable = kHostileExe;
-  acct.call.command_line = {"evil",
-                            "--title=\x1b]0;owned\x07",
-                            "a|b",
-                            "`rm -rf`",
-                            "<&\"'>",
-                            "\xc0\xaf",
-                            "\xe2\x80\xae"
-                            "txt.exe"};
+  acct.call.command_line = {
+      "evil",     "--title=\x1b]0;owned\x07", "a|b", "`rm -rf`", "<&\"'>",
+      "\xc0\xaf", "\xe2\x80\xaetxt.exe"};  // U+202E (right-to-left override), then txt.exe
   acct.call.stack = {{0x401000, "/tmp/evil|bin\nx", "sym\x1b[2J\x9b", 0x10, "/tmp/evil\x1b[2J.c", 7}};
 
   // sorted by syscall, arch, key

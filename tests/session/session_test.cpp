@@ -20,8 +20,6 @@ namespace seccheck::session {
 namespace {
 
 using testing::entry;
-using testing::exit_of;
-using testing::FakeEvent;
 using testing::ScriptedRunner;
 
 analysis::ResolvedProfile docker() {
@@ -57,6 +55,7 @@ TEST(CallRecorder, AggregatesByTheArgumentsProfilesConditionOn) {
   std::vector<analysis::RecordedCall> calls = recorder.take_calls();
   ASSERT_EQ(calls.size(), 3u);
   std::vector<std::pair<std::string, std::uint64_t>> seen;
+  seen.reserve(calls.size());
   for (const auto& call : calls)
     seen.emplace_back(call.key(), call.count);
   EXPECT_EQ(seen,

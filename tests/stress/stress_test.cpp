@@ -116,7 +116,7 @@ void expect_counts_match(const Counted& counted, long expected_workload) {
 TEST(Stress, SixtyFourThreadsCreatingAndJoiningThreads) {
   Counted counted = trace_counted("stress_threads", {"64", "20"});
   EXPECT_EQ(counted.run.output.exit_status, 0) << counted.run.output.err;
-  expect_counts_match(counted, 64 * 20 * 51);
+  expect_counts_match(counted, 64L * 20 * 51);
   expect_nothing_left(counted.run, true);
 }
 
@@ -144,7 +144,7 @@ TEST(Stress, ExecveFromNonLeaderThread) {
 TEST(Stress, VforkAndExec) {
   Counted counted = trace_counted("stress_vfork_exec", {"200"});
   EXPECT_EQ(counted.run.output.exit_status, 0) << counted.run.output.out << counted.run.output.err;
-  expect_counts_match(counted, 200 * 3);
+  expect_counts_match(counted, 200L * 3);
   expect_nothing_left(counted.run, true);
 }
 

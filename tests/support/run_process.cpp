@@ -80,6 +80,7 @@ int start_process(const std::vector<std::string>& argv, int out_fd, int err_fd, 
     dup2(err_fd, 2);
     if (own_group) setpgid(0, 0);
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -181,8 +182,9 @@ std::string testprog(const std::string& name) {
 std::string shared_dir() {
   struct stat st;
   std::string dir = SECCHECK_SHARED_DIR;
-  if (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return dir;
-  return "";
+  for (const char* part : {"/reference-profiles/index.json", "/schemas"})
+    if (stat((dir + part).c_str(), &st) != 0) return "";
+  return dir;
 }
 
 std::string read_file(const std::string& path) {

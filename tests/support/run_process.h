@@ -50,7 +50,9 @@ std::string seccheck_binary();
 // seccheck-static, or "" when the build made none (SECCHECK_STATIC_BINARY=OFF, sanitizers).
 std::string seccheck_static_binary();
 std::string testprog(const std::string& name);
-// ../shared next to the checkout, or "" when absent (tests then GTEST_SKIP with a message).
+// ../shared next to the checkout, or "" when absent (tests then GTEST_SKIP with a message, and
+// no count of an always-run test may depend on it). A ../shared that is some other folder (no
+// reference-profiles/index.json, no schemas/) counts as absent.
 std::string shared_dir();
 std::string read_file(const std::string& path);
 

@@ -252,6 +252,7 @@ int run_and_signal(const std::vector<std::string>& argv, int sig, int delay_ms) 
   pid_t child = fork();
   if (child == 0) {
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const std::string& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
