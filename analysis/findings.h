@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/evaluate.h"
+#include "analysis/impact.h"
 #include "analysis/run_record.h"
 
 namespace seccheck::analysis {
@@ -26,8 +28,13 @@ struct Finding {
   std::string pattern;                   // "clone(flags=CLONE_NEWUSER|SIGCHLD)", "socket(AF_VSOCK, ...)"
   std::vector<ProfileVerdict> verdicts;  // one per checked profile, in profile order
   bool known = false;                    // matched the --baseline: reported, does not fail the gate
+  // check --impact: one per profile that blocks the call, in profile order; empty otherwise.
+  std::vector<FindingImpact> impacts;
 
   bool blocked_by_any() const;
+  // Whether the finding counts for the gate: blocked by a profile, and under GateMode::kBreaking
+  // also breaking (or of unknown impact) under at least one profile that blocks it.
+  bool fails_gate(GateMode mode) const;
 };
 
 struct CheckedProfile {
@@ -50,8 +57,11 @@ struct CheckReport {
   double duration_seconds = 0;
   // --fail-on-workload-error: a non-zero workload exit status fails the gate too.
   bool fail_on_workload_error = false;
+  GateMode gate = GateMode::kAny;       // --gate
+  std::optional<ImpactSummary> impact;  // check --impact
 
-  // New (not known) findings blocked by at least one profile.
+  // New (not known) findings that fail the gate: blocked by at least one profile (and, with
+  // --gate breaking, breaking the workload or of unknown impact).
   std::size_t new_blocking_findings() const;
   // What the exit status of `check` says: new blocking findings, or (when asked) the
   // workload's own failure. Reports print the same result the exit code gives.

@@ -8,6 +8,7 @@
 #include "cli/help_example.h"
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
+#include "core/error.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
@@ -19,6 +20,10 @@ struct CheckOptions {
   std::string record_path;
   int stack_frames = 5;
   bool pin_cpu = false;
+  bool impact = false;
+  bool impact_output = false;
+  double impact_timeout = 0;
+  std::string gate;  // "" default: breaking with --impact, any without
   std::vector<std::string> command;
   ReportOptions report;
   ContextOptions context;
@@ -35,9 +40,13 @@ int run_check(const CheckOptions& options) {
   request.enforce = options.enforce;
   request.context = make_context(options.context);
   request.record_everything = !options.record_path.empty();
+  if (!options.impact && (options.impact_output || options.impact_timeout > 0 || options.gate == "breaking"))
+    throw UserError(ExitCode::kUsage, "--impact-output, --impact-timeout and --gate breaking need --impact");
+  if (options.impact) request.impact = session::ImpactSettings{options.impact_output, options.impact_timeout};
 
   session::PtraceRunner runner;
   session::CheckOutcome outcome = session::run_check(request, runner);
+  if (!options.gate.empty()) outcome.report.gate = *analysis::parse_gate_mode(options.gate);
   print_notices(outcome.report, options.report);
   if (request.record_everything)
     write_text_file(options.record_path, analysis::run_record_to_json(outcome.record), "record");
@@ -71,6 +80,23 @@ Command register_check_command(CLI::App& app) {
       ->check(CLI::Range(0, 64))
       ->default_str("5");
   sub->add_flag("--pin-cpu", options->pin_cpu, "Run seccheck and the workload on one CPU");
+  sub->add_flag(
+      "--impact", options->impact,
+      "Re-run the workload with the findings answered as each profile would and report which ones it "
+      "survives (recovers/breaks/unstable) and the smallest fix for those it does not");
+  sub->add_flag("--impact-output", options->impact_output,
+                "With --impact: compare a digest of the workload's stdout too, not only its exit status");
+  completes_as(
+      sub->add_option("--impact-timeout", options->impact_timeout,
+                      "With --impact: seconds a re-run may take before it counts as breaking (default: 4x "
+                      "the discovery run, at least 30)"),
+      ValueKind::kNone)
+      ->check(CLI::PositiveNumber);
+  sub->add_option(
+         "--gate", options->gate,
+         "What fails the gate: any (every new blocked finding; the default without --impact) or breaking "
+         "(only findings that break the workload; the default with --impact)")
+      ->check(CLI::IsMember({"any", "breaking"}));
   add_report_options(sub, options->report);
   completes_as(sub->add_option("command", options->command, "The workload: -- CMD [ARGS...]"),
                ValueKind::kCommand)

@@ -127,6 +127,20 @@ std::string workload_status_text(const analysis::CheckReport& report) {
   return text;
 }
 
+std::string impact_summary_text(const analysis::ImpactSummary& impact) {
+  char seconds[64];
+  std::snprintf(seconds, sizeof seconds, "%.2f s", impact.seconds);
+  char timeout[64];
+  std::snprintf(timeout, sizeof timeout, "%g s", impact.timeout_seconds);
+  std::string text = std::to_string(impact.runs) + " run" + (impact.runs == 1 ? "" : "s") +
+                     " after the discovery run (" + std::to_string(impact.group_runs) + " group test" +
+                     (impact.group_runs == 1 ? "" : "s") + "), " + seconds +
+                     "; reference: " + impact.reference +
+                     (impact.compared_output ? ", stdout compared" : "") + "; timeout " + timeout;
+  if (impact.unstable) text += "; UNSTABLE: two plain runs ended differently";
+  return text;
+}
+
 Summary summarize(const analysis::CheckReport& report) {
   Summary summary;
   summary.findings = report.findings.size();
@@ -138,7 +152,10 @@ Summary summarize(const analysis::CheckReport& report) {
       ++summary.known;
     } else {
       ++summary.new_findings;
-      if (finding.blocked_by_any()) ++summary.new_blocking;
+      if (finding.fails_gate(report.gate))
+        ++summary.new_blocking;
+      else if (finding.blocked_by_any())
+        ++summary.new_recovering;
     }
     for (auto& count : summary.per_profile) {
       const analysis::ProfileVerdict* found = find_verdict(finding, count.profile);
@@ -158,13 +175,19 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
   std::string text;
+  const bool breaking = report.gate == analysis::GateMode::kBreaking;
   if (summary.new_blocking > 0) {
-    text = "FAIL: " + plural(summary.new_blocking, "new finding") + " would be blocked";
+    text = "FAIL: " + plural(summary.new_blocking, "new finding") +
+           (breaking ? " would be blocked and break the workload (or could not be judged)"
+                     : " would be blocked");
   } else if (summary.gate_failed) {
     text = "FAIL: the workload failed (" + workload_status_text(report) + ")";
   } else {
-    text = "pass: nothing new would be blocked";
+    text = breaking ? "pass: nothing new that would be blocked breaks the workload"
+                    : "pass: nothing new would be blocked";
   }
+  if (summary.new_recovering > 0)
+    text += " (" + plural(summary.new_recovering, "blocked finding") + " the workload recovers from)";
   if (summary.known > 0) text += " (" + std::to_string(summary.known) + " known from the baseline)";
   if (summary.new_blocking > 0 && report.fail_on_workload_error && report.workload_exit_status != 0) {
     text += "; the workload failed too (" + workload_status_text(report) + ")";

@@ -49,6 +49,10 @@ std::string frame_source(const StackFrame& frame);
 // "exit status 0", "interrupted, exit status 130".
 std::string workload_status_text(const analysis::CheckReport& report);
 
+// "9 runs after the discovery run (7 group tests), 4.20 s; reference: exit status 0, stdout
+// compared; timeout 30 s".
+std::string impact_summary_text(const analysis::ImpactSummary& impact);
+
 // What every format's summary line says.
 struct ProfileCount {
   std::string profile;
@@ -60,7 +64,8 @@ struct Summary {
   std::size_t findings = 0;
   std::size_t new_findings = 0;
   std::size_t known = 0;
-  std::size_t new_blocking = 0;
+  std::size_t new_blocking = 0;           // new findings that fail the gate
+  std::size_t new_recovering = 0;         // --gate breaking: new blocked findings the workload recovers from
   std::uint64_t calls = 0;                // sum of the findings' counts
   std::vector<ProfileCount> per_profile;  // in CheckReport::profiles order
   bool gate_failed = false;

@@ -4,11 +4,13 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "analysis/check_report.h"
 #include "core/error.h"
+#include "session/impact.h"
 
 extern char** environ;
 
@@ -29,6 +31,9 @@ WorkloadRequest workload_request(const RunSettings& settings) {
 CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
   if (request.run.command.empty())
     throw UserError(ExitCode::kUsage, "no command to run; usage: seccheck check [OPTIONS] -- CMD [ARGS...]");
+  if (request.impact && !request.enforce.empty())
+    throw UserError(ExitCode::kUsage,
+                    "--impact and --enforce cannot be combined: --impact answers the calls itself");
   const Diagnostics& diagnostics = request.run.diagnostics;
   analysis::ProfileSelection selected = select_profiles(request.profiles, request.context, diagnostics);
   std::optional<analysis::ProfileSelection> enforced;
@@ -42,8 +47,9 @@ CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
 
   WorkloadRequest workload = workload_request(request.run);
   workload.relevance = &relevance;
-  workload.complete = request.record_everything;
-  if (request.record_everything) {
+  const bool record_everything = request.record_everything || request.impact.has_value();
+  workload.complete = record_everything;
+  if (record_everything) {
     workload.filters.push_back(record_everything_filter(diagnostics));
   } else {
     // One filter per profile; the enforced one must stop the calls it blocks too.
@@ -59,8 +65,26 @@ CheckOutcome run_check(const CheckRequest& request, WorkloadRunner& runner) {
   }
 
   CheckOutcome outcome;
-  outcome.record = run_workload(workload, runner);
+  if (!request.impact) {
+    outcome.record = run_workload(workload, runner);
+    outcome.report = analysis::make_report(outcome.record, selected.resolved, request.context);
+    return outcome;
+  }
+  // The discovery run's outcome is the reference; its stdout is shown as usual.
+  OutcomeRunner discovery(runner, OutcomeOptions{request.impact->compare_output, true, false, 0});
+  outcome.record = run_workload(workload, discovery);
   outcome.report = analysis::make_report(outcome.record, selected.resolved, request.context);
+  outcome.report.gate = analysis::GateMode::kBreaking;
+  if (outcome.record.interrupted) return outcome;
+  ImpactRequest impact;
+  impact.run = request.run;
+  impact.profiles = &selected.resolved;
+  impact.relevance = &relevance;
+  impact.compare_output = request.impact->compare_output;
+  impact.timeout_seconds = request.impact->timeout_seconds > 0
+                               ? request.impact->timeout_seconds
+                               : std::max(30.0, 4 * outcome.record.duration_seconds);
+  assess_impact(impact, outcome.record, discovery.last(), outcome.report, runner);
   return outcome;
 }
 

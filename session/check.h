@@ -29,12 +29,20 @@ struct RunSettings {
   Diagnostics diagnostics;
 };
 
+// check --impact (session/impact.h): re-run the workload with findings answered.
+struct ImpactSettings {
+  bool compare_output = false;  // --impact-output: compare a digest of stdout too
+  double timeout_seconds = 0;   // --impact-timeout; 0: 4x the discovery run, at least 30 s
+};
+
 struct CheckRequest {
   RunSettings run;
   std::vector<std::string> profiles;  // --profile values; empty: runtime-default
   std::string enforce;                // --enforce value; "" none
   analysis::Context context;
   bool record_everything = false;  // --record: stop every call, for a complete record
+  // --impact: the discovery run records every call, then each finding's impact is assessed.
+  std::optional<ImpactSettings> impact;
 };
 
 struct CheckOutcome {
