@@ -376,30 +376,52 @@ class Assessor {
     return {names.begin(), names.end()};
   }
 
-  void test_group(std::size_t p, const std::vector<Item>& items) {
-    Answers answers;
-    for (const Item& item : items)
-      answers[report_.findings[item.finding].key] = item.answer;
-    const Trial& done = trial(p, answers, true);
-    const RunOutcome outcome = done.outcome;
-    const std::vector<std::string> fallback = fell_back_to(done);
-    const bool same = matches(outcome);
-    if (unstable_) return;
+  // Tests a group answered together. `broke` is the outcome of a run known to break with this
+  // group answered (its parent broke and the sibling half recovered): then no run is made.
+  void test_group(std::size_t p, const std::vector<Item>& items, const RunOutcome* broke = nullptr,
+                  std::size_t broke_together = 0) {
+    RunOutcome outcome;
+    std::vector<std::string> fallback;
+    bool same = false;
+    std::size_t together = items.size();
+    if (broke != nullptr) {
+      outcome = *broke;
+      together = broke_together;
+    } else {
+      Answers answers;
+      for (const Item& item : items)
+        answers[report_.findings[item.finding].key] = item.answer;
+      const Trial& done = trial(p, answers, true);
+      outcome = done.outcome;
+      fallback = fell_back_to(done);
+      same = matches(outcome);
+      if (unstable_) return;
+    }
     if (same || items.size() == 1) {
       for (const Item& item : items) {
         analysis::FindingImpact& impact = impact_for(item.finding, p);
         impact.kind = same ? analysis::ImpactKind::kRecovers : analysis::ImpactKind::kBreaks;
         impact.fell_back_to = fallback;
-        impact.together = items.size();
+        impact.together = together;
         impact.outcome = describe_outcome(outcome, &reference_);
         if (!same) breaking_.push_back({p, item});
       }
       return;
     }
+    // The smaller half first: when it recovers, the larger one breaks without a run of its own
+    // (as answering the whole group did), which keeps one breaking finding among n within
+    // 1 + 2*log2(n) group runs.
     const auto middle = items.begin() + static_cast<std::ptrdiff_t>(items.size() / 2);
-    test_group(p, std::vector<Item>(items.begin(), middle));
+    const std::vector<Item> first(items.begin(), middle);
+    const std::vector<Item> second(middle, items.end());
+    const std::size_t breaks_before = breaking_.size();
+    test_group(p, first);
     if (unstable_) return;
-    test_group(p, std::vector<Item>(middle, items.end()));
+    const bool first_recovered = breaking_.size() == breaks_before;
+    if (first_recovered)
+      test_group(p, second, &outcome, together);
+    else
+      test_group(p, second);
   }
 
   void try_fixes() {
