@@ -29,7 +29,7 @@ struct FindingImpact {
   std::string profile;  // ResolvedProfile::name
   std::string answer;   // how the profile answers: "ERRNO(EPERM)", "KILL_PROCESS"
   ImpactKind kind = ImpactKind::kRecovers;
-  // Calls the workload made in the answered run and not in the discovery run ("clone"): what
+  // recovers: calls the workload made in the answered run and not in the discovery run ("clone"): what
   // it did instead. Exact when `together` is 1; otherwise made by some finding of the group.
   std::vector<std::string> fell_back_to;
   std::size_t together = 1;  // findings answered together in the run that decided this one

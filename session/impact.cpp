@@ -401,7 +401,7 @@ class Assessor {
       for (const Item& item : items) {
         analysis::FindingImpact& impact = impact_for(item.finding, p);
         impact.kind = same ? analysis::ImpactKind::kRecovers : analysis::ImpactKind::kBreaks;
-        impact.fell_back_to = fallback;
+        if (same) impact.fell_back_to = fallback;  // what a breaking run did instead is noise
         impact.together = together;
         impact.outcome = describe_outcome(outcome, &reference_);
         if (!same) breaking_.push_back({p, item});
