@@ -195,6 +195,12 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
   return text;
 }
 
+const analysis::FindingImpact* find_impact(const analysis::Finding& finding, const std::string& profile) {
+  for (const auto& impact : finding.impacts)
+    if (impact.profile == profile) return &impact;
+  return nullptr;
+}
+
 const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {
   for (const auto& verdict : finding.verdicts) {
     if (verdict.profile == profile) return &verdict;

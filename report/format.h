@@ -77,6 +77,9 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
 // The verdict of `profile` on `finding`, nullptr when the finding has none for it.
 const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
 
+// The impact of `finding` under `profile` (check --impact), nullptr when none was assessed.
+const analysis::FindingImpact* find_impact(const analysis::Finding& finding, const std::string& profile);
+
 // "2026-11-25T06:19:15" from an ISO 8601 time ("2026-11-25T06:19:15.123Z"), as JUnit wants it;
 // nullopt when the text does not start with such a time.
 std::optional<std::string> timestamp_seconds(std::string_view iso8601);

@@ -37,6 +37,8 @@ std::string finding_details(const analysis::Finding& f, const analysis::ProfileV
   std::string text = (f.pattern.empty() ? f.syscall : f.pattern) + " [" +
                      std::string(arch_name(f.call.arch)) + "] -> " + verdict_label(pv.verdict) + "\n";
   if (!pv.reason.empty()) text += "reason: " + pv.reason + "\n";
+  if (const analysis::FindingImpact* impact = find_impact(f, pv.profile))
+    text += "impact: " + analysis::describe_impact(*impact) + "\n";
   text += "calls: " + std::to_string(f.call.count) + "\n";
   text += "first: pid " + std::to_string(f.call.first_pid) + " " + f.call.executable + " " +
           shell_join(f.call.command_line) + "\n";
@@ -84,10 +86,14 @@ class JunitRenderer : public Renderer {
         }
         ++blocked;
         std::string details = finding_details(f, *pv, options_.max_stack_frames);
-        if (f.known) {
+        const analysis::FindingImpact* impact = find_impact(f, profile.name);
+        const bool survives = report.gate == analysis::GateMode::kBreaking && impact != nullptr &&
+                              impact->kind == analysis::ImpactKind::kRecovers;
+        if (f.known || survives) {
           ++skipped;
-          cases += ">\n      <skipped message=\"" + attr("known from the baseline: " + verdict_label(*v)) +
-                   "\">" + text_node(details) + "</skipped>\n    </testcase>\n";
+          const std::string why = f.known ? "known from the baseline: " : "blocked, the workload recovers: ";
+          cases += ">\n      <skipped message=\"" + attr(why + verdict_label(*v)) + "\">" +
+                   text_node(details) + "</skipped>\n    </testcase>\n";
         } else {
           ++failures;
           cases += ">\n      <failure message=\"" + attr("would be blocked: " + verdict_label(*v)) +

@@ -22,6 +22,7 @@ class MarkdownRenderer : public Renderer {
         << summary.findings << " finding" << (summary.findings == 1 ? "" : "s") << " ("
         << summary.new_findings << " new, " << summary.known << " known)\n\n";
     if (!report.context.empty()) out << "Context: `" << code_span(report.context) << "`\n\n";
+    if (report.impact) out << "Impact: " << markdown_escape(impact_summary_text(*report.impact)) << "\n\n";
     for (const auto& notice : report.notices)
       out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
 
@@ -46,7 +47,13 @@ class MarkdownRenderer : public Renderer {
         if (v == nullptr) {
           out << " – |";
         } else {
-          out << ' ' << (v->blocked() ? "⛔ " : "✅ ") << markdown_escape(verdict_label(*v)) << " |";
+          out << ' ' << (v->blocked() ? "⛔ " : "✅ ") << markdown_escape(verdict_label(*v));
+          if (const analysis::FindingImpact* impact = find_impact(f, p.name))
+            out << " · "
+                << (impact->kind == analysis::ImpactKind::kRecovers
+                        ? "recovers"
+                        : "**" + std::string(analysis::impact_kind_name(impact->kind)) + "**");
+          out << " |";
         }
       }
       out << ' ' << (f.known ? "known" : "**new**") << " |\n";
@@ -68,6 +75,8 @@ class MarkdownRenderer : public Renderer {
         if (pv.verdict.bad_arch()) out << " (arch not in profile)";
         if (!pv.reason.empty()) out << " — " << markdown_escape(pv.reason);
         out << '\n';
+        if (const analysis::FindingImpact* impact = find_impact(f, pv.profile))
+          out << "  - impact: " << markdown_escape(analysis::describe_impact(*impact)) << '\n';
       }
       out << "- first call: pid " << f.call.first_pid;
       if (!f.call.executable.empty()) out << ", " << markdown_escape(f.call.executable);

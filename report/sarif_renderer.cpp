@@ -59,6 +59,8 @@ std::string result_message(const analysis::Finding& f) {
     if (pv.verdict.blocked() && !pv.reason.empty()) {
       text += " " + pv.profile + ": " + pv.reason + ".";
     }
+    if (const analysis::FindingImpact* impact = find_impact(f, pv.profile))
+      text += " Impact under " + pv.profile + ": " + analysis::describe_impact(*impact) + ".";
   }
   if (f.known) text += " Known from the baseline.";
   return text;
@@ -91,7 +93,7 @@ class SarifRenderer : public Renderer {
 
     OJson results = OJson::array();
     for (const auto& f : report.findings)
-      results.push_back(result(f, rule_index.at(f.syscall)));
+      results.push_back(result(f, rule_index.at(f.syscall), report.gate));
 
     Summary summary = summarize(report);
     OJson invocation;
@@ -131,11 +133,11 @@ class SarifRenderer : public Renderer {
   }
 
  private:
-  OJson result(const analysis::Finding& f, std::size_t rule) const {
+  OJson result(const analysis::Finding& f, std::size_t rule, analysis::GateMode gate) const {
     OJson r;
     r["ruleId"] = f.syscall;
     r["ruleIndex"] = rule;
-    r["level"] = (!f.known && f.blocked_by_any()) ? "error" : "note";
+    r["level"] = (!f.known && f.fails_gate(gate)) ? "error" : "note";
     r["message"] = {{"text", result_message(f)}};
 
     std::size_t frames =
@@ -176,6 +178,11 @@ class SarifRenderer : public Renderer {
                           {"blocked", pv.verdict.blocked()},
                           {"badArch", pv.verdict.bad_arch()},
                           {"reason", pv.reason}});
+      if (const analysis::FindingImpact* impact = find_impact(f, pv.profile)) {
+        verdicts.back()["impact"] = std::string(analysis::impact_kind_name(impact->kind));
+        verdicts.back()["impactText"] = analysis::describe_impact(*impact);
+        verdicts.back()["fix"] = std::string(analysis::impact_fix_name(impact->fix));
+      }
     }
     OJson args = OJson::array();
     for (std::uint64_t arg : f.call.args)
