@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "analysis/generate.h"
+#include "analysis/json_input.h"
 #include "analysis/merge.h"
 #include "analysis/run_record.h"
 #include "cli/commands.h"
@@ -14,6 +15,7 @@
 #include "cli/report_output.h"
 #include "cli/value_kind.h"
 #include "core/error.h"
+#include "report/json_report.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
@@ -21,6 +23,7 @@ namespace {
 
 struct GenerateOptions {
   std::vector<std::string> from;
+  std::string impact_path;  // --impact REPORT.json
   std::string base = "docker";
   bool minimal = false;
   std::string engine;  // --for
@@ -55,10 +58,59 @@ analysis::RunRecord merged_records(const std::vector<std::string>& paths, bool m
   return std::move(*merged);
 }
 
+// The calls a `check --impact` JSON report says `profile` must change to let the workload run:
+// breaking findings whose fix is ENOSYS, and those that need the call allowed (breaking or
+// unstable). Recovering findings stay blocked.
+struct ImpactCalls {
+  std::vector<analysis::RecordedCall> allow;
+  std::vector<analysis::RecordedCall> enosys;
+  std::size_t recovering = 0;
+  std::vector<std::string> command;  // the checked workload's
+};
+
+ImpactCalls impact_calls(const std::string& path, const std::string& profile) {
+  auto text = analysis::read_input_file(path);
+  if (!text) throw UserError(ExitCode::kUsage, text.error().message);
+  auto json = report::parse_json_text(*text, path);
+  if (!json) throw UserError(ExitCode::kUsage, json.error().message);
+  auto report = report::report_from_json(*json, path);
+  if (!report) throw UserError(ExitCode::kUsage, report.error().message);
+  if (!report->impact)
+    throw UserError(ExitCode::kUsage, path + ": not a `seccheck check --impact` report (it has no impact)");
+  bool checked = false;
+  std::string names;
+  for (const analysis::CheckedProfile& checked_profile : report->profiles) {
+    checked = checked || checked_profile.name == profile;
+    names += (names.empty() ? "" : ", ") + checked_profile.name;
+  }
+  if (!checked)
+    throw UserError(ExitCode::kUsage, path + ": checked " + names + ", not the base " + profile +
+                                          "; give --base one of them or check with --profile for this base");
+  ImpactCalls calls;
+  calls.command = report->command;
+  for (const analysis::Finding& finding : report->findings) {
+    for (const analysis::FindingImpact& impact : finding.impacts) {
+      if (impact.profile != profile) continue;
+      if (impact.kind == analysis::ImpactKind::kRecovers)
+        ++calls.recovering;
+      else if (impact.kind == analysis::ImpactKind::kBreaks && impact.fix == analysis::ImpactFix::kEnosys)
+        calls.enosys.push_back(finding.call);
+      else
+        calls.allow.push_back(finding.call);
+    }
+  }
+  return calls;
+}
+
 int run_generate(const GenerateOptions& options) {
-  if (options.command.empty() == options.from.empty())
-    throw UserError(ExitCode::kUsage, "give either a command (-- CMD [ARGS...]) or --from RECORD..., not " +
-                                          std::string(options.command.empty() ? "neither" : "both"));
+  const int sources = !options.command.empty() + !options.from.empty() + !options.impact_path.empty();
+  if (sources != 1)
+    throw UserError(ExitCode::kUsage,
+                    "give one of a command (-- CMD [ARGS...]), --from RECORD... or --impact REPORT, not " +
+                        std::string(sources == 0 ? "none" : "several"));
+  if (!options.impact_path.empty() && options.minimal)
+    throw UserError(ExitCode::kUsage,
+                    "--impact changes a base profile; it cannot be combined with --minimal");
   const analysis::Context context = make_context(options.context);
   const session::Diagnostics diagnostics = diagnostics_for(options.verbosity);
   analysis::ProfileSelection base;
@@ -74,7 +126,17 @@ int run_generate(const GenerateOptions& options) {
   if (!form) throw UserError(ExitCode::kUsage, form.error().message);
 
   analysis::RunRecord record;
-  if (!options.from.empty()) {
+  std::vector<analysis::RecordedCall> enosys_calls;
+  if (!options.impact_path.empty()) {
+    ImpactCalls calls = impact_calls(options.impact_path, base.resolved.front().name);
+    record.calls = std::move(calls.allow);
+    enosys_calls = std::move(calls.enosys);
+    record.command = std::move(calls.command);
+    if (!options.quiet)
+      std::cerr << "seccheck: note: " << calls.recovering
+                << " finding(s) the workload recovers from stay blocked; " << enosys_calls.size()
+                << " answered ENOSYS instead, " << record.calls.size() << " allowed\n";
+  } else if (!options.from.empty()) {
     record = merged_records(options.from, options.minimal);
   } else {
     session::RunSettings settings;
@@ -95,6 +157,7 @@ int run_generate(const GenerateOptions& options) {
 
   analysis::GenerateRequest request;
   request.calls = std::move(record.calls);
+  request.enosys_calls = std::move(enosys_calls);
   request.base = base_profile;
   request.context = context;
   request.engine = engine;
@@ -131,6 +194,10 @@ Command register_generate_command(CLI::App& app) {
       "Write a seccomp profile for a workload: a base profile plus what a run needed, or a minimal one");
   completes_as(sub->add_option("--from", options->from,
                                "Records saved by `seccheck check --record FILE` (several are merged)"),
+               ValueKind::kFile);
+  completes_as(sub->add_option("--impact", options->impact_path,
+                               "A JSON report of `seccheck check --impact`: change the base only where the "
+                               "workload needs it (ENOSYS where that was enough, else allow)"),
                ValueKind::kFile);
   completes_as(sub->add_option(
                    "--base", options->base,

@@ -113,6 +113,35 @@ TEST_F(ImpactE2E, ARetryOnlyOnEnosysBreaksWithEpermAndRecoversWithTheProposedEno
   EXPECT_EQ(last_["findings"][0]["impact"][0]["fix_outcome"], "exit status 0");
 }
 
+TEST_F(ImpactE2E, GenerateTakesTheImpactAndAddsOnlyWhatIsNeeded) {
+  run({"--profile", "docker"}, "impact_retry_enosys", 1);
+  const std::string profile = dir_ + "/retry.json";
+  ProcessOutput generated = run_process(
+      {seccheck_binary(), "generate", "--impact", dir_ + "/report.json", "--base", "docker", "-o", profile});
+  ASSERT_EQ(generated.exit_status, 0) << generated.err;
+  const nlohmann::json json = nlohmann::json::parse(read_file(profile));
+  std::vector<nlohmann::json> add_key;
+  for (const auto& rule : json["syscalls"])
+    for (const auto& name : rule["names"])
+      if (name == "add_key") add_key.push_back(rule);
+  ASSERT_EQ(add_key.size(), 1u) << json.dump(1);
+  EXPECT_EQ(add_key[0]["action"], "SCMP_ACT_ERRNO");
+  EXPECT_EQ(add_key[0]["errnoRet"], 38);
+  // The profile keeps add_key blocked, and the workload runs under it.
+  ProcessOutput verified =
+      run_process({seccheck_binary(), "verify", "--profile", profile, "--", testprog("impact_retry_enosys")});
+  EXPECT_EQ(verified.exit_status, 1) << verified.err;  // still blocked: the gate reports it
+  EXPECT_NE(verified.err.find("exited with status 0 under the profile, as it does without it"),
+            std::string::npos)
+      << verified.err;
+
+  // A workload that recovers from everything needs nothing added.
+  run({"--profile", "docker"}, "impact_threads", 0);
+  generated = run_process({seccheck_binary(), "generate", "--impact", dir_ + "/report.json", "-o", profile});
+  ASSERT_EQ(generated.exit_status, 0) << generated.err;
+  EXPECT_NE(generated.err.find("0 rules added"), std::string::npos) << generated.err;
+}
+
 TEST_F(ImpactE2E, AKillActionBreaks) {
   const std::string profile = dir_ + "/kill-getcpu.json";
   std::ofstream(profile)
