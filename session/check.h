@@ -61,6 +61,12 @@ struct VerifyRequest {
 struct VerifyOutcome {
   CheckOutcome check;
   int reference_exit_status = 0;  // the plain run's
+  // The workload's exit status under the profile: the traced run's, or, when the profile
+  // answers calls with TRAP or KILL_THREAD (which the tracer cannot reproduce: a SIGSYS the
+  // workload's handler sees with si_code SYS_SECCOMP, one thread killed), a run under the real
+  // filter without the tracer.
+  int profile_exit_status = 0;
+  bool under_real_filter = false;
   bool exit_status_matched = false;
 };
 
@@ -74,5 +80,8 @@ analysis::RunRecord record_run(const RunSettings& settings,
 // The command's shell-style exit status without tracer or filter (stdin, stdout and stderr on
 // /dev/null). Throws UserError(kUsage) when it cannot be started.
 int plain_exit_status(const std::vector<std::string>& command);
+// The same under the seccomp program `filter`, loaded in the child before execve (with
+// no_new_privs only when the kernel refuses it without).
+int exit_status_under_filter(const std::vector<std::string>& command, const BpfProgram& filter);
 
 }  // namespace seccheck::session
