@@ -265,7 +265,6 @@ class Assessor {
         runner_(runner, OutcomeOptions{request.compare_output, false, true, request.timeout_seconds}) {
     for (const analysis::RecordedCall& call : discovery.calls) {
       discovered_.insert(call.key());
-      discovered_names_.insert(syscall_display_name(call.arch, call.nr));
     }
   }
 
@@ -367,12 +366,12 @@ class Assessor {
     return false;
   }
 
-  std::vector<std::string> fell_back_to(const Trial& done) const {
+  // Calls (by key: clone with thread flags is not clone with SIGCHLD) the discovery run did not
+  // make, by name.
+  static std::vector<std::string> fell_back_to(const Trial& done) {
     std::set<std::string> names;
-    for (const analysis::RecordedCall& call : done.new_calls) {
-      std::string name = syscall_display_name(call.arch, call.nr);
-      if (discovered_names_.count(name) == 0) names.insert(std::move(name));
-    }
+    for (const analysis::RecordedCall& call : done.new_calls)
+      names.insert(syscall_display_name(call.arch, call.nr));
     return {names.begin(), names.end()};
   }
 
@@ -473,7 +472,6 @@ class Assessor {
   analysis::CheckReport& report_;
   OutcomeRunner runner_;
   std::set<std::string> discovered_;
-  std::set<std::string> discovered_names_;
   std::deque<Trial> trials_;  // references stay valid as trials are added
   std::vector<std::pair<std::size_t, Item>> breaking_;
   std::size_t runs_ = 0;

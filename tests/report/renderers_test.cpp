@@ -210,6 +210,7 @@ TEST(JsonRenderer, VersionedOrderedHexArgs) {
                                        "workload_exit_status",
                                        "interrupted",
                                        "fail_on_workload_error",
+                                       "gate_mode",
                                        "calls_stopped",
                                        "processes",
                                        "profiles",
