@@ -169,6 +169,21 @@ TEST_F(ImpactE2E, ARunThatDoesNotEndWithinTheTimeoutBreaks) {
   EXPECT_EQ(last_["findings"][0]["impact"][0]["outcome"], "no exit within the timeout");
 }
 
+TEST_F(ImpactE2E, TheDiscoveryRunsOutputIsShownOnceAndTheRunsAreCounted) {
+  ProcessOutput result = run_process({seccheck_binary(), "check", "--impact", "--impact-output", "--stack",
+                                      "0", "--profile", "docker", "--", testprog("impact_threads")});
+  EXPECT_EQ(result.exit_status, 0) << result.err;
+  // The workload's line once (the re-runs' stdout is captured), then the report.
+  EXPECT_EQ(result.out.find("36 49\n"), 0u) << result.out;
+  EXPECT_EQ(result.out.find("36 49", 1), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("  impact:   1 run after the discovery run (1 group test), "), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("reference: exit status 0, stdout compared"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("impact: docker@29.4.3 ERRNO(ENOSYS): recovers (fell back to clone)"),
+            std::string::npos)
+      << result.out;
+}
+
 TEST_F(ImpactE2E, ImpactOptionsNeedImpact) {
   ProcessOutput result =
       run_process({seccheck_binary(), "check", "--gate", "breaking", "--", testprog("impact_threads")});

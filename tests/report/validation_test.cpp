@@ -216,6 +216,19 @@ TEST(ImpactReport, JsonValidatesAndReadsBack) {
   EXPECT_EQ(back->new_blocking_findings(), report.new_blocking_findings());
 }
 
+TEST(ImpactReport, SarifAndJunitStillValidate) {
+  REQUIRE_SHARED();
+  const analysis::CheckReport report = impact_report();
+  Validation sarif = testing::validate_json_schema(testing::shared_dir() + "/schemas/sarif-schema-2.1.0.json",
+                                                   render(report, Format::kSarif), false);
+  SKIP_UNLESS_RAN(sarif);
+  EXPECT_TRUE(sarif.valid) << sarif.output;
+  const std::string xml = render(report, Format::kJunit);
+  Validation junit = testing::validate_xml_schema(testing::shared_dir() + "/schemas/junit.xsd", xml);
+  SKIP_UNLESS_RAN(junit);
+  EXPECT_TRUE(junit.valid) << junit.output << "\n" << xml;
+}
+
 TEST(ImpactReport, OnlyBreakingFindingsFailTheGateInEveryFormat) {
   const analysis::CheckReport report = impact_report();
   EXPECT_EQ(report.new_blocking_findings(), 1u);  // clone
