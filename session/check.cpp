@@ -15,6 +15,7 @@
 
 #include "analysis/check_report.h"
 #include "analysis/compile.h"
+#include "analysis/evaluate.h"
 #include "core/error.h"
 #include "session/impact.h"
 
@@ -186,6 +187,23 @@ bool needs_real_filter(const analysis::ResolvedProfile& profile) {
   return false;
 }
 
+// verify's traced run when the real filter judges the exit status: TRAP and KILL_THREAD calls
+// fail with ENOSYS (skipped, as the kernel skips them) and the workload goes on, so the calls it
+// makes after them are found too.
+class TrapsGoOn final : public CallPolicy {
+ public:
+  explicit TrapsGoOn(const analysis::ResolvedProfile& profile) : profile_(profile) {}
+  tracer::SeccompDecision decide(const SyscallEvent& event) override {
+    const analysis::Action action = analysis::evaluate(profile_, event.arch, event.nr, event.args).action;
+    if (action.kind == analysis::ActionKind::kTrap || action.kind == analysis::ActionKind::kKillThread)
+      return tracer::SeccompDecision::fail(ENOSYS);
+    return decision_for(action);
+  }
+
+ private:
+  const analysis::ResolvedProfile& profile_;
+};
+
 }  // namespace
 
 VerifyOutcome run_verify(const VerifyRequest& request, WorkloadRunner& runner) {
@@ -204,15 +222,17 @@ VerifyOutcome run_verify(const VerifyRequest& request, WorkloadRunner& runner) {
   // action of all stacked filters, so an ERRNO or KILL of the real filter would answer the call
   // before the tracer saw it.
   const analysis::ArgRelevance relevance = analysis::argument_relevance(selected.profiles);
-  EnforceProfile policy(profile);
+  const bool real_filter = needs_real_filter(profile);
+  EnforceProfile enforce(profile);
+  TrapsGoOn traps_go_on(profile);
   WorkloadRequest workload = workload_request(request.run);
   workload.filters.push_back(trace_filter_for(profile, 0, diagnostics));
   workload.relevance = &relevance;
-  workload.policy = &policy;
+  workload.policy = real_filter ? static_cast<CallPolicy*>(&traps_go_on) : &enforce;
   outcome.check.record = run_workload(workload, runner);
   outcome.check.report = analysis::make_report(outcome.check.record, selected.resolved, request.context);
   outcome.profile_exit_status = outcome.check.record.exit_status;
-  if (needs_real_filter(profile)) {
+  if (real_filter) {
     auto real = analysis::compile(profile, analysis::CompileMode::kAsIs);
     if (!real) throw UserError(ExitCode::kToolFailure, real.error().message);
     outcome.profile_exit_status = exit_status_under_filter(request.run.command, *real);
@@ -220,7 +240,7 @@ VerifyOutcome run_verify(const VerifyRequest& request, WorkloadRunner& runner) {
     outcome.check.report.notices.push_back(
         "verify: the profile answers calls with TRAP or KILL_THREAD, which seccheck cannot reproduce under "
         "ptrace; the exit status under the profile is from a run under the real filter (the traced run, "
-        "which made the findings, exited with status " +
+        "which made the findings, answered those calls with ENOSYS and went on; it exited with status " +
         std::to_string(outcome.check.record.exit_status) + ")");
   }
   outcome.exit_status_matched = outcome.profile_exit_status == outcome.reference_exit_status;

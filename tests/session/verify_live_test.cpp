@@ -71,6 +71,11 @@ TEST(VerifyLive, TrapAndKillThreadGiveTheRealFiltersExitStatus) {
   EXPECT_EQ(outcome.profile_exit_status, expected);
   EXPECT_TRUE(outcome.under_real_filter);
   EXPECT_TRUE(outcome.exit_status_matched);
+  // The traced run went on past the TRAP, so the KILL_THREAD call of the second thread is found.
+  std::vector<std::string> found;
+  for (const analysis::Finding& finding : outcome.check.report.findings)
+    found.push_back(finding.syscall);
+  EXPECT_EQ(found, (std::vector<std::string>{"getcpu", "sysinfo"}));
   std::remove(path.c_str());
   rmdir(dir);
 }
