@@ -36,9 +36,23 @@ bool Finding::may_be_blocked() const {
          std::any_of(verdicts.begin(), verdicts.end(), [](const ProfileVerdict& v) { return v.may_block(); });
 }
 
+bool Finding::fails_gate(GateMode mode) const {
+  if (!blocked_by_any()) return false;
+  if (reachable()) return mode == GateMode::kReachable;
+  if (mode != GateMode::kBreaking) return true;
+  // No impact known for a blocking profile (not tried): it counts, as under kAny.
+  for (const ProfileVerdict& v : verdicts) {
+    if (!v.verdict.blocked()) continue;
+    auto it = std::find_if(impacts.begin(), impacts.end(),
+                           [&](const FindingImpact& impact) { return impact.profile == v.profile; });
+    if (it == impacts.end() || it->breaks_or_unknown()) return true;
+  }
+  return false;
+}
+
 std::size_t CheckReport::new_blocking_findings() const {
   return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(), [this](const Finding& f) {
-    return !f.known && f.blocked_by_any() && (!f.reachable() || gate_reachable);
+    return !f.known && f.fails_gate(gate_mode);
   }));
 }
 

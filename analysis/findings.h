@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analysis/evaluate.h"
+#include "analysis/impact.h"
 #include "analysis/run_record.h"
 
 namespace seccheck::analysis {
@@ -57,10 +58,16 @@ struct Finding {
   // kReachable: every call site found (call.count is their number; call.executable the
   // executable whose scan found them); empty for run findings.
   std::vector<ReachableSite> sites;
+  // check --impact: one per profile that blocks the call, in profile order; empty otherwise.
+  std::vector<FindingImpact> impacts;
 
   bool reachable() const { return source == FindingSource::kReachable; }
   bool blocked_by_any() const;  // some profile blocks it (for every unknown argument)
   bool may_be_blocked() const;  // not blocked_by_any, but some profile blocks some values
+  // Whether the finding counts for the gate: blocked by a profile; a reachable one only under
+  // GateMode::kReachable; under GateMode::kBreaking only when breaking (or of unknown impact)
+  // under at least one profile that blocks it.
+  bool fails_gate(GateMode mode) const;
 };
 
 // What a scan looked at (`seccheck scan`, `check --scan`).
@@ -107,15 +114,14 @@ struct CheckReport {
   ReportInput input = ReportInput::kRun;
   // Scanned binaries (`scan`, `check --scan`); absent when nothing was scanned.
   std::optional<ScanSummary> scan;
-  // Reachable findings fail the gate too (`scan`; `check --scan --gate reachable`).
-  bool gate_reachable = false;
   // audit: why records are missing from the input (rate limit, serial gaps, ...), one line each.
   // They fail the gate unless allowed (--allow-lost): a quiet log is not a clean one.
   std::vector<std::string> records_lost;
   bool allow_lost = false;
+  GateMode gate_mode = GateMode::kAny;  // --gate
+  std::optional<ImpactSummary> impact;  // check --impact
 
-  // New (not known) findings blocked by at least one profile; reachable ones only with
-  // gate_reachable.
+  // New (not known) findings that fail the gate (Finding::fails_gate).
   std::size_t new_blocking_findings() const;
   // New blocking findings, or (when asked) the workload's own failure, or (audit) records lost.
   bool gate_failed() const;

@@ -116,6 +116,41 @@ void remove_name(Profile& profile, std::size_t index, const std::string& name) {
   if (rule.names.empty()) profile.rules.erase(profile.rules.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
+// The ENOSYS answers check --impact found enough: first in the profile, each as narrow as an
+// allow addition would be, checked with evaluate().
+void add_enosys_rules(const GenerateRequest& request, const ResolvedProfile& base_resolved,
+                      const Context& context, GeneratedProfile& result) {
+  Profile& out = result.profile;
+  std::size_t added = 0;
+  for (const RecordedCall& call : request.enosys_calls) {
+    auto name = syscall_name(call.arch, call.nr);
+    if (!name) {
+      result.unresolved.push_back(call.key() + ": no syscall of that number, a profile cannot name it");
+      continue;
+    }
+    Rule rule;
+    rule.names = {std::string(*name)};
+    rule.action = Action{ActionKind::kErrno, 38};
+    const std::set<unsigned> narrow = conditioned_indices(base_resolved, rule.names.front());
+    std::string what = rule.names.front();
+    for (unsigned index : call.kept_args) {
+      if (!narrow.count(index)) continue;
+      rule.args.push_back(ArgCondition{index, CompareOp::kEq, call.args[index], 0});
+      what += " arg" + std::to_string(index) + " == " + hex(call.args[index]);
+    }
+    rule.comment = "seccheck generate: " + what +
+                   " answered ENOSYS: check --impact found the workload falls back on ENOSYS (the call stays "
+                   "blocked)";
+    out.rules.insert(out.rules.begin() + static_cast<std::ptrdiff_t>(added++), rule);
+    ++result.additions;
+    const ResolvedProfile resolved = resolve(out, context);
+    const Verdict verdict = evaluate(resolved, call.arch, call.nr, call.args);
+    if (verdict.action.kind != ActionKind::kErrno || verdict.action.value != 38u)
+      result.notes.push_back(call.key() + ": the ENOSYS rule did not take effect, the profile answers " +
+                             action_text(verdict.action));
+  }
+}
+
 Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
   const Context context = context_for_engine(request.context, request.engine);
   GeneratedProfile result;
@@ -214,6 +249,7 @@ Result<GeneratedProfile> generate_from_base(const GenerateRequest& request) {
       }
     }
   }
+  add_enosys_rules(request, base_resolved, context, result);
   return result;
 }
 

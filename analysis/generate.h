@@ -32,11 +32,14 @@ struct GenerateRequest {
   // emitted resolved for the context there.
   Engine engine = Engine::kDocker;
   std::string name;  // Profile::name of the result
+  // check --impact findings whose fix is ENOSYS (with a base): answered ERRNO(ENOSYS) (errnoRet
+  // 38) by a rule as narrow as an addition, so the call stays blocked and the workload recovers.
+  std::vector<RecordedCall> enosys_calls;
 };
 
 struct GeneratedProfile {
   Profile profile;
-  std::size_t additions = 0;            // rules added for observed calls
+  std::size_t additions = 0;            // rules added for observed calls (allow and ENOSYS)
   std::vector<std::string> notes;       // what was changed and why (one line each)
   std::vector<std::string> unresolved;  // observed calls the result still blocks (should be empty)
 };

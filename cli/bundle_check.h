@@ -30,9 +30,12 @@ struct CheckOptions {
   std::string record_path;
   int stack_frames = 5;
   bool pin_cpu = false;
-  bool init = false;                 // --init (the seccheck inside a bundle always gets it)
-  bool scan = false;                 // --scan (not with --bundle)
-  std::string gate = "run";          // --gate run|reachable
+  bool init = false;    // --init (the seccheck inside a bundle always gets it)
+  bool scan = false;    // --scan (not with --bundle or --image)
+  bool impact = false;  // --impact (not with --bundle or --image)
+  bool impact_output = false;
+  double impact_timeout = 0;
+  std::string gate;  // --gate any|breaking|reachable; "" = breaking with --impact, any without
   std::vector<std::string> command;  // with --bundle: replaces process.args when given
   ReportOptions report;
   ContextOptions context;

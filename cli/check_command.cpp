@@ -19,6 +19,8 @@ namespace {
 int run_check(const CheckOptions& options) {
   if (options.gate == "reachable" && !options.scan)
     throw UserError(ExitCode::kUsage, "--gate reachable: reachable findings come from --scan; add it");
+  if (options.impact && (!options.bundle_dir.empty() || !options.image.empty()))
+    throw UserError(ExitCode::kUsage, "--impact runs on the host only (not with --bundle or --image)");
   if (options.scan && (!options.bundle_dir.empty() || !options.image.empty()))
     throw UserError(
         ExitCode::kUsage,
@@ -47,6 +49,9 @@ int run_check(const CheckOptions& options) {
   request.enforce = options.enforce;
   request.context = make_context(options.context);
   request.record_everything = !options.record_path.empty();
+  if (!options.impact && (options.impact_output || options.impact_timeout > 0 || options.gate == "breaking"))
+    throw UserError(ExitCode::kUsage, "--impact-output, --impact-timeout and --gate breaking need --impact");
+  if (options.impact) request.impact = session::ImpactSettings{options.impact_output, options.impact_timeout};
 
   session::PtraceRunner runner;
   session::CheckOutcome outcome = session::run_check(request, runner);
@@ -56,8 +61,8 @@ int run_check(const CheckOptions& options) {
       for (const std::string& note : scanned.notes)
         request.run.diagnostics.verbose("scan: " + note);
     scan::add_reachable(outcome.report, scanned, outcome.selection, request.context, outcome.record);
-    outcome.report.gate_reachable = options.gate == "reachable";
   }
+  if (!options.gate.empty()) outcome.report.gate_mode = *analysis::parse_gate_mode(options.gate);
   print_notices(outcome.report, options.report);
   if (request.record_everything) record_file.write(analysis::run_record_to_json(outcome.record));
   return emit_report(outcome.report, options.report, target);
@@ -97,11 +102,23 @@ Command register_check_command(CLI::App& app) {
       "--scan", options->scan,
       "Also scan the programs the run executed (and their libraries) for blocked calls they can make "
       "that the run did not: reported as \"reachable, not exercised\"");
-  sub->add_option(
-         "--gate", options->gate,
-         "What fails the gate: run (the run's findings) or reachable (with --scan, reachable ones too)")
-      ->check(CLI::IsMember({"run", "reachable"}))
-      ->default_str("run");
+  sub->add_flag(
+      "--impact", options->impact,
+      "Re-run the workload with the findings answered as each profile would and report which ones it "
+      "survives (recovers/breaks/unstable) and the smallest fix for those it does not");
+  sub->add_flag("--impact-output", options->impact_output,
+                "With --impact: compare a digest of the workload's stdout too, not only its exit status");
+  completes_as(
+      sub->add_option("--impact-timeout", options->impact_timeout,
+                      "With --impact: seconds a re-run may take before it counts as breaking (default: 4x "
+                      "the discovery run, at least 30)"),
+      ValueKind::kNone)
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--gate", options->gate,
+                  "What fails the gate: any (every new blocked finding of the run; the default without "
+                  "--impact), breaking (only findings that break the workload; the default with --impact) or "
+                  "reachable (with --scan: reachable ones too)")
+      ->check(CLI::IsMember({"any", "breaking", "reachable"}));
   add_report_options(sub, options->report);
   const std::string container = "Containers (the check run inside a real container)";
   completes_as(

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "analysis/generate.h"
+#include "analysis/json_input.h"
 #include "analysis/log_only.h"
 #include "analysis/merge.h"
 #include "analysis/run_record.h"
@@ -21,6 +22,7 @@
 #include "container/k8s_job.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "report/json_report.h"
 #include "session/check.h"
 
 namespace seccheck::cli {
@@ -30,6 +32,7 @@ struct GenerateOptions {
   std::vector<std::string> from;
   std::vector<std::string> from_audit;
   bool log_only = false;
+  std::string impact_path;  // --impact REPORT.json
   std::string base = "docker";
   bool minimal = false;
   std::string engine;  // --for
@@ -124,16 +127,63 @@ int run_log_only(const GenerateOptions& options, const OutputFile& output, const
                                                                          : ExitCode::kWouldBlock);
 }
 
+// The calls a `check --impact` JSON report says `profile` must change to let the workload run:
+// breaking findings whose fix is ENOSYS, and those that need the call allowed (breaking or
+// unstable). Recovering findings stay blocked.
+struct ImpactCalls {
+  std::vector<analysis::RecordedCall> allow;
+  std::vector<analysis::RecordedCall> enosys;
+  std::size_t recovering = 0;
+  std::vector<std::string> command;  // the checked workload's
+};
+
+ImpactCalls impact_calls(const std::string& path, const std::string& profile) {
+  auto text = analysis::read_input_file(path);
+  if (!text) throw UserError(ExitCode::kUsage, text.error().message);
+  auto json = report::parse_json_text(*text, path);
+  if (!json) throw UserError(ExitCode::kUsage, json.error().message);
+  auto report = report::report_from_json(*json, path);
+  if (!report) throw UserError(ExitCode::kUsage, report.error().message);
+  if (!report->impact)
+    throw UserError(ExitCode::kUsage, path + ": not a `seccheck check --impact` report (it has no impact)");
+  bool checked = false;
+  std::string names;
+  for (const analysis::CheckedProfile& checked_profile : report->profiles) {
+    checked = checked || checked_profile.name == profile;
+    names += (names.empty() ? "" : ", ") + checked_profile.name;
+  }
+  if (!checked)
+    throw UserError(ExitCode::kUsage, path + ": checked " + names + ", not the base " + profile +
+                                          "; give --base one of them or check with --profile for this base");
+  ImpactCalls calls;
+  calls.command = report->command;
+  for (const analysis::Finding& finding : report->findings) {
+    for (const analysis::FindingImpact& impact : finding.impacts) {
+      if (impact.profile != profile) continue;
+      if (impact.kind == analysis::ImpactKind::kRecovers)
+        ++calls.recovering;
+      else if (impact.kind == analysis::ImpactKind::kBreaks && impact.fix == analysis::ImpactFix::kEnosys)
+        calls.enosys.push_back(finding.call);
+      else
+        calls.allow.push_back(finding.call);
+    }
+  }
+  return calls;
+}
+
 int run_generate(const GenerateOptions& options) {
   if (options.format == "job") return write_job(options);
   if (!options.image.empty()) throw UserError(ExitCode::kUsage, "--image goes with --format job");
-  const int sources =
-      !options.command.empty() + !options.from.empty() + !options.from_audit.empty() + options.log_only;
+  const int sources = !options.command.empty() + !options.from.empty() + !options.from_audit.empty() +
+                      options.log_only + !options.impact_path.empty();
   if (sources != 1)
     throw UserError(ExitCode::kUsage,
-                    "give one of a command (-- CMD [ARGS...]), --from RECORD..., --from-audit LOG... "
-                    "or --log-only, not " +
+                    "give one of a command (-- CMD [ARGS...]), --from RECORD..., --from-audit LOG..., "
+                    "--impact REPORT or --log-only, not " +
                         std::string(sources == 0 ? "none" : "several"));
+  if (!options.impact_path.empty() && options.minimal)
+    throw UserError(ExitCode::kUsage,
+                    "--impact changes a base profile; it cannot be combined with --minimal");
   const analysis::Context context = make_context(options.context);
   const session::Diagnostics diagnostics = diagnostics_for(options.verbosity);
   analysis::ProfileSelection base;
@@ -155,7 +205,18 @@ int run_generate(const GenerateOptions& options) {
 
   analysis::RunRecord record;
   Arch host_arch = context.host_arch;
-  if (!options.from.empty()) {
+  std::vector<analysis::RecordedCall> enosys_calls;
+  if (!options.impact_path.empty()) {
+    ImpactCalls calls = impact_calls(options.impact_path, base.resolved.front().name);
+    record.calls = std::move(calls.allow);
+    enosys_calls = std::move(calls.enosys);
+    record.command = std::move(calls.command);
+    if (!options.quiet)
+      print_message("note", std::to_string(calls.recovering) +
+                                " finding(s) the workload recovers from stay blocked; " +
+                                std::to_string(enosys_calls.size()) + " answered ENOSYS instead, " +
+                                std::to_string(record.calls.size()) + " allowed");
+  } else if (!options.from.empty()) {
     record = merged_records(options.from, options.minimal, options.allow_partial);
   } else if (!options.from_audit.empty()) {
     audit::SourceOptions logs;
@@ -191,6 +252,7 @@ int run_generate(const GenerateOptions& options) {
 
   analysis::GenerateRequest request;
   request.calls = std::move(record.calls);
+  request.enosys_calls = std::move(enosys_calls);
   request.base = base_profile;
   request.context = context;
   request.context.host_arch = host_arch;
@@ -232,6 +294,10 @@ Command register_generate_command(CLI::App& app) {
   sub->add_flag("--log-only", options->log_only,
                 "The base with every blocking action turned into SCMP_ACT_LOG, for a staged roll-out: the "
                 "kernel logs what the base would block and lets it run");
+  completes_as(sub->add_option("--impact", options->impact_path,
+                               "A JSON report of `seccheck check --impact`: change the base only where the "
+                               "workload needs it (ENOSYS where that was enough, else allow)"),
+               ValueKind::kFile);
   completes_as(sub->add_option(
                    "--base", options->base,
                    "Base profile: a catalog name (docker, containerd, crio, docker@24.0) or a profile file"),

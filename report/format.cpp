@@ -154,6 +154,20 @@ std::string site_text(const analysis::ReachableSite& site) {
   return text + ")";
 }
 
+std::string impact_summary_text(const analysis::ImpactSummary& impact) {
+  char seconds[64];
+  std::snprintf(seconds, sizeof seconds, "%.2f s", impact.seconds);
+  char timeout[64];
+  std::snprintf(timeout, sizeof timeout, "%g s", impact.timeout_seconds);
+  std::string text = std::to_string(impact.runs) + " run" + (impact.runs == 1 ? "" : "s") +
+                     " after the discovery run (" + std::to_string(impact.group_runs) + " group test" +
+                     (impact.group_runs == 1 ? "" : "s") + "), " + seconds +
+                     "; reference: " + impact.reference +
+                     (impact.compared_output ? ", stdout compared" : "") + "; timeout " + timeout;
+  if (impact.unstable) text += "; UNSTABLE: two plain runs ended differently";
+  return text;
+}
+
 Summary summarize(const analysis::CheckReport& report) {
   Summary summary;
   summary.findings = report.findings.size();
@@ -170,7 +184,11 @@ Summary summarize(const analysis::CheckReport& report) {
       ++summary.known;
     } else {
       ++summary.new_findings;
-      if (finding.blocked_by_any() && (!finding.reachable() || report.gate_reachable)) ++summary.new_blocking;
+      if (finding.fails_gate(report.gate_mode))
+        ++summary.new_blocking;
+      else if (report.gate_mode == analysis::GateMode::kBreaking && finding.blocked_by_any() &&
+               !finding.reachable())
+        ++summary.new_recovering;
     }
     for (auto& count : summary.per_profile) {
       const analysis::ProfileVerdict* found = find_verdict(finding, count.profile);
@@ -190,20 +208,26 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
   };
   std::string text;
+  const bool breaking = report.gate_mode == analysis::GateMode::kBreaking;
   if (summary.gate == analysis::Gate::kIncomplete) {
     text =
         "INCOMPLETE: the run was interrupted before the workload ended, so it cannot pass; " +
         (summary.new_blocking > 0 ? plural(summary.new_blocking, "new finding") + " would be blocked so far"
                                   : std::string("nothing new would be blocked so far"));
   } else if (summary.new_blocking > 0) {
-    text = "FAIL: " + plural(summary.new_blocking, "new finding") + " would be blocked";
+    text = "FAIL: " + plural(summary.new_blocking, "new finding") +
+           (breaking ? " would be blocked and break the workload (or could not be judged)"
+                     : " would be blocked");
   } else if (summary.gate_failed && !report.records_lost.empty() && !report.allow_lost) {
     text = "FAIL: records are missing from the input (" + report.records_lost.front() + ")";
   } else if (summary.gate_failed) {
     text = "FAIL: the workload failed (" + workload_status_text(report) + ")";
   } else {
-    text = "pass: nothing new would be blocked";
+    text = breaking ? "pass: nothing new that would be blocked breaks the workload"
+                    : "pass: nothing new would be blocked";
   }
+  if (summary.new_recovering > 0)
+    text += " (" + plural(summary.new_recovering, "blocked finding") + " the workload recovers from)";
   if (summary.known > 0) text += " (" + std::to_string(summary.known) + " known from the baseline)";
   if (summary.new_blocking > 0 && report.fail_on_workload_error && report.workload_exit_status != 0) {
     text += "; the workload failed too (" + workload_status_text(report) + ")";
@@ -218,6 +242,12 @@ std::string_view gate_name(analysis::Gate gate) {
     case analysis::Gate::kIncomplete: return "incomplete";
   }
   return "fail";
+}
+
+const analysis::FindingImpact* find_impact(const analysis::Finding& finding, const std::string& profile) {
+  for (const auto& impact : finding.impacts)
+    if (impact.profile == profile) return &impact;
+  return nullptr;
 }
 
 const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile) {

@@ -59,6 +59,10 @@ std::string workload_status_text(const analysis::CheckReport& report);
 // The sentence a report without findings says, for what its findings would have come from.
 std::string no_findings_text(const analysis::CheckReport& report);
 
+// "9 runs after the discovery run (7 group tests), 4.20 s; reference: exit status 0, stdout
+// compared; timeout 30 s".
+std::string impact_summary_text(const analysis::ImpactSummary& impact);
+
 // What every format's summary line says.
 struct ProfileCount {
   std::string profile;
@@ -70,7 +74,8 @@ struct Summary {
   std::size_t findings = 0;
   std::size_t new_findings = 0;
   std::size_t known = 0;
-  std::size_t new_blocking = 0;
+  std::size_t new_blocking = 0;           // new findings that fail the gate
+  std::size_t new_recovering = 0;         // --gate breaking: new blocked findings the workload recovers from
   std::size_t reachable = 0;              // findings from a scan (reachable in the binaries)
   std::size_t may_block = 0;              // of those, blocked only for some argument values
   std::uint64_t calls = 0;                // sum of the findings' counts
@@ -87,6 +92,9 @@ std::string gate_text(const analysis::CheckReport& report, const Summary& summar
 std::string_view gate_name(analysis::Gate gate);
 // The verdict of `profile` on `finding`, nullptr when the finding has none for it.
 const analysis::ProfileVerdict* find_verdict(const analysis::Finding& finding, const std::string& profile);
+
+// The impact of `finding` under `profile` (check --impact), nullptr when none was assessed.
+const analysis::FindingImpact* find_impact(const analysis::Finding& finding, const std::string& profile);
 
 // "2026-11-25T06:19:15" from an ISO 8601 time ("2026-11-25T06:19:15.123Z"), as JUnit wants it;
 // nullopt when the text does not start with such a time.

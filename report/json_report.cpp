@@ -79,6 +79,21 @@ OJson finding_to_json(const analysis::Finding& f) {
                      {"how", site.how},
                      {"via", site.via}});
   out["sites"] = std::move(sites);
+  if (!f.impacts.empty()) {
+    OJson impacts = OJson::array();
+    for (const auto& impact : f.impacts) {
+      impacts.push_back({{"profile", impact.profile},
+                         {"answer", impact.answer},
+                         {"impact", std::string(analysis::impact_kind_name(impact.kind))},
+                         {"fell_back_to", impact.fell_back_to},
+                         {"together", impact.together},
+                         {"outcome", impact.outcome},
+                         {"fix", std::string(analysis::impact_fix_name(impact.fix))},
+                         {"fix_outcome", impact.fix_outcome},
+                         {"text", analysis::describe_impact(impact)}});
+    }
+    out["impact"] = std::move(impacts);
+  }
   return out;
 }
 
@@ -195,6 +210,36 @@ void read_verdict(Reader& r, const nlohmann::json& j, const std::string& where,
   }
 }
 
+void read_impacts(Reader& r, const nlohmann::json& list, const std::string& where, analysis::Finding& f) {
+  if (!list.is_array()) {
+    r.fail(where, "expected an array");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size() && !r.failed(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    analysis::FindingImpact impact;
+    std::string kind;
+    std::string fix;
+    r.get(list[i], at, "profile", impact.profile);
+    r.get(list[i], at, "answer", impact.answer);
+    r.get(list[i], at, "impact", kind);
+    r.get(list[i], at, "fell_back_to", impact.fell_back_to);
+    r.get(list[i], at, "together", impact.together);
+    r.get(list[i], at, "outcome", impact.outcome);
+    r.get(list[i], at, "fix", fix);
+    r.get(list[i], at, "fix_outcome", impact.fix_outcome);
+    if (r.failed()) return;
+    auto parsed_kind = analysis::parse_impact_kind(kind);
+    auto parsed_fix = analysis::parse_impact_fix(fix);
+    if (!parsed_kind) r.fail(at + ".impact", "unknown impact \"" + kind + "\"");
+    if (!parsed_fix) r.fail(at + ".fix", "unknown fix \"" + fix + "\"");
+    if (r.failed()) return;
+    impact.kind = *parsed_kind;
+    impact.fix = *parsed_fix;
+    f.impacts.push_back(std::move(impact));
+  }
+}
+
 void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, analysis::Finding& f) {
   r.get(j, where, "key", f.key);
   r.get(j, where, "syscall", f.syscall);
@@ -275,6 +320,7 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
       f.sites.push_back(std::move(site));
     }
   }
+  if (j.contains("impact")) read_impacts(r, j["impact"], where + ".impact", f);
 }
 
 // 1-based line and column of byte `offset` (nlohmann reports the byte after the error).
@@ -294,6 +340,17 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   out["interrupted"] = report.interrupted;
   out["incomplete"] = summary.gate == analysis::Gate::kIncomplete;
   out["fail_on_workload_error"] = report.fail_on_workload_error;
+  out["gate_mode"] = std::string(analysis::gate_mode_name(report.gate_mode));
+  if (report.impact) {
+    const analysis::ImpactSummary& i = *report.impact;
+    out["impact"] = {{"runs", i.runs},
+                     {"group_runs", i.group_runs},
+                     {"seconds", i.seconds},
+                     {"reference", i.reference},
+                     {"compared_output", i.compared_output},
+                     {"timeout_seconds", i.timeout_seconds},
+                     {"unstable", i.unstable}};
+  }
   out["calls_stopped"] = report.calls_stopped;
   out["processes"] = report.processes;
   OJson profiles = OJson::array();
@@ -302,7 +359,6 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   out["profiles"] = std::move(profiles);
   out["notices"] = report.notices;
   out["input"] = std::string(analysis::report_input_name(report.input));
-  out["gate_reachable"] = report.gate_reachable;
   if (report.scan) {
     out["scan"] = {{"executables", report.scan->executables},
                    {"modules", report.scan->modules},
@@ -320,16 +376,11 @@ nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   for (const auto& c : summary.per_profile) {
     per_profile.push_back({{"profile", c.profile}, {"blocked", c.blocked}, {"new_blocked", c.new_blocked}});
   }
-  out["summary"] = {{"findings", summary.findings},
-                    {"new", summary.new_findings},
-                    {"known", summary.known},
-                    {"new_blocking", summary.new_blocking},
-                    {"calls", summary.calls},
-                    {"reachable", summary.reachable},
-                    {"may_block", summary.may_block},
-                    {"per_profile", std::move(per_profile)},
-                    {"gate", gate_name(summary.gate)},
-                    {"gate_text", gate_text(report, summary)}};
+  out["summary"] = {{"findings", summary.findings},    {"new", summary.new_findings},
+                    {"known", summary.known},          {"new_blocking", summary.new_blocking},
+                    {"calls", summary.calls},          {"reachable", summary.reachable},
+                    {"may_block", summary.may_block},  {"per_profile", std::move(per_profile)},
+                    {"gate", gate_name(summary.gate)}, {"gate_text", gate_text(report, summary)}};
   OJson findings = OJson::array();
   for (const auto& f : report.findings)
     findings.push_back(finding_to_json(f));
@@ -361,6 +412,26 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
   r.get(json, "report", "workload_exit_status", report.workload_exit_status);
   r.get(json, "report", "interrupted", report.interrupted);
   r.get(json, "report", "fail_on_workload_error", report.fail_on_workload_error);
+  if (json.contains("gate_mode")) {
+    std::string mode;
+    r.get(json, "report", "gate_mode", mode);
+    if (auto parsed = analysis::parse_gate_mode(mode))
+      report.gate_mode = *parsed;
+    else if (!r.failed())
+      r.fail("report.gate_mode", "unknown gate mode \"" + mode + "\"");
+  }
+  if (json.contains("impact")) {
+    analysis::ImpactSummary i;
+    const nlohmann::json& j = json["impact"];
+    r.get(j, "impact", "runs", i.runs);
+    r.get(j, "impact", "group_runs", i.group_runs);
+    r.get(j, "impact", "seconds", i.seconds);
+    r.get(j, "impact", "reference", i.reference);
+    r.get(j, "impact", "compared_output", i.compared_output);
+    r.get(j, "impact", "timeout_seconds", i.timeout_seconds);
+    r.get(j, "impact", "unstable", i.unstable);
+    report.impact = i;
+  }
   r.get(json, "report", "calls_stopped", report.calls_stopped);
   r.get(json, "report", "processes", report.processes);
   if (const nlohmann::json* profiles = r.member(json, "report", "profiles")) {
@@ -382,7 +453,6 @@ Result<analysis::CheckReport> report_from_json(const nlohmann::json& json, const
     else
       r.fail("input", "expected run, scan or audit");
   }
-  if (json.contains("gate_reachable")) r.get(json, "report", "gate_reachable", report.gate_reachable);
   if (const auto scan = json.find("scan"); scan != json.end() && scan->is_object()) {
     analysis::ScanSummary summary;
     r.get(*scan, "scan", "executables", summary.executables);

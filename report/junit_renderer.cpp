@@ -39,6 +39,8 @@ std::string finding_details(const analysis::Finding& f, const analysis::ProfileV
   std::string text = (f.pattern.empty() ? f.syscall : f.pattern) + " [" +
                      std::string(arch_name(f.call.arch)) + "] -> " + verdict_label(pv) + "\n";
   if (!pv.reason.empty()) text += "reason: " + pv.reason + "\n";
+  if (const analysis::FindingImpact* impact = find_impact(f, pv.profile))
+    text += "impact: " + analysis::describe_impact(*impact) + "\n";
   if (f.reachable()) {
     for (const auto& site : f.sites)
       text += "site: " + site_text(site) + "\n";
@@ -101,11 +103,16 @@ class JunitRenderer : public Renderer {
         ++blocked;
         std::string details = finding_details(f, *pv, options_.max_stack_frames);
         const std::string label = verdict_label(*pv);
+        const analysis::FindingImpact* impact = find_impact(f, profile.name);
+        const bool survives = report.gate_mode == analysis::GateMode::kBreaking && impact != nullptr &&
+                              impact->kind == analysis::ImpactKind::kRecovers;
         // Reachable findings fail only when they gate; "may block" never does.
-        const bool gates = pv->blocks() && (!f.reachable() || report.gate_reachable);
-        if (f.known || !gates) {
+        const bool gates =
+            pv->blocks() && (!f.reachable() || report.gate_mode == analysis::GateMode::kReachable);
+        if (f.known || survives || !gates) {
           ++skipped;
           const std::string why = f.known         ? "known from the baseline: "
+                                  : survives      ? "blocked, the workload recovers: "
                                   : f.reachable() ? source_label(f, report) + ": "
                                                   : "";
           cases += ">\n      <skipped message=\"" + attr(why + label) + "\">" + text_node(details) +

@@ -39,6 +39,7 @@ class MarkdownRenderer : public Renderer {
       out << "Scanned: " << report.scan->executables.size() << " executables, " << report.scan->modules
           << " modules, " << report.scan->code_bytes << " bytes of code\n\n";
     if (!report.context.empty()) out << "Context: `" << code_span(report.context) << "`\n\n";
+    if (report.impact) out << "Impact: " << markdown_escape(impact_summary_text(*report.impact)) << "\n\n";
     for (const auto& notice : report.notices)
       out << "> **Notice:** " << markdown_escape(notice) << "\n\n";
 
@@ -66,7 +67,13 @@ class MarkdownRenderer : public Renderer {
               << (pv->blocks()      ? "⛔ "
                   : pv->may_block() ? "⚠️ "
                                     : "✅ ")
-              << markdown_escape(verdict_label(*pv)) << " |";
+              << markdown_escape(verdict_label(*pv));
+          if (const analysis::FindingImpact* impact = find_impact(f, p.name))
+            out << " · "
+                << (impact->kind == analysis::ImpactKind::kRecovers
+                        ? "recovers"
+                        : "**" + std::string(analysis::impact_kind_name(impact->kind)) + "**");
+          out << " |";
         }
       }
       out << ' ' << (f.known ? "known" : "**new**");
@@ -90,6 +97,8 @@ class MarkdownRenderer : public Renderer {
         if (pv.verdict.bad_arch()) out << " (arch not in profile)";
         if (!pv.reason.empty()) out << " — " << markdown_escape(pv.reason);
         out << '\n';
+        if (const analysis::FindingImpact* impact = find_impact(f, pv.profile))
+          out << "  - impact: " << markdown_escape(analysis::describe_impact(*impact)) << '\n';
       }
       if (f.reachable()) {
         out << "- call sites:\n";

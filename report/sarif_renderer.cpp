@@ -71,6 +71,8 @@ std::string result_message(const analysis::Finding& f, const analysis::CheckRepo
     if ((pv.blocks() || pv.may_block()) && !pv.reason.empty()) {
       text += " " + pv.profile + ": " + pv.reason + ".";
     }
+    if (const analysis::FindingImpact* impact = find_impact(f, pv.profile))
+      text += " Impact under " + pv.profile + ": " + analysis::describe_impact(*impact) + ".";
   }
   if (f.known) text += " Known from the baseline.";
   return text;
@@ -154,8 +156,8 @@ class SarifRenderer : public Renderer {
     r["ruleId"] = f.syscall;
     r["ruleIndex"] = rule;
     // Reachable findings are warnings: code that can make the call, not a call that was made.
-    const bool fails = !f.known && f.blocked_by_any();
-    r["level"] = f.reachable() ? ((fails || f.may_be_blocked()) && !f.known ? "warning" : "note")
+    const bool fails = !f.known && f.fails_gate(report.gate_mode);
+    r["level"] = f.reachable() ? ((f.blocked_by_any() || f.may_be_blocked()) && !f.known ? "warning" : "note")
                                : (fails ? "error" : "note");
     r["message"] = {{"text", result_message(f, report)}};
 
@@ -207,6 +209,11 @@ class SarifRenderer : public Renderer {
                           {"exact", pv.exact()},
                           {"badArch", pv.verdict.bad_arch()},
                           {"reason", pv.reason}});
+      if (const analysis::FindingImpact* impact = find_impact(f, pv.profile)) {
+        verdicts.back()["impact"] = std::string(analysis::impact_kind_name(impact->kind));
+        verdicts.back()["impactText"] = analysis::describe_impact(*impact);
+        verdicts.back()["fix"] = std::string(analysis::impact_fix_name(impact->fix));
+      }
     }
     OJson args = OJson::array();
     for (std::uint64_t arg : f.call.args)

@@ -53,6 +53,7 @@ class TextRenderer : public Renderer {
           << seconds << '\n';
     }
     if (!report.started_at.empty()) out << "  started:  " << escape_terminal(report.started_at) << '\n';
+    if (report.impact) out << "  impact:   " << escape_terminal(impact_summary_text(*report.impact)) << '\n';
     for (const auto& notice : report.notices)
       out << "  " << paint(kYellow, "notice:") << " " << escape_terminal(notice) << '\n';
     out << '\n';
@@ -139,6 +140,11 @@ class TextRenderer : public Renderer {
       if (!extra.empty())
         out << std::string(label.size() < kLabelWidth ? kLabelWidth - label.size() : 0, ' ') << extra;
       out << '\n';
+    }
+    for (const auto& impact : f.impacts) {
+      const bool bad = impact.kind != analysis::ImpactKind::kRecovers;
+      out << "    impact: " << escape_terminal(impact.profile) << " " << escape_terminal(impact.answer)
+          << ": " << paint(bad ? kRed : kGreen, escape_terminal(analysis::describe_impact(impact))) << '\n';
     }
     if (f.reachable()) {
       for (std::size_t i = 0; i < f.sites.size(); ++i)

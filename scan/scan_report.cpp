@@ -242,7 +242,7 @@ analysis::CheckReport make_scan_report(const ScanRun& run, const std::vector<std
   report.command = paths;
   report.context = analysis::describe(context);
   report.input = analysis::ReportInput::kScan;
-  report.gate_reachable = true;
+  report.gate_mode = analysis::GateMode::kReachable;
   report.duration_seconds = run.summary.duration_seconds;
   report.scan = run.summary;
   report.notices = run.summary.errors;

@@ -30,12 +30,20 @@ struct RunSettings {
   Diagnostics diagnostics;
 };
 
+// check --impact (session/impact.h): re-run the workload with findings answered.
+struct ImpactSettings {
+  bool compare_output = false;  // --impact-output: compare a digest of stdout too
+  double timeout_seconds = 0;   // --impact-timeout; 0: 4x the discovery run, at least 30 s
+};
+
 struct CheckRequest {
   RunSettings run;
   std::vector<std::string> profiles;  // --profile values; empty: runtime-default
   std::string enforce;                // --enforce value; "" none
   analysis::Context context;
   bool record_everything = false;  // --record: stop every call, for a complete record
+  // --impact: the discovery run records every call, then each finding's impact is assessed.
+  std::optional<ImpactSettings> impact;
 };
 
 struct CheckOutcome {
@@ -55,6 +63,12 @@ struct VerifyRequest {
 struct VerifyOutcome {
   CheckOutcome check;
   int reference_exit_status = 0;  // the plain run's
+  // The workload's exit status under the profile: the traced run's, or, when the profile
+  // answers calls with TRAP or KILL_THREAD (which the tracer cannot reproduce: a SIGSYS the
+  // workload's handler sees with si_code SYS_SECCOMP, one thread killed), a run under the real
+  // filter without the tracer.
+  int profile_exit_status = 0;
+  bool under_real_filter = false;
   bool exit_status_matched = false;
 };
 
@@ -70,5 +84,8 @@ analysis::RunRecord record_run(const RunSettings& settings,
 // an interrupt signal (SIGINT, SIGTERM, SIGHUP, ...) ends it (the workload is killed, as in a
 // traced run).
 int plain_exit_status(const std::vector<std::string>& command);
+// The same under the seccomp program `filter`, loaded in the child before execve (with
+// no_new_privs only when the kernel refuses it without).
+int exit_status_under_filter(const std::vector<std::string>& command, const BpfProgram& filter);
 
 }  // namespace seccheck::session

@@ -211,12 +211,12 @@ TEST(JsonRenderer, VersionedOrderedHexArgs) {
                                        "interrupted",
                                        "incomplete",
                                        "fail_on_workload_error",
+                                       "gate_mode",
                                        "calls_stopped",
                                        "processes",
                                        "profiles",
                                        "notices",
                                        "input",
-                                       "gate_reachable",
                                        "scan",
                                        "summary",
                                        "findings"};
@@ -323,7 +323,7 @@ TEST(JsonReport, RoundTrip) {
 analysis::CheckReport reachable_only(bool gate_reachable) {
   analysis::CheckReport report = testing::reachable_report();
   std::erase_if(report.findings, [](const analysis::Finding& f) { return !f.reachable(); });
-  report.gate_reachable = gate_reachable;
+  report.gate_mode = gate_reachable ? analysis::GateMode::kReachable : analysis::GateMode::kAny;
   return report;
 }
 
@@ -387,7 +387,7 @@ TEST(ReachableFindings, JsonRoundTrip) {
     for (auto& site : f.sites)
       site.module = sanitize_utf8(site.module);
   }
-  original.gate_reachable = true;
+  original.gate_mode = analysis::GateMode::kReachable;
   const std::string text = render(original, Format::kJson);
   auto parsed = parse_json_text(text, "report.json");
   ASSERT_TRUE(parsed) << parsed.error().message;

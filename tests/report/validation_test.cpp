@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/json_report.h"
 #include "report/renderer.h"
 #include "tests/report/sample_report.h"
 #include "tests/support/run_process.h"
@@ -34,7 +35,7 @@ std::string report_schema() {
 TEST(ReportSchema, SampleAndEmptyReportsValidateStrictly) {
   analysis::CheckReport scan_only = testing::reachable_report();
   scan_only.input = analysis::ReportInput::kScan;
-  scan_only.gate_reachable = true;
+  scan_only.gate_mode = analysis::GateMode::kReachable;
   for (const auto& report : {sample_report(), empty_report(), testing::reachable_report(), scan_only}) {
     Validation v = testing::validate_json_schema(report_schema(), render(report, Format::kJson), true);
     SKIP_UNLESS_RAN(v);
@@ -158,6 +159,99 @@ TEST(Junit, SuitePerProfileFailurePerBlockedFinding) {
           "time=\"0\"/>"),
       std::string::npos)
       << empty;
+}
+
+}  // namespace
+}  // namespace seccheck::report
+
+namespace seccheck::report {
+namespace {
+
+// sample_report() as `check --impact` leaves it: the clone finding breaks under Docker, every
+// other blocked (profile, finding) recovers; the gate counts only what breaks.
+analysis::CheckReport impact_report() {
+  analysis::CheckReport report = sample_report();
+  report.gate = analysis::GateMode::kBreaking;
+  report.impact = analysis::ImpactSummary{5, 4, 1.5, "exit status 0", true, 30, false};
+  for (analysis::Finding& finding : report.findings) {
+    for (const analysis::ProfileVerdict& pv : finding.verdicts) {
+      if (!pv.verdict.blocked()) continue;
+      analysis::FindingImpact impact;
+      impact.profile = pv.profile;
+      impact.answer = "ERRNO(EPERM)";
+      if (finding.syscall == "clone" && pv.profile == "docker@29.4.3") {
+        impact.kind = analysis::ImpactKind::kBreaks;
+        impact.outcome = "exit status 1";
+        impact.fix = analysis::ImpactFix::kEnosys;
+        impact.fix_outcome = "exit status 0";
+      } else {
+        impact.fell_back_to = {"clone"};
+        impact.together = 2;
+      }
+      finding.impacts.push_back(impact);
+    }
+  }
+  return report;
+}
+
+TEST(ImpactReport, JsonValidatesAndReadsBack) {
+  const analysis::CheckReport report = impact_report();
+  const std::string text = render(report, Format::kJson);
+  Validation v = testing::validate_json_schema(report_schema(), text, true);
+  if (v.ran) {
+    EXPECT_TRUE(v.valid) << v.output;
+  }
+  auto parsed = parse_json_text(text, "impact.json");
+  ASSERT_TRUE(parsed.ok());
+  auto back = report_from_json(*parsed, "impact.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->gate, analysis::GateMode::kBreaking);
+  ASSERT_TRUE(back->impact);
+  EXPECT_EQ(back->impact->runs, 5u);
+  ASSERT_EQ(back->findings.size(), report.findings.size());
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    ASSERT_EQ(back->findings[i].impacts.size(), report.findings[i].impacts.size());
+    for (std::size_t j = 0; j < report.findings[i].impacts.size(); ++j) {
+      EXPECT_EQ(back->findings[i].impacts[j].kind, report.findings[i].impacts[j].kind);
+      EXPECT_EQ(back->findings[i].impacts[j].fix, report.findings[i].impacts[j].fix);
+      EXPECT_EQ(back->findings[i].impacts[j].fell_back_to, report.findings[i].impacts[j].fell_back_to);
+    }
+  }
+  EXPECT_EQ(back->new_blocking_findings(), report.new_blocking_findings());
+}
+
+TEST(ImpactReport, SarifAndJunitStillValidate) {
+  REQUIRE_SHARED();
+  const analysis::CheckReport report = impact_report();
+  Validation sarif = testing::validate_json_schema(testing::shared_dir() + "/schemas/sarif-schema-2.1.0.json",
+                                                   render(report, Format::kSarif), false);
+  SKIP_UNLESS_RAN(sarif);
+  EXPECT_TRUE(sarif.valid) << sarif.output;
+  const std::string xml = render(report, Format::kJunit);
+  Validation junit = testing::validate_xml_schema(testing::shared_dir() + "/schemas/junit.xsd", xml);
+  SKIP_UNLESS_RAN(junit);
+  EXPECT_TRUE(junit.valid) << junit.output << "\n" << xml;
+}
+
+TEST(ImpactReport, OnlyBreakingFindingsFailTheGateInEveryFormat) {
+  const analysis::CheckReport report = impact_report();
+  EXPECT_EQ(report.new_blocking_findings(), 1u);  // clone
+  EXPECT_TRUE(report.gate_failed());
+  const std::string text = render(report, Format::kText);
+  EXPECT_NE(text.find("impact: docker@29.4.3 ERRNO(EPERM): breaks: exit status 1; fix: answer ENOSYS"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("FAIL: 1 new finding would be blocked and break the workload"), std::string::npos)
+      << text;
+  const std::string markdown = render(report, Format::kMarkdown);
+  EXPECT_NE(markdown.find("**breaks**"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("· recovers"), std::string::npos) << markdown;
+  const std::string sarif = render(report, Format::kSarif);
+  EXPECT_NE(sarif.find("\"impact\": \"breaks\""), std::string::npos) << sarif;
+  const std::string xml = render(report, Format::kJunit);
+  EXPECT_NE(xml.find("blocked, the workload recovers"), std::string::npos) << xml;
+  // Docker: clone fails, clone3 is known, read recovers.
+  EXPECT_NE(xml.find("tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"2\""), std::string::npos) << xml;
 }
 
 }  // namespace
