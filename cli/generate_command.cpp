@@ -138,7 +138,7 @@ struct ImpactCalls {
 };
 
 ImpactCalls impact_calls(const std::string& path, const std::string& profile) {
-  auto text = analysis::read_input_file(path);
+  auto text = analysis::read_input_file(path, analysis::kReportInput);
   if (!text) throw UserError(ExitCode::kUsage, text.error().message);
   auto json = report::parse_json_text(*text, path);
   if (!json) throw UserError(ExitCode::kUsage, json.error().message);
