@@ -125,7 +125,8 @@ struct CheckReport {
   std::size_t new_blocking_findings() const;
   // New blocking findings, or (when asked) the workload's own failure, or (audit) records lost.
   bool gate_failed() const;
-  // What the exit status of `check` says: kIncomplete for an interrupted run whatever it found,
+  // What the exit status of `check` says: kIncomplete for an interrupted run (not an audit's
+  // --follow, which ends that way) whatever it found,
   // else kFail when gate_failed(). Reports print the same result the exit code gives.
   Gate gate() const;
 };

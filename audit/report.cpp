@@ -177,8 +177,7 @@ analysis::CheckReport make_audit_report(const AuditOutcome& outcome, const std::
   for (const HostProfiles& host : hosts) {
     analysis::RunRecord record;
     record.command = outcome.inputs;
-    // --follow ends with an interrupt by design: the report covers the records read until then,
-    // so it is complete for that window (not an incomplete run, whose gate cannot pass).
+    record.interrupted = outcome.interrupted;
     record.complete = false;
     record.started_at = first_ms > 0 ? format_time_ms(first_ms) : "";
     record.duration_seconds = static_cast<double>(last_ms - first_ms) / 1000.0;

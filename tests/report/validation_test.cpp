@@ -171,7 +171,7 @@ namespace {
 // other blocked (profile, finding) recovers; the gate counts only what breaks.
 analysis::CheckReport impact_report() {
   analysis::CheckReport report = sample_report();
-  report.gate = analysis::GateMode::kBreaking;
+  report.gate_mode = analysis::GateMode::kBreaking;
   report.impact = analysis::ImpactSummary{5, 4, 1.5, "exit status 0", true, 30, false};
   for (analysis::Finding& finding : report.findings) {
     for (const analysis::ProfileVerdict& pv : finding.verdicts) {
@@ -205,7 +205,7 @@ TEST(ImpactReport, JsonValidatesAndReadsBack) {
   ASSERT_TRUE(parsed.ok());
   auto back = report_from_json(*parsed, "impact.json");
   ASSERT_TRUE(back.ok()) << back.error().message;
-  EXPECT_EQ(back->gate, analysis::GateMode::kBreaking);
+  EXPECT_EQ(back->gate_mode, analysis::GateMode::kBreaking);
   ASSERT_TRUE(back->impact);
   EXPECT_EQ(back->impact->runs, 5u);
   ASSERT_EQ(back->findings.size(), report.findings.size());

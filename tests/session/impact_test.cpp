@@ -135,7 +135,7 @@ TEST(Impact, EveryFindingRecoversInOneRun) {
     EXPECT_EQ(finding.impacts[0].together, 16u);
     EXPECT_EQ(finding.impacts[0].answer, "ERRNO(EPERM)");
   }
-  EXPECT_EQ(outcome.report.gate, analysis::GateMode::kBreaking);
+  EXPECT_EQ(outcome.report.gate_mode, analysis::GateMode::kBreaking);
   EXPECT_FALSE(outcome.report.gate_failed());
 }
 
@@ -198,7 +198,7 @@ TEST(Impact, EnosysIsTriedForAFindingThatBreaksOnEperm) {
   EXPECT_EQ(impact_of(outcome, "add_key").together, 2u);
   EXPECT_TRUE(outcome.report.gate_failed());
   analysis::CheckReport any = outcome.report;
-  any.gate = analysis::GateMode::kAny;
+  any.gate_mode = analysis::GateMode::kAny;
   EXPECT_EQ(any.new_blocking_findings(), 2u);
   EXPECT_EQ(outcome.report.new_blocking_findings(), 1u);
 }
