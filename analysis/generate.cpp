@@ -290,6 +290,8 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
     essentials.names.emplace_back(call.name);
     why += std::string(why.empty() ? "" : "; ") + call.name + ": " + call.why;
   }
+  // The runtime's own calls below skip these: they are allowed already.
+  const std::vector<std::string> essential_names = essentials.names;
   if (!essentials.names.empty()) {
     std::sort(essentials.names.begin(), essentials.names.end());
     essentials.comment =
@@ -303,7 +305,7 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
   Rule runtime_rule;
   runtime_rule.action = Action{ActionKind::kAllow, std::nullopt};
   for (const OciRuntimeCall& call : runtime.calls) {
-    if (observed.count(call.name) || std::count(essentials.names.begin(), essentials.names.end(), call.name))
+    if (observed.count(call.name) || std::count(essential_names.begin(), essential_names.end(), call.name))
       continue;
     runtime_rule.names.push_back(call.name);
   }

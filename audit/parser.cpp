@@ -396,7 +396,7 @@ std::optional<SeccompRecord> build_record(const Header& header, std::string_view
 // "6,1234,5678,-;message": /dev/kmsg's record prefix (priority, sequence, microseconds, flags).
 std::optional<std::string_view> strip_kmsg_prefix(std::string_view line) {
   const std::size_t semicolon = line.find(';');
-  if (semicolon == std::string_view::npos || semicolon > 64) return std::nullopt;
+  if (semicolon > 64) return std::nullopt;  // npos (no ';') too
   const std::string_view prefix = line.substr(0, semicolon);
   int commas = 0;
   for (char c : prefix) {

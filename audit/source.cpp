@@ -157,7 +157,8 @@ Result<std::int64_t> parse_since(std::string_view text, std::int64_t now_ms) {
     return make_error("--since " + given + ": expected @SECONDS since the epoch");
   }
   if (!text.empty() && std::string_view("smhd").find(text.back()) != std::string_view::npos) {
-    constexpr std::int64_t kUnit[] = {1000, 60 * 1000, 3600 * 1000, 24 * 3600 * 1000};
+    constexpr std::int64_t kUnit[] = {1000, std::int64_t{60} * 1000, std::int64_t{3600} * 1000,
+                                      std::int64_t{24} * 3600 * 1000};
     const std::int64_t unit = kUnit[std::string_view("smhd").find(text.back())];
     if (auto count = number(text.substr(0, text.size() - 1)); count && *count < (std::int64_t{1} << 30))
       return now_ms - *count * unit;
@@ -177,7 +178,7 @@ Result<std::int64_t> parse_since(std::string_view text, std::int64_t now_ms) {
     ok = (separator == 'T' || separator == ' ') &&
          std::sscanf(body.c_str() + consumed + 1, "%2d:%2d:%2d%n", &hour, &minute, &second,
                      &clock_consumed) == 3 &&
-         static_cast<std::size_t>(consumed + 1 + clock_consumed) == body.size();
+         static_cast<std::size_t>(consumed) + 1 + static_cast<std::size_t>(clock_consumed) == body.size();
   }
   if (!ok || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
     return make_error("--since " + given +

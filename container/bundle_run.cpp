@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/exec_argv.h"
 
 namespace seccheck::container {
 namespace {
@@ -42,10 +43,7 @@ void write_text(const std::string& path, const std::string& text) {
 }  // namespace
 
 int run_passing_signals(const std::vector<std::string>& argv, int stderr_fd) {
-  std::vector<char*> args;
-  for (const auto& arg : argv)
-    args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = exec_argv(argv);
   struct sigaction pass {
   }, old[std::size(kPassedSignals)];
   pass.sa_handler = pass_signal;
@@ -123,10 +121,7 @@ int BundleRun::run(WrapSpec spec, const OciRuntimeSpec& runtime) {
     if (child == 0) {
       freopen("/dev/null", "w", stdout);
       freopen("/dev/null", "w", stderr);
-      std::vector<char*> args;
-      for (auto& arg : remove)
-        args.push_back(arg.data());
-      args.push_back(nullptr);
+      std::vector<char*> args = exec_argv(remove);
       execvp(args[0], args.data());
       _exit(127);
     }

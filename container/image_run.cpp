@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "container/oci_config.h"
+#include "core/exec_argv.h"
 
 namespace seccheck::container {
 namespace {
@@ -149,10 +150,7 @@ CommandOutput capture_command(const std::vector<std::string>& argv, int timeout_
     close(out_pipe[1]);
     return result;
   }
-  std::vector<char*> args;
-  for (const auto& arg : argv)
-    args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = exec_argv(argv);
   const pid_t child = fork();
   if (child == 0) {
     int null_fd = open("/dev/null", O_RDONLY);

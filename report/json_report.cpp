@@ -71,14 +71,7 @@ OJson finding_to_json(const analysis::Finding& f) {
   }
   out["stack"] = std::move(stack);
   out["source"] = f.reachable() ? "reachable" : "run";
-  OJson sites = OJson::array();
-  for (const auto& site : f.sites)
-    sites.push_back({{"module", site.module},
-                     {"function", site.function},
-                     {"address", hex(site.address)},
-                     {"how", site.how},
-                     {"via", site.via}});
-  out["sites"] = std::move(sites);
+  out["sites"] = sites_to_json(f.sites);
   if (!f.impacts.empty()) {
     OJson impacts = OJson::array();
     for (const auto& impact : f.impacts) {
@@ -326,6 +319,17 @@ void read_finding(Reader& r, const nlohmann::json& j, const std::string& where, 
 // 1-based line and column of byte `offset` (nlohmann reports the byte after the error).
 
 }  // namespace
+
+nlohmann::ordered_json sites_to_json(const std::vector<analysis::ReachableSite>& sites) {
+  OJson out = OJson::array();
+  for (const auto& site : sites)
+    out.push_back({{"module", site.module},
+                   {"function", site.function},
+                   {"address", hex(site.address)},
+                   {"how", site.how},
+                   {"via", site.via}});
+  return out;
+}
 
 nlohmann::ordered_json report_to_json(const analysis::CheckReport& report) {
   Summary summary = summarize(report);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "analysis/findings.h"
 #include "core/result.h"
@@ -15,6 +16,8 @@ namespace seccheck::report {
 inline constexpr const char* kToolName = "seccheck";
 
 nlohmann::ordered_json report_to_json(const analysis::CheckReport& report);
+// A reachable finding's call sites as the JSON report and SARIF's properties carry them.
+nlohmann::ordered_json sites_to_json(const std::vector<analysis::ReachableSite>& sites);
 
 // Parses JSON text; a syntax error becomes "ORIGIN: malformed JSON at line L, column C: ...".
 Result<nlohmann::json> parse_json_text(const std::string& text, const std::string& origin);

@@ -231,16 +231,7 @@ class SarifRenderer : public Renderer {
                        {"executable", f.call.executable},
                        {"commandLine", f.call.command_line},
                        {"source", f.reachable() ? "reachable" : "run"}};
-    if (f.reachable()) {
-      OJson sites = OJson::array();
-      for (const auto& site : f.sites)
-        sites.push_back({{"module", site.module},
-                         {"function", site.function},
-                         {"address", hex(site.address)},
-                         {"how", site.how},
-                         {"via", site.via}});
-      r["properties"]["sites"] = std::move(sites);
-    }
+    if (f.reachable()) r["properties"]["sites"] = sites_to_json(f.sites);
     return r;
   }
 

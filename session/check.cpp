@@ -18,6 +18,7 @@
 #include "analysis/compile.h"
 #include "analysis/evaluate.h"
 #include "core/error.h"
+#include "core/exec_argv.h"
 #include "session/impact.h"
 #include "tracer/interrupt.h"
 
@@ -125,11 +126,7 @@ int plain_exit_status(const std::vector<std::string>& command) {
   posix_spawnattr_init(&attributes);
   posix_spawnattr_setsigmask(&attributes, &previous);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-  std::vector<char*> argv;
-  argv.reserve(command.size() + 1);
-  for (const std::string& arg : command)
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_argv(command);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -159,10 +156,7 @@ int plain_exit_status(const std::vector<std::string>& command) {
 }
 
 int exit_status_under_filter(const std::vector<std::string>& command, const BpfProgram& filter) {
-  std::vector<char*> argv;
-  for (const std::string& arg : command)
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_argv(command);
   sock_fprog prog{};
   prog.len = static_cast<unsigned short>(filter.instructions.size());
   prog.filter = const_cast<sock_filter*>(filter.instructions.data());

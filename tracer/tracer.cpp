@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/exec_argv.h"
 #include "core/fd.h"
 #include "core/syscall_table.h"
 #include "core/text_escape.h"
@@ -991,10 +992,7 @@ Result<TraceSummary> run_command(const LaunchOptions& options, TraceObserver& ob
     kind = LaunchError::kOther;
     return make_error(std::string("pipe: ") + std::strerror(errno));
   }
-  std::vector<char*> argv;
-  for (const std::string& arg : options.argv)
-    argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_argv(options.argv);
   // For a file the kernel cannot execute, as execvp does: /bin/sh FILE ARGS... (made before fork:
   // the child of a threaded process must not allocate).
   static char shell[] = "/bin/sh";

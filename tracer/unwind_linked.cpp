@@ -21,6 +21,7 @@ LinkedLibunwind linked_libunwind() {
 // libunwind-generic's local resume (jumping into a frame of this process) refers to setcontext
 // from libunwind.a, which cannot be linked: it also defines the _Unwind_* calls that libgcc_eh
 // provides for C++ exceptions. seccheck unwinds other processes only and never resumes a frame.
+// NOLINTNEXTLINE(bugprone-reserved-identifier): the name libunwind-generic refers to.
 extern "C" [[noreturn]] void _Ux86_64_setcontext(void*) {
   std::abort();
 }

@@ -40,6 +40,7 @@ ResolvedProfile catalog(const std::string& name, const Context& context = Contex
 // The truth of every condition for `arg`, as the evaluator compares it on `arch`.
 std::vector<bool> signature(const std::vector<ArgCondition>& conditions, std::uint64_t arg, Arch arch) {
   std::vector<bool> out;
+  out.reserve(conditions.size());
   for (const ArgCondition& c : conditions)
     out.push_back(condition_holds(c, arg, arch));
   return out;
@@ -141,7 +142,11 @@ TEST(ArgumentRepresentatives, EverySampledClassIsRepresented) {
       switch (random() % 4) {
         case 0: x += random() % 3; break;
         case 1: x -= random() % 3; break;
-        case 2: x ^= random() & random(); break;
+        case 2: {
+          const std::uint64_t mask = static_cast<std::uint64_t>(random());
+          x ^= mask & static_cast<std::uint64_t>(random());
+          break;
+        }
         default: x = random(); break;
       }
       ASSERT_TRUE(represented.count(signature(conditions, x, arch)))

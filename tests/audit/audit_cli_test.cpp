@@ -48,7 +48,7 @@ class AuditCli : public ::testing::Test {
     return out;
   }
   std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     std::ofstream(path) << text;
     return path;
   }

@@ -37,6 +37,7 @@
 #include "analysis/profile_parser.h"
 #include "audit/kmsg.h"
 #include "audit/parser.h"
+#include "core/exec_argv.h"
 #include "core/syscall_table.h"
 #include "tests/support/run_process.h"
 
@@ -96,10 +97,7 @@ pid_t run_under_program(const BpfProgram& program, const std::vector<std::string
     sock_fprog prog{static_cast<unsigned short>(program.instructions.size()),
                     const_cast<sock_filter*>(program.instructions.data())};
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) _exit(126);
-    std::vector<char*> args;
-    for (const std::string& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
+    std::vector<char*> args = exec_argv(argv);
     execv(args[0], args.data());
     _exit(127);
   }
@@ -249,7 +247,7 @@ CallSet check_findings(const std::string& dir, const std::vector<std::string>& w
 
 // `seccheck audit LOG --profile PROFILE --format json`: the report, and the (ABI, number) of every
 // finding of `executable` the profile blocks.
-struct AuditRun {
+struct AuditRun {  // NOLINT(bugprone-exception-escape): test data; nlohmann::json may throw on copy
   int exit_status = -1;
   nlohmann::json report;
   CallSet blocked;
@@ -319,7 +317,7 @@ class AuditE2E : public ::testing::Test {
 
   // Writes a runc bundle running `args` (testprogs under /tp) with `seccomp` as linux.seccomp.
   std::string bundle(const analysis::Profile& seccomp, const std::vector<std::string>& args) {
-    const std::string path = dir_ + "/bundle";
+    std::string path = dir_ + "/bundle";
     std::filesystem::create_directories(path + "/rootfs");
     for (const char* link : {"bin", "lib", "lib64", "sbin"}) {
       std::error_code ignored;

@@ -84,7 +84,7 @@ class ContainerE2E : public ::testing::Test {
 
   // A busybox root filesystem with the workload as /bin/workload.
   std::string make_rootfs(const std::string& name) {
-    const std::string root = dir_ + "/" + name;
+    std::string root = dir_ + "/" + name;
     for (const char* sub : {"bin", "proc", "dev", "sys", "tmp", "lib"})
       fs::create_directories(root + "/" + sub);
     fs::copy_file("/bin/busybox", root + "/bin/busybox");
@@ -98,7 +98,7 @@ class ContainerE2E : public ::testing::Test {
   // capability set = caps.
   std::string make_bundle(const std::vector<std::string>& args, const std::vector<std::string>& caps,
                           const nlohmann::json& seccomp = nullptr) {
-    const std::string bundle = dir_ + "/bundle";
+    std::string bundle = dir_ + "/bundle";
     fs::create_directories(bundle);
     make_rootfs("bundle/rootfs");
     ProcessOutput spec = run_process({which("runc"), "spec", "--bundle", bundle});
@@ -156,11 +156,10 @@ TEST_F(ContainerE2E, StaticBinaryChecksInsideABusyboxRootFilesystem) {
   if (static_root_unavailable()) GTEST_SKIP() << skip_reason_;
   const std::string root = make_rootfs("busybox");
   fs::copy_file(seccheck_static_binary(), root + "/seccheck");
-  ProcessOutput run =
-      run_process({which("unshare"), "-m", "--fork", "sh", "-c",
-                   "mount -t proc proc \"$1/proc\" && exec chroot \"$1\" /seccheck check --profile "
-                   "docker --format json -o /tmp/report.json -q --stack 3 -- /bin/workload clone-ns",
-                   "sh", root});
+  const std::string script =
+      "mount -t proc proc \"$1/proc\" && exec chroot \"$1\" /seccheck check --profile docker --format json "
+      "-o /tmp/report.json -q --stack 3 -- /bin/workload clone-ns";
+  ProcessOutput run = run_process({which("unshare"), "-m", "--fork", "sh", "-c", script, "sh", root});
   ASSERT_EQ(run.exit_status, 1) << run.err;
   const auto report = nlohmann::json::parse(read_file(root + "/tmp/report.json"));
   ASSERT_EQ(report["findings"].size(), 1u) << report.dump(2);
@@ -182,11 +181,10 @@ TEST_F(ContainerE2E, StaticBinaryChecksAMuslProgramInAMuslRootFilesystem) {
   ASSERT_EQ(cc.exit_status, 0) << cc.err;
   fs::copy_file(fs::canonical("/lib/ld-musl-x86_64.so.1"), root + "/lib/ld-musl-x86_64.so.1");
   fs::copy_file(seccheck_static_binary(), root + "/seccheck");
-  ProcessOutput run =
-      run_process({which("unshare"), "-m", "--fork", "sh", "-c",
-                   "mount -t proc proc \"$1/proc\" && exec chroot \"$1\" /seccheck check --profile "
-                   "docker --format json -o /tmp/report.json -q -- /bin/musl_unshare",
-                   "sh", root});
+  const std::string script =
+      "mount -t proc proc \"$1/proc\" && exec chroot \"$1\" /seccheck check --profile docker --format json "
+      "-o /tmp/report.json -q -- /bin/musl_unshare";
+  ProcessOutput run = run_process({which("unshare"), "-m", "--fork", "sh", "-c", script, "sh", root});
   ASSERT_EQ(run.exit_status, 1) << run.err;
   EXPECT_NE(run.out.find("unshare: 0"), std::string::npos) << run.out;
   const auto found = findings(root + "/tmp/report.json");

@@ -20,7 +20,7 @@ void SeccheckE2E::TearDown() {
 }
 
 std::string SeccheckE2E::write(const std::string& name, const std::string& content) const {
-  const std::string path = dir_ + "/" + name;
+  std::string path = dir_ + "/" + name;
   std::ofstream out(path, std::ios::binary);
   out << content;
   EXPECT_TRUE(out.good()) << path;

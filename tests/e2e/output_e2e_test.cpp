@@ -116,7 +116,7 @@ class SmallFileSystem : public Outputs {
   // Fills the file system but for about `left` bytes.
   void fill_leaving(std::size_t left) {
     std::ofstream filler(mount_ + "/filler", std::ios::binary);
-    filler << std::string(64 * 1024 - left, 'x');
+    filler << std::string(std::size_t{64} * 1024 - left, 'x');
     filler.close();
   }
   std::string mount_;

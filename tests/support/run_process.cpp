@@ -15,6 +15,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/exec_argv.h"
+
 namespace seccheck::testing {
 namespace {
 
@@ -79,11 +81,7 @@ int start_process(const std::vector<std::string>& argv, int out_fd, int err_fd, 
     dup2(out_fd, 1);
     dup2(err_fd, 2);
     if (own_group) setpgid(0, 0);
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    for (const std::string& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
+    std::vector<char*> args = exec_argv(argv);
     execv(args[0], args.data());
     _exit(127);
   }

@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/exec_argv.h"
 #include "tests/support/run_process.h"
 
 namespace seccheck::testing {
@@ -251,11 +252,7 @@ TEST(TraceE2E, RunsAsNonRoot) {
 int run_and_signal(const std::vector<std::string>& argv, int sig, int delay_ms) {
   pid_t child = fork();
   if (child == 0) {
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    for (const std::string& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
+    std::vector<char*> args = exec_argv(argv);
     execv(args[0], args.data());
     _exit(127);
   }
