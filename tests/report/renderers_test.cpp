@@ -346,7 +346,8 @@ TEST(ReachableFindings, TextMarksThemAndListsSites) {
 TEST(ReachableFindings, GateOnlyWhenAsked) {
   EXPECT_FALSE(reachable_only(false).gate_failed());
   EXPECT_EQ(reachable_only(true).new_blocking_findings(), 2u) << "clone is blocked by name in docker";
-  const analysis::Finding& clone = reachable_only(false).findings[1];
+  const analysis::CheckReport report = reachable_only(false);
+  const analysis::Finding& clone = report.findings[1];
   EXPECT_TRUE(clone.blocked_by_any());
   EXPECT_TRUE(clone.verdicts[1].may_block());
   EXPECT_FALSE(clone.verdicts[1].blocks());
