@@ -3,10 +3,11 @@
 #include <unistd.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <system_error>
+
+#include "core/user_cache.h"
 
 namespace seccheck::analysis {
 namespace {
@@ -68,13 +69,7 @@ std::optional<std::vector<sock_filter>> decode(std::string_view file, const std:
 FilterCache::FilterCache(std::filesystem::path directory) : directory_(std::move(directory)) {}
 
 std::optional<FilterCache> FilterCache::for_user() {
-  // XDG: relative values are invalid and must be ignored.
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg != nullptr && xdg[0] == '/')
-    return FilterCache(std::filesystem::path(xdg) / "seccheck" / "filters");
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] == '/')
-    return FilterCache(std::filesystem::path(home) / ".cache" / "seccheck" / "filters");
+  if (auto folder = user_cache_folder("filters")) return FilterCache(std::move(*folder));
   return std::nullopt;
 }
 

@@ -17,8 +17,7 @@ namespace seccheck::analysis {
 class FilterCache {
  public:
   explicit FilterCache(std::filesystem::path directory);
-  // $XDG_CACHE_HOME/seccheck/filters, else $HOME/.cache/seccheck/filters; nullopt when neither
-  // variable is set to an absolute path.
+  // user_cache_folder("filters") (core/user_cache.h); nullopt when the user has none.
   static std::optional<FilterCache> for_user();
 
   std::optional<std::vector<sock_filter>> find(const std::string& input) const;

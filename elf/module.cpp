@@ -17,8 +17,8 @@ const char* symbol_source_name(SymbolSource source) {
   return "none";
 }
 
-Module::Module(ElfFile file, std::string debug_root)
-    : file_(std::move(file)), debug_root_(std::move(debug_root)) {}
+Module::Module(ElfFile file, std::string debug_root, LineCache* line_cache)
+    : file_(std::move(file)), debug_root_(std::move(debug_root)), line_cache_(line_cache) {}
 
 const ElfFile* Module::debug_file() {
   if (!debug_searched_) {
@@ -64,19 +64,32 @@ CodeLocation Module::locate(std::uint64_t address) {
     location.function = symbol->name;
     location.function_start = symbol->value;
   }
+  if (auto line = line_at(address)) {
+    location.source_file = std::move(line->file);
+    location.line = line->line;
+  }
+  return location;
+}
+
+std::optional<SourceLine> Module::line_at(std::uint64_t address) {
+  const std::string& id = file_.build_id();
+  if (line_cache_ != nullptr)
+    if (auto known = line_cache_->find(id, address)) return *known;
   if (!lines_loaded_) {
     lines_loaded_ = true;
     lines_ = LineTable::open(file_);
     if (!lines_)
       if (const ElfFile* debug = debug_file(); debug != nullptr) lines_ = LineTable::open(*debug);
   }
-  if (lines_)
-    if (auto line = lines_->at(address)) {
-      location.source_file = std::move(line->file);
-      location.line = line->line;
-    }
-  return location;
+  if (!lines_) return std::nullopt;  // no DWARF (yet): nothing worth keeping
+  auto line = lines_->at(address);
+  if (line_cache_ != nullptr) line_cache_->store(id, address, line);
+  return line;
 }
+
+ModuleCache::ModuleCache(std::string debug_root, const std::optional<std::filesystem::path>& line_cache_folder)
+    : debug_root_(std::move(debug_root)),
+      line_cache_(line_cache_folder ? std::make_unique<LineCache>(*line_cache_folder) : nullptr) {}
 
 Module* ModuleCache::get(const std::string& path, std::string* error) {
   struct stat st {};
@@ -101,7 +114,7 @@ Module* ModuleCache::get(const std::string& path, std::string* error) {
   std::error_code ignored;
   std::string key = std::filesystem::weakly_canonical(path, ignored).string() + '\n' + file->build_id();
   auto& slot = by_key_[key];
-  if (!slot) slot = std::make_unique<Module>(std::move(*file), debug_root_);
+  if (!slot) slot = std::make_unique<Module>(std::move(*file), debug_root_, line_cache_.get());
   by_identity_.emplace(identity, slot.get());
   return slot.get();
 }

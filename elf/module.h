@@ -2,12 +2,14 @@
 // extent covers the address, from the file's full .symtab where it has one, else from its
 // separate debug file, else from .dynsym; and the source line where DWARF (in the file or its
 // debug file) has one. ModuleCache reads each file once per (file, build-id), so naming the same
-// library in many stacks and processes costs one read.
+// library in many stacks and processes costs one read; with a LineCache folder, a line named in
+// an earlier run costs no DWARF at all.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +18,7 @@
 
 #include "elf/debug_file.h"
 #include "elf/elf_file.h"
+#include "elf/line_cache.h"
 #include "elf/line_table.h"
 #include "elf/symbol_index.h"
 
@@ -33,7 +36,8 @@ struct CodeLocation {
 
 class Module {
  public:
-  Module(ElfFile file, std::string debug_root);
+  // `line_cache` (may be null) must outlive the module.
+  Module(ElfFile file, std::string debug_root, LineCache* line_cache = nullptr);
 
   const ElfFile& file() const { return file_; }
   // The symbol table (and line table) are read on the first call.
@@ -41,9 +45,12 @@ class Module {
   SymbolSource symbol_source();
   // The separate debug file's path, "" when none was found (looked up on first use).
   const std::string& debug_file_path();
+  // Whether a locate() had to open DWARF (false when the line cache answered every address).
+  bool line_table_opened() const { return lines_loaded_; }
 
  private:
   void load_symbols();
+  std::optional<SourceLine> line_at(std::uint64_t address);
   const ElfFile* debug_file();
 
   ElfFile file_;
@@ -56,11 +63,14 @@ class Module {
   bool symbols_loaded_ = false;
   std::unique_ptr<LineTable> lines_;
   bool lines_loaded_ = false;
+  LineCache* line_cache_ = nullptr;
 };
 
 class ModuleCache {
  public:
-  explicit ModuleCache(std::string debug_root = kDefaultDebugRoot) : debug_root_(std::move(debug_root)) {}
+  // `line_cache_folder`: where source lines are kept between runs (LineCache); none by default.
+  explicit ModuleCache(std::string debug_root = kDefaultDebugRoot,
+                       const std::optional<std::filesystem::path>& line_cache_folder = std::nullopt);
 
   // The module at `path`, nullptr when it is not a readable ELF file (`error`, when given, says
   // why). Pointers stay valid for the cache's life.
@@ -71,6 +81,7 @@ class ModuleCache {
  private:
   using Identity = std::tuple<dev_t, ino_t, off_t, std::int64_t>;  // device, inode, size, mtime ns
   std::string debug_root_;
+  std::unique_ptr<LineCache> line_cache_;
   std::map<Identity, Module*> by_identity_;
   std::map<Identity, std::string> failures_;
   std::map<std::string, std::unique_ptr<Module>> by_key_;  // realpath + build-id

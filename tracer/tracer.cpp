@@ -258,41 +258,6 @@ Heuristics heuristics_from_environment() {
   return parse_heuristics(text ? text : "");
 }
 
-// On a VM a ptrace stop of a new process lets the scheduler move it or its parent to the other
-// CPU, and the address-space changes of fork, exec and exit then flush that CPU's TLB by IPI.
-// While processes are being created the tracer therefore stays on the CPU it is on; a run of
-// syscall stops gives it back its own mask. Only seccheck's affinity changes, never the workload's
-// (the workload was forked before, and its children inherit from it).
-class TracerAffinity {
- public:
-  TracerAffinity() {
-    CPU_ZERO(&own_);
-    usable_ = sched_getaffinity(0, sizeof own_, &own_) == 0 && CPU_COUNT(&own_) >= 2;
-  }
-  ~TracerAffinity() { release(); }
-  TracerAffinity(const TracerAffinity&) = delete;
-  TracerAffinity& operator=(const TracerAffinity&) = delete;
-
-  void hold_current_cpu() {
-    if (!usable_ || held_) return;
-    const int cpu = sched_getcpu();
-    if (cpu < 0) return;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    held_ = sched_setaffinity(0, sizeof one, &one) == 0;
-  }
-  void release() {
-    if (held_) sched_setaffinity(0, sizeof own_, &own_);
-    held_ = false;
-  }
-
- private:
-  cpu_set_t own_;
-  bool usable_ = false;
-  bool held_ = false;
-};
-
 enum class Mode { kSeccomp, kStep };
 
 // A clone or clone3 whose CLONE_UNTRACED the tracer cleared at entry, so the new task stays
@@ -374,7 +339,6 @@ class Session {
   bool last_wait_was_short_ = true;
   WaitPolicy wait_policy_;
   Heuristics heuristics_ = heuristics_from_environment();
-  TracerAffinity affinity_;
   TraceSummary summary_;
   Unwinder unwinder_{[this](const std::string& why) { observer_.on_notice("no call-site stacks: " + why); }};
   std::unordered_map<pid_t, ThreadState> threads_;
@@ -528,17 +492,10 @@ void Session::run() {
     const StopKind kind = classify_wait_status(status);
     if (kind != StopKind::kSeccomp && kind != StopKind::kSyscall) {
       last_wait_was_short_ = false;
-      // While processes are created the tracer holds its CPU and sleeps; a new thread only
-      // makes it sleep.
-      const bool process_event =
-          kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec;
-      if (process_event && heuristics_.hold_cpu) affinity_.hold_current_cpu();
-      if (process_event || kind == StopKind::kClone) wait_policy_.on_process_event();
+      if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec || kind == StopKind::kClone)
+        wait_policy_.on_process_event();
     } else {
       wait_policy_.on_syscall_stop();
-      // A long run of syscall stops ends the hold even when every wait was slow (a contended
-      // machine): a tracer pinned for the rest of the run would share one CPU with the load.
-      if (last_wait_was_short_ || wait_policy_.polling()) affinity_.release();
     }
     handle(tid, status);
   }

@@ -226,8 +226,9 @@ bool follows_call(const unsigned char (&b)[8]) {
 
 }  // namespace
 
-Unwinder::Unwinder(std::function<void(const std::string&)> on_unavailable, std::string debug_root)
-    : on_unavailable_(std::move(on_unavailable)), modules_(std::move(debug_root)) {}
+Unwinder::Unwinder(std::function<void(const std::string&)> on_unavailable, std::string debug_root,
+                   const std::optional<std::filesystem::path>& line_cache_folder)
+    : on_unavailable_(std::move(on_unavailable)), modules_(std::move(debug_root), line_cache_folder) {}
 Unwinder::~Unwinder() = default;
 
 const Unwinder::Library* Unwinder::library() {

@@ -13,11 +13,13 @@
 
 namespace seccheck::tracer {
 
-// Which scheduling heuristics the event loop uses. Both are on; the bench turns each off through
-// SECCHECK_TRACER_HEURISTICS ("no-poll", "no-hold", comma-separated) to measure what it pays.
+// The event loop's one scheduling heuristic, on unless the bench turns it off through
+// SECCHECK_TRACER_HEURISTICS=no-poll to measure what it pays (bench/README.md). A second one,
+// holding the tracer's CPU while processes were created, was removed: in the bench's A/B it paid
+// on none of a single-threaded, a 16-thread and a fork+exec row, and made trace of the fork+exec
+// storm 1.6x slower.
 struct Heuristics {
-  bool poll = true;      // poll waitpid during a long run of syscall stops (WaitPolicy)
-  bool hold_cpu = true;  // stay on one CPU while processes are created (TracerAffinity)
+  bool poll = true;  // poll waitpid during a long run of syscall stops (WaitPolicy)
 };
 
 inline Heuristics parse_heuristics(std::string_view text) {
@@ -26,7 +28,6 @@ inline Heuristics parse_heuristics(std::string_view text) {
     const auto comma = text.find(',');
     const std::string_view word = text.substr(0, comma);
     if (word == "no-poll") heuristics.poll = false;
-    if (word == "no-hold") heuristics.hold_cpu = false;
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
   }
   return heuristics;

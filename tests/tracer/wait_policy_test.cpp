@@ -48,16 +48,11 @@ TEST(WaitPolicy, AForkExecStormNeverPolls) {
   }
 }
 
-TEST(Heuristics, BothOnUnlessTheBenchTurnsOneOff) {
+TEST(Heuristics, PollingIsOnUnlessTheBenchTurnsItOff) {
   EXPECT_TRUE(parse_heuristics("").poll);
-  EXPECT_TRUE(parse_heuristics("").hold_cpu);
-  const Heuristics no_poll = parse_heuristics("no-poll");
-  EXPECT_FALSE(no_poll.poll);
-  EXPECT_TRUE(no_poll.hold_cpu);
-  const Heuristics none = parse_heuristics("no-hold,no-poll");
-  EXPECT_FALSE(none.poll);
-  EXPECT_FALSE(none.hold_cpu);
-  EXPECT_TRUE(parse_heuristics("no-polling,hold").poll);  // only the exact words count
+  EXPECT_FALSE(parse_heuristics("no-poll").poll);
+  EXPECT_FALSE(parse_heuristics("other,no-poll").poll);
+  EXPECT_TRUE(parse_heuristics("no-polling,poll").poll);  // only the exact word counts
 }
 
 }  // namespace
