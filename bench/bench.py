@@ -38,8 +38,9 @@ FLAGGABLE = (
 
 # Targets from the issue, printed above the table.
 TARGETS = [
-    "check (no flagged calls) <= 1.05x native; <= 1.2x on fork+exec storms",
-    "trace -o /dev/null faster than strace -f -o /dev/null on every workload",
+    "check within 1.15x of native on the fork+exec storm and within 1.03x of the allow-all floor elsewhere "
+    "(on rows long enough that its start-up, a few ms, does not count)",
+    "trace -o /dev/null at or below strace -f -o /dev/null on every workload",
     "trace -c overhead (ratio - 1) at most half of strace -f -c's (one stop per call, not two)",
     "trace -e trace=<a call never made> <= 1.05x native, threads included",
     "peak RSS of seccheck flat from 1M to 10M calls (trace -c, check --record)",
@@ -550,14 +551,18 @@ def run_bench(args, skip, bench, started, machine):
             out.append(f"| {title} | " + " | ".join(cells) + " |")
             if native:
                 v = []
-                if med.get("check"):
-                    limit = 1.2 if key == "fork_exec" else 1.05
-                    v.append(f"check {med['check'] / native:.2f}x {'<=' if med['check'] / native <= limit else '>'} {limit}x")
+                if med.get("check") and key == "fork_exec":
+                    ratio = med["check"] / native
+                    v.append(f"check {ratio:.2f}x of native {'<=' if ratio <= 1.15 else '>'} 1.15x")
+                elif med.get("check") and med.get("floor"):
+                    ratio = med["check"] / med["floor"]
+                    v.append(f"check {ratio:.3f}x of the floor {'<=' if ratio <= 1.03 else '>'} 1.03x")
                 if med.get("trace_unused"):
                     ratio = med["trace_unused"] / native
                     v.append(f"trace -e (never made) {ratio:.2f}x {'<=' if ratio <= 1.05 else '>'} 1.05x")
                 if med.get("trace") and med.get("strace"):
-                    v.append(f"trace {'<' if med['trace'] < med['strace'] else '>='} strace")
+                    v.append(f"trace {med['trace'] / med['strace']:.2f}x of strace "
+                             f"({'met' if med['trace'] <= med['strace'] else 'MISSED'})")
                 if med.get("trace_c") and med.get("strace_c"):
                     ours, theirs = med["trace_c"] / native - 1, med["strace_c"] / native - 1
                     if theirs <= 0.05:
@@ -584,6 +589,11 @@ def run_bench(args, skip, bench, started, machine):
                 m, fail = median_of(rows[mkey])
                 cells.append(fail if fail else (f"{m:,.0f}/s" + (f" ({m / native:.2f}x)" if native and mkey != "native" else "")))
             out.append("| redis | " + " | ".join(cells) + " |")
+            trace_rps, _ = median_of(rows.get("trace", []))
+            strace_rps, _ = median_of(rows.get("strace", []))
+            if trace_rps and strace_rps:
+                out.append(f"\nServer target: trace serves {trace_rps / strace_rps:.2f}x strace's requests/s "
+                           f"({'met' if trace_rps >= strace_rps else 'MISSED'}: at or above)")
         if memory:
             out.append("")
             out.append("### Peak memory of seccheck (bench_getppid N)\n")
