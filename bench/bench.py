@@ -548,7 +548,8 @@ def run_bench(args, skip, bench, started, machine):
                     cells.append(f"{m:.3f} s")
                 else:
                     cells.append(f"{m:.3f} s ({m / native:.2f}x)")
-            out.append(f"| {title} | " + " | ".join(cells) + " |")
+            cell_title = title.replace("|", "\\|")  # a shell pipe in a title must not end the cell
+            out.append(f"| {cell_title} | " + " | ".join(cells) + " |")
             if native:
                 v = []
                 if med.get("check") and key == "fork_exec":
