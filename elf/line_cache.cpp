@@ -73,7 +73,8 @@ std::optional<std::optional<SourceLine>> LineCache::find(const std::string& buil
   return found->second;
 }
 
-void LineCache::store(const std::string& build_id, std::uint64_t address, const std::optional<SourceLine>& line) {
+void LineCache::store(const std::string& build_id, std::uint64_t address,
+                      const std::optional<SourceLine>& line) {
   if (!usable_build_id(build_id)) return;
   if (line && (line->line <= 0 || line->file.empty() || line->file.find('\n') != std::string::npos)) return;
   answers_for(build_id)[address] = line;
@@ -87,7 +88,8 @@ void LineCache::store(const std::string& build_id, std::uint64_t address, const 
   struct stat st {};
   if (::fstat(fd.get(), &st) == 0 && static_cast<std::uintmax_t>(st.st_size) <= kMaxFileBytes) {
     char head[48];
-    std::snprintf(head, sizeof head, "%llx %d ", static_cast<unsigned long long>(address), line ? line->line : 0);
+    std::snprintf(head, sizeof head, "%llx %d ", static_cast<unsigned long long>(address),
+                  line ? line->line : 0);
     const std::string record = std::string(head) + (line ? line->file : std::string()) + "\n";
     [[maybe_unused]] const ssize_t written = ::write(fd.get(), record.data(), record.size());
   }

@@ -87,7 +87,8 @@ std::optional<SourceLine> Module::line_at(std::uint64_t address) {
   return line;
 }
 
-ModuleCache::ModuleCache(std::string debug_root, const std::optional<std::filesystem::path>& line_cache_folder)
+ModuleCache::ModuleCache(std::string debug_root,
+                         const std::optional<std::filesystem::path>& line_cache_folder)
     : debug_root_(std::move(debug_root)),
       line_cache_(line_cache_folder ? std::make_unique<LineCache>(*line_cache_folder) : nullptr) {}
 

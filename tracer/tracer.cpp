@@ -492,7 +492,8 @@ void Session::run() {
     const StopKind kind = classify_wait_status(status);
     if (kind != StopKind::kSeccomp && kind != StopKind::kSyscall) {
       last_wait_was_short_ = false;
-      if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec || kind == StopKind::kClone)
+      if (kind == StopKind::kFork || kind == StopKind::kVfork || kind == StopKind::kExec ||
+          kind == StopKind::kClone)
         wait_policy_.on_process_event();
     } else {
       wait_policy_.on_syscall_stop();

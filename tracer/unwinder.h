@@ -31,9 +31,10 @@ class Unwinder {
  public:
   // `on_unavailable` hears once why stacks cannot be taken (libunwind missing). Source lines
   // are kept between runs in `line_cache_folder` (elf/line_cache.h), the user's cache by default.
-  explicit Unwinder(std::function<void(const std::string&)> on_unavailable = {},
-                    std::string debug_root = elf::kDefaultDebugRoot,
-                    const std::optional<std::filesystem::path>& line_cache_folder = user_cache_folder("lines"));
+  explicit Unwinder(
+      std::function<void(const std::string&)> on_unavailable = {},
+      std::string debug_root = elf::kDefaultDebugRoot,
+      const std::optional<std::filesystem::path>& line_cache_folder = user_cache_folder("lines"));
   ~Unwinder();
   Unwinder(const Unwinder&) = delete;
   Unwinder& operator=(const Unwinder&) = delete;

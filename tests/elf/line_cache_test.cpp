@@ -44,7 +44,8 @@ TEST(LineCache, WhatOneCacheStoresTheNextFinds) {
 TEST(LineCache, BuildIdsThatAreNotHexAreNeverFileNames) {
   ScratchDir dir("line_cache_names");
   LineCache cache(dir.path());
-  for (const std::string& id : std::vector<std::string>{"", "../escape", "ABCDEF", "12/34", std::string(200, 'a')}) {
+  for (const std::string& id :
+       std::vector<std::string>{"", "../escape", "ABCDEF", "12/34", std::string(200, 'a')}) {
     cache.store(id, 1, SourceLine{"x.c", 1});
     EXPECT_FALSE(cache.find(id, 1)) << id;
   }
@@ -55,15 +56,16 @@ TEST(LineCache, BuildIdsThatAreNotHexAreNeverFileNames) {
 TEST(LineCache, DamagedRecordsAreSkippedAndGoodOnesKept) {
   ScratchDir dir("line_cache_damaged");
   write_bytes(dir.file(kBuildId),
-              "zz 3 bad.c\n"         // address not hex
-              "10 -4 bad.c\n"        // negative line
-              "11 7\n"               // line without a file
-              "12 x y.c\n"           // line not a number
+              "zz 3 bad.c\n"   // address not hex
+              "10 -4 bad.c\n"  // negative line
+              "11 7\n"         // line without a file
+              "12 x y.c\n"     // line not a number
               "20 9 good.c\n"
               "\n"
-              "21 0 \n");            // stored miss
+              "21 0 \n");  // stored miss
   LineCache cache(dir.path());
-  for (std::uint64_t address : {0x10, 0x11, 0x12}) EXPECT_FALSE(cache.find(kBuildId, address)) << address;
+  for (std::uint64_t address : {0x10, 0x11, 0x12})
+    EXPECT_FALSE(cache.find(kBuildId, address)) << address;
   const auto good = cache.find(kBuildId, 0x20);
   ASSERT_TRUE(good && *good);
   EXPECT_EQ((*good)->file, "good.c");
