@@ -98,6 +98,8 @@ class Bench:
         modes += [
             ("trace", "trace -o /dev/null", lambda c: [s, "trace", "-o", "/dev/null", "--"] + c, None),
             ("trace_c", "trace -c", lambda c: [s, "trace", "-c", "-o", "/dev/null", "--"] + c, None),
+            # The least a one-stop-per-call tracer can cost: every call stops once and is only resumed.
+            ("trace_floor", "one-stop tracer (floor)", lambda c: [self.prog("bench_one_stop_tracer")] + c, None),
             # A filter that stops only a call no workload makes: what following the process tree costs.
             ("trace_unused", "trace -e trace=acct (never made)",
              lambda c: [s, "trace", "-e", "trace=acct", "-o", "/dev/null", "--"] + c, None),
@@ -472,7 +474,7 @@ def main():
     parser.add_argument("--redis-requests", type=int, default=None,
                         help="redis-benchmark requests per test (SET, GET) per run (default 20,000, --quick 5,000)")
     parser.add_argument("--only", help="comma-separated workload keys (getppid,pipe,open,threads,fork_exec,tar,find,gcc,python,sqlite)")
-    parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,trace_unused,strace,strace_c,strace_bpf)")
+    parser.add_argument("--only-modes", help="comma-separated mode keys (native,floor,check,check_flag,trace,trace_c,trace_floor,trace_unused,strace,strace_c,strace_bpf)")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: main,redis,memory,latency,pinning,ab")
     parser.add_argument("--redis-io-threads", type=int, default=2,
                         help="redis-server --io-threads (default 2: the main thread and one I/O thread; on 2 CPUs "
@@ -564,6 +566,9 @@ def run_bench(args, skip, bench, started, machine):
                 if med.get("trace") and med.get("strace"):
                     v.append(f"trace {med['trace'] / med['strace']:.2f}x of strace "
                              f"({'met' if med['trace'] <= med['strace'] else 'MISSED'})")
+                if med.get("trace_c") and med.get("trace_floor"):
+                    ratio = med["trace_c"] / med["trace_floor"]
+                    v.append(f"trace -c {ratio:.2f}x of the one-stop floor ({'met' if ratio <= 1.0 else 'MISSED'})")
                 if med.get("trace_c") and med.get("strace_c"):
                     ours, theirs = med["trace_c"] / native - 1, med["strace_c"] / native - 1
                     if theirs <= 0.05:

@@ -1,0 +1,69 @@
+// Benchmark floor for `trace -c`: the least a tracer that stops once per call can do. It runs
+// argv[1..] under a filter that answers SECCOMP_RET_TRACE for every call, follows every process
+// and thread, and at each stop only resumes the tracee (from a plain blocking waitpid loop).
+// Exits with the workload's status.
+#define _GNU_SOURCE
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: bench_one_stop_tracer CMD [ARGS...]\n");
+    return 2;
+  }
+  const pid_t child = fork();
+  if (child < 0) {
+    perror("bench_one_stop_tracer: fork");
+    return 125;
+  }
+  if (child == 0) {
+    raise(SIGSTOP);  // until the tracer has seized it
+    struct sock_filter code[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)};
+    struct sock_fprog prog = {.len = 1, .filter = code};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+      perror("bench_one_stop_tracer: seccomp");
+      _exit(125);
+    }
+    execvp(argv[1], argv + 1);
+    perror("bench_one_stop_tracer: execvp");
+    _exit(127);
+  }
+  waitpid(child, NULL, WSTOPPED);
+  const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+  if (ptrace(PTRACE_SEIZE, child, NULL, (void*)options) != 0) {
+    perror("bench_one_stop_tracer: PTRACE_SEIZE");
+    kill(child, SIGKILL);
+    return 125;
+  }
+  kill(child, SIGCONT);
+  int result = 0;
+  for (;;) {
+    int status = 0;
+    const pid_t tid = waitpid(-1, &status, __WALL);
+    if (tid < 0) break;  // every tracee is gone
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      if (tid == child) result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      continue;
+    }
+    const int sig = WSTOPSIG(status);
+    const int event = status >> 16;
+    if (event == PTRACE_EVENT_STOP) {
+      // A group stop stays stopped until SIGCONT; any other event stop just goes on.
+      const int group_stop = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+      ptrace(group_stop ? PTRACE_LISTEN : PTRACE_CONT, tid, NULL, NULL);
+    } else if (event != 0) {
+      ptrace(PTRACE_CONT, tid, NULL, NULL);  // seccomp, fork, clone, exec events
+    } else {
+      ptrace(PTRACE_CONT, tid, NULL, (void*)(long)sig);  // a signal: delivered
+    }
+  }
+  return result;
+}
