@@ -98,7 +98,7 @@ class Bench:
         modes += [
             ("trace", "trace -o /dev/null", lambda c: [s, "trace", "-o", "/dev/null", "--"] + c, None),
             ("trace_c", "trace -c", lambda c: [s, "trace", "-c", "-o", "/dev/null", "--"] + c, None),
-            # The least a one-stop-per-call tracer can cost: every call stops once and is only resumed.
+            # The least a tracer that counts calls with one stop each can cost: stop, read the number, resume.
             ("trace_floor", "one-stop tracer (floor)", lambda c: [self.prog("bench_one_stop_tracer")] + c, None),
             # A filter that stops only a call no workload makes: what following the process tree costs.
             ("trace_unused", "trace -e trace=acct (never made)",

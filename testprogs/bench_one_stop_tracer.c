@@ -1,11 +1,13 @@
-// Benchmark floor for `trace -c`: the least a tracer that stops once per call can do. It runs
-// argv[1..] under a filter that answers SECCOMP_RET_TRACE for every call, follows every process
-// and thread, and at each stop only resumes the tracee (from a plain blocking waitpid loop).
-// Exits with the workload's status.
+// Benchmark floor for `trace -c`: the least a tracer that counts calls by stopping once per call
+// can do. It runs argv[1..] under a filter that answers SECCOMP_RET_TRACE with the call's number
+// as its data, follows every process and thread, and at each stop reads that number (one
+// PTRACE_GETEVENTMSG), counts it and resumes the tracee, from a plain blocking waitpid loop.
+// Prints the totals to stderr and exits with the workload's status.
 #define _GNU_SOURCE
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -25,8 +27,14 @@ int main(int argc, char** argv) {
   }
   if (child == 0) {
     raise(SIGSTOP);  // until the tracer has seized it
-    struct sock_filter code[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)};
-    struct sock_fprog prog = {.len = 1, .filter = code};
+    // TRACE with the call's number as the filter's data, so one PTRACE_GETEVENTMSG names the call.
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_STMT(BPF_ALU | BPF_AND | BPF_K, SECCOMP_RET_DATA),
+        BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_TRACE),
+        BPF_STMT(BPF_RET | BPF_A, 0),
+    };
+    struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
       perror("bench_one_stop_tracer: seccomp");
       _exit(125);
@@ -45,6 +53,7 @@ int main(int argc, char** argv) {
   }
   kill(child, SIGCONT);
   int result = 0;
+  static unsigned long counts[SECCOMP_RET_DATA + 1];
   for (;;) {
     int status = 0;
     const pid_t tid = waitpid(-1, &status, __WALL);
@@ -59,11 +68,23 @@ int main(int argc, char** argv) {
       // A group stop stays stopped until SIGCONT; any other event stop just goes on.
       const int group_stop = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
       ptrace(group_stop ? PTRACE_LISTEN : PTRACE_CONT, tid, NULL, NULL);
+    } else if (event == PTRACE_EVENT_SECCOMP) {
+      unsigned long nr = 0;
+      ptrace(PTRACE_GETEVENTMSG, tid, NULL, &nr);
+      ++counts[nr & SECCOMP_RET_DATA];
+      ptrace(PTRACE_CONT, tid, NULL, NULL);
     } else if (event != 0) {
-      ptrace(PTRACE_CONT, tid, NULL, NULL);  // seccomp, fork, clone, exec events
+      ptrace(PTRACE_CONT, tid, NULL, NULL);  // fork, clone, exec events
     } else {
       ptrace(PTRACE_CONT, tid, NULL, (void*)(long)sig);  // a signal: delivered
     }
   }
+  unsigned long calls = 0, distinct = 0;
+  for (unsigned long nr = 0; nr <= SECCOMP_RET_DATA; ++nr)
+    if (counts[nr] != 0) {
+      calls += counts[nr];
+      ++distinct;
+    }
+  fprintf(stderr, "bench_one_stop_tracer: %lu calls of %lu kinds\n", calls, distinct);
   return result;
 }
