@@ -420,13 +420,14 @@ void Session::check_interrupts() {
 
 // In a long run of syscall stops (wait_policy.h) that follow each other within the poll window,
 // the tracer polls for the next stop instead of sleeping; a longer gap switches back to sleeping.
-// It yields in the loop, so tracees that want its CPU get it. It polls whatever the number of
-// tracees: a rule that polled only with no more tracees than CPUs kept a compiler's process tree
-// (mostly parents asleep in wait4) from polling and made its trace 1.8x slower, and was no better
-// on 16 threads, with or without a busy loop per CPU beside it (bench/results/history.md).
+// It polls only while a CPU is left over for it (no more tracees than CPUs), and yields in the
+// loop. Polling whatever the number of tracees made a compiler's tree (parents asleep in wait4)
+// 1.8x faster but a 2-thread redis server 27x slower: the poller kept a CPU that the server's
+// runnable threads then queued for (bench/results/history.md).
 pid_t Session::wait_for_stop(int& status) {
   const std::int64_t started = monotonic_ns();
-  if (heuristics_.poll && wait_policy_.polling() && last_wait_was_short_ && usable_cpus_ >= 2) {
+  if (heuristics_.poll && wait_policy_.polling() && last_wait_was_short_ && usable_cpus_ >= 2 &&
+      threads_.size() <= usable_cpus_) {
     do {
       pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
       if (tid != 0) return tid;
