@@ -3,12 +3,18 @@
 // as its data, follows every process and thread, and at each stop reads that number (one
 // PTRACE_GETEVENTMSG), counts it and resumes the tracee, from a plain blocking waitpid loop.
 // Prints the totals to stderr and exits with the workload's status.
+//
+// With --follow-only it is the floor for `check`: the filter allows every call, and the tracer
+// only follows new processes and threads (fork, vfork and clone events, no exec events). A
+// tracer whose filter stops calls must do that much, since the kernel fails a call stopped by
+// SECCOMP_RET_TRACE with ENOSYS in a task that has no tracer.
 #define _GNU_SOURCE
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -16,8 +22,13 @@
 #include <unistd.h>
 
 int main(int argc, char** argv) {
+  const int follow_only = argc > 1 && strcmp(argv[1], "--follow-only") == 0;
+  if (follow_only) {
+    --argc;
+    ++argv;
+  }
   if (argc < 2) {
-    fprintf(stderr, "usage: bench_one_stop_tracer CMD [ARGS...]\n");
+    fprintf(stderr, "usage: bench_one_stop_tracer [--follow-only] CMD [ARGS...]\n");
     return 2;
   }
   const pid_t child = fork();
@@ -34,8 +45,14 @@ int main(int argc, char** argv) {
         BPF_STMT(BPF_ALU | BPF_OR | BPF_K, SECCOMP_RET_TRACE),
         BPF_STMT(BPF_RET | BPF_A, 0),
     };
+    struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
     struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+    if (follow_only) {
+      prog.len = 1;
+      prog.filter = allow;
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
       perror("bench_one_stop_tracer: seccomp");
       _exit(125);
     }
@@ -44,8 +61,8 @@ int main(int argc, char** argv) {
     _exit(127);
   }
   waitpid(child, NULL, WSTOPPED);
-  const long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-                       PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+  const long follow = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_EXITKILL;
+  const long options = follow_only ? follow : follow | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC;
   if (ptrace(PTRACE_SEIZE, child, NULL, (void*)options) != 0) {
     perror("bench_one_stop_tracer: PTRACE_SEIZE");
     kill(child, SIGKILL);
@@ -85,6 +102,6 @@ int main(int argc, char** argv) {
       calls += counts[nr];
       ++distinct;
     }
-  fprintf(stderr, "bench_one_stop_tracer: %lu calls of %lu kinds\n", calls, distinct);
+  if (!follow_only) fprintf(stderr, "bench_one_stop_tracer: %lu calls of %lu kinds\n", calls, distinct);
   return result;
 }
