@@ -325,6 +325,35 @@ Result<GeneratedProfile> generate_minimal(const GenerateRequest& request) {
 
 }  // namespace
 
+Result<ImpactChanges> impact_changes(const CheckReport& report, const std::string& profile,
+                                     const std::string& source) {
+  if (!report.impact)
+    return make_error(source + ": not a `seccheck check --impact` report (it has no impact)");
+  bool checked = false;
+  std::string names;
+  for (const CheckedProfile& checked_profile : report.profiles) {
+    checked = checked || checked_profile.name == profile;
+    names += (names.empty() ? "" : ", ") + checked_profile.name;
+  }
+  if (!checked)
+    return make_error(source + ": checked " + names + ", not the base " + profile +
+                      "; give --base one of them or check with --profile for this base");
+  ImpactChanges changes;
+  changes.command = report.command;
+  for (const Finding& finding : report.findings) {
+    for (const FindingImpact& impact : finding.impacts) {
+      if (impact.profile != profile) continue;
+      if (impact.kind == ImpactKind::kRecovers)
+        ++changes.recovering;
+      else if (impact.kind == ImpactKind::kBreaks && impact.fix == ImpactFix::kEnosys)
+        changes.enosys.push_back(finding.call);
+      else
+        changes.allow.push_back(finding.call);
+    }
+  }
+  return changes;
+}
+
 Engine engine_of(const Profile* base) {
   const CatalogEntry* entry = base != nullptr ? catalog_entry_for(base->name) : nullptr;
   return entry != nullptr ? entry->engine : Engine::kDocker;

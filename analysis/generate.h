@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/context.h"
+#include "analysis/findings.h"
 #include "analysis/profile.h"
 #include "analysis/resolve.h"
 #include "analysis/run_record.h"
@@ -52,6 +53,20 @@ Result<GeneratedProfile> generate_profile(const GenerateRequest& request);
 // the calls a check flagged. The error names `source` and says what to do.
 Result<void> record_fits_generate(const RunRecord& record, const std::string& source, bool minimal,
                                   bool allow_partial);
+
+// What a `check --impact` report (read from `source`) says `profile` must change to let the
+// workload run: the calls of breaking findings whose fix is ENOSYS, and the calls to allow (the
+// other breaking findings and the unstable ones). Findings the workload recovers from stay
+// blocked and are only counted. An error, naming `source`, for a report without impact or one
+// that did not check `profile`.
+struct ImpactChanges {
+  std::vector<RecordedCall> allow;
+  std::vector<RecordedCall> enosys;
+  std::size_t recovering = 0;
+  std::vector<std::string> command;  // the checked workload's
+};
+Result<ImpactChanges> impact_changes(const CheckReport& report, const std::string& profile,
+                                     const std::string& source);
 
 // The runtime a profile is written for when none is named: the base's own runtime (docker for
 // files and --minimal).

@@ -127,48 +127,17 @@ int run_log_only(const GenerateOptions& options, const OutputFile& output, const
                                                                          : ExitCode::kWouldBlock);
 }
 
-// The calls a `check --impact` JSON report says `profile` must change to let the workload run:
-// breaking findings whose fix is ENOSYS, and those that need the call allowed (breaking or
-// unstable). Recovering findings stay blocked.
-struct ImpactCalls {
-  std::vector<analysis::RecordedCall> allow;
-  std::vector<analysis::RecordedCall> enosys;
-  std::size_t recovering = 0;
-  std::vector<std::string> command;  // the checked workload's
-};
-
-ImpactCalls impact_calls(const std::string& path, const std::string& profile) {
+// What the `check --impact` JSON report at `path` says `profile` must change (analysis/generate.h).
+analysis::ImpactChanges impact_changes(const std::string& path, const std::string& profile) {
   auto text = analysis::read_input_file(path, analysis::kReportInput);
   if (!text) throw UserError(ExitCode::kUsage, text.error().message);
   auto json = report::parse_json_text(*text, path);
   if (!json) throw UserError(ExitCode::kUsage, json.error().message);
   auto report = report::report_from_json(*json, path);
   if (!report) throw UserError(ExitCode::kUsage, report.error().message);
-  if (!report->impact)
-    throw UserError(ExitCode::kUsage, path + ": not a `seccheck check --impact` report (it has no impact)");
-  bool checked = false;
-  std::string names;
-  for (const analysis::CheckedProfile& checked_profile : report->profiles) {
-    checked = checked || checked_profile.name == profile;
-    names += (names.empty() ? "" : ", ") + checked_profile.name;
-  }
-  if (!checked)
-    throw UserError(ExitCode::kUsage, path + ": checked " + names + ", not the base " + profile +
-                                          "; give --base one of them or check with --profile for this base");
-  ImpactCalls calls;
-  calls.command = report->command;
-  for (const analysis::Finding& finding : report->findings) {
-    for (const analysis::FindingImpact& impact : finding.impacts) {
-      if (impact.profile != profile) continue;
-      if (impact.kind == analysis::ImpactKind::kRecovers)
-        ++calls.recovering;
-      else if (impact.kind == analysis::ImpactKind::kBreaks && impact.fix == analysis::ImpactFix::kEnosys)
-        calls.enosys.push_back(finding.call);
-      else
-        calls.allow.push_back(finding.call);
-    }
-  }
-  return calls;
+  auto changes = analysis::impact_changes(*report, profile, path);
+  if (!changes) throw UserError(ExitCode::kUsage, changes.error().message);
+  return std::move(*changes);
 }
 
 int run_generate(const GenerateOptions& options) {
@@ -207,12 +176,12 @@ int run_generate(const GenerateOptions& options) {
   Arch host_arch = context.host_arch;
   std::vector<analysis::RecordedCall> enosys_calls;
   if (!options.impact_path.empty()) {
-    ImpactCalls calls = impact_calls(options.impact_path, base.resolved.front().name);
-    record.calls = std::move(calls.allow);
-    enosys_calls = std::move(calls.enosys);
-    record.command = std::move(calls.command);
+    analysis::ImpactChanges changes = impact_changes(options.impact_path, base.resolved.front().name);
+    record.calls = std::move(changes.allow);
+    enosys_calls = std::move(changes.enosys);
+    record.command = std::move(changes.command);
     if (!options.quiet)
-      print_message("note", std::to_string(calls.recovering) +
+      print_message("note", std::to_string(changes.recovering) +
                                 " finding(s) the workload recovers from stay blocked; " +
                                 std::to_string(enosys_calls.size()) + " answered ENOSYS instead, " +
                                 std::to_string(record.calls.size()) + " allowed");

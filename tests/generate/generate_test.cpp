@@ -390,6 +390,66 @@ print("ok", len(doc["spec"]["syscalls"]))
             std::string::npos);
 }
 
+// generate --impact: which calls a check --impact report says the base must change.
+TEST(Generate, ImpactChangesSplitFindingsByWhatLetsTheWorkloadRun) {
+  CheckReport report;
+  report.command = {"demo", "--serve"};
+  report.profiles = {{"docker@29.4.3", "ERRNO(EPERM)"}, {"containerd@2.3.4", "ERRNO(EPERM)"}};
+  report.impact = ImpactSummary{};
+  auto finding = [](const std::string& name, std::vector<FindingImpact> impacts) {
+    Finding out;
+    out.call = make_call(Arch::kX86_64, name, {});
+    out.impacts = std::move(impacts);
+    return out;
+  };
+  auto impact = [](const std::string& profile, ImpactKind kind, ImpactFix fix) {
+    FindingImpact out;
+    out.profile = profile;
+    out.kind = kind;
+    out.fix = fix;
+    return out;
+  };
+  report.findings = {
+      finding("keyctl", {impact("docker@29.4.3", ImpactKind::kRecovers, ImpactFix::kNone)}),
+      finding("personality", {impact("docker@29.4.3", ImpactKind::kBreaks, ImpactFix::kEnosys)}),
+      finding("unshare", {impact("docker@29.4.3", ImpactKind::kBreaks, ImpactFix::kAllow),
+                          impact("containerd@2.3.4", ImpactKind::kRecovers, ImpactFix::kNone)}),
+      finding("mount", {impact("docker@29.4.3", ImpactKind::kUnstable, ImpactFix::kNone)}),
+      finding("acct", {impact("containerd@2.3.4", ImpactKind::kBreaks, ImpactFix::kAllow)}),
+  };
+  auto names = [](const std::vector<RecordedCall>& calls) {
+    std::vector<std::string> out;
+    for (const RecordedCall& call : calls)
+      out.emplace_back(*syscall_name(call.arch, call.nr));
+    return out;
+  };
+
+  auto docker = impact_changes(report, "docker@29.4.3", "report.json");
+  ASSERT_TRUE(docker.ok()) << docker.error().message;
+  EXPECT_EQ(names(docker->allow), (std::vector<std::string>{"unshare", "mount"}));
+  EXPECT_EQ(names(docker->enosys), (std::vector<std::string>{"personality"}));
+  EXPECT_EQ(docker->recovering, 1u);
+  EXPECT_EQ(docker->command, report.command);
+
+  auto containerd = impact_changes(report, "containerd@2.3.4", "report.json");
+  ASSERT_TRUE(containerd.ok());
+  EXPECT_EQ(names(containerd->allow), (std::vector<std::string>{"acct"}));
+  EXPECT_TRUE(containerd->enosys.empty());
+  EXPECT_EQ(containerd->recovering, 1u);
+
+  auto unchecked = impact_changes(report, "containers-common@0.67.0", "report.json");
+  ASSERT_FALSE(unchecked.ok());
+  EXPECT_EQ(
+      unchecked.error().message,
+      "report.json: checked docker@29.4.3, containerd@2.3.4, not the base containers-common@0.67.0; give "
+      "--base one of them or check with --profile for this base");
+
+  report.impact.reset();
+  auto plain = impact_changes(report, "docker@29.4.3", "report.json");
+  ASSERT_FALSE(plain.ok());
+  EXPECT_EQ(plain.error().message, "report.json: not a `seccheck check --impact` report (it has no impact)");
+}
+
 TEST(Merge, ProfilesKeepArgumentRulesApart) {
   Profile base = catalog_profile("docker");
   Profile a =
