@@ -387,14 +387,18 @@ class Bench:
 
     def heuristics_ab(self):
         """The tracer's scheduling heuristic (polling) on and off (SECCHECK_TRACER_HEURISTICS),
-        on a single-threaded, a many-threaded (16 threads on this machine's CPUs) and a fork-heavy
-        row, for the modes whose loop it affects."""
+        and its rule with tracees asleep in wait4 counted as wanting a CPU, on a single-threaded, a
+        many-threaded (16 threads on this machine's CPUs) and a fork-heavy row, plus the tar
+        pipeline and gcc rows (a shell or a compiler driver waiting for its children), for the
+        modes whose loop it affects."""
         n = 50000 if self.args.quick else self.args.ab_calls
         forks = 100 if self.args.quick else 500
         workloads = [("getppid", [self.prog("bench_getppid"), str(n)]),
                      ("threads16", [self.prog("bench_threads"), str(n), "16"]),
                      ("fork_exec", [self.prog("bench_fork_exec"), str(forks)])]
-        variants = [("polling", ""), ("no poll", "no-poll")]
+        workloads += [(key, cmd) for key, _, cmd, _ in self.workloads() if key in ("tar", "gcc")]
+        variants = [("polling", ""), ("no poll", "no-poll"),
+                    ("waiting parents counted", "count-waiting-parents")]
         s = self.seccheck
         modes = [("trace", [s, "trace", "-o", "/dev/null", "--"]), ("trace -c", [s, "trace", "-c", "-o", "/dev/null", "--"])]
         if self.check_works:

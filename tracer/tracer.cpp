@@ -275,10 +275,11 @@ enum class ExitCheck : std::uint8_t { kNone, kOwnFilter, kStrictMode, kPtrace };
 
 struct ThreadState {
   pid_t tgid = 0;
-  bool awaiting_exit = false;  // resumed with PTRACE_SYSCALL after an entry; the exit stop is next
-  bool report_exit = false;    // pass that exit stop to the observer
-  bool detaching = false;      // attach mode, interrupted: detach at the next stop
-  bool announced = false;      // named by its parent's fork/clone event, or a first task
+  bool awaiting_exit = false;      // resumed with PTRACE_SYSCALL after an entry; the exit stop is next
+  bool report_exit = false;        // pass that exit stop to the observer
+  bool detaching = false;          // attach mode, interrupted: detach at the next stop
+  bool announced = false;          // named by its parent's fork/clone event, or a first task
+  bool waiting_for_child = false;  // entered wait4, waitid or waitpid, and no stop since
   ExitCheck exit_check = ExitCheck::kNone;
   std::uint64_t exit_check_arg = 0;  // seccomp(2) flags; the ptrace request
   std::optional<UntracedFixup> untraced;
@@ -320,6 +321,8 @@ class Session {
   void check_interrupts();
   void end_task(pid_t tid, ThreadState& thread);
   void detach(pid_t tid, int sig);
+  void set_waiting_for_child(ThreadState& thread, bool waiting);
+  void forget_thread(std::unordered_map<pid_t, ThreadState>::iterator it);
 
   TraceObserver& observer_;
   Mode mode_;
@@ -342,6 +345,7 @@ class Session {
   TraceSummary summary_;
   Unwinder unwinder_{[this](const std::string& why) { observer_.on_notice("no call-site stacks: " + why); }};
   std::unordered_map<pid_t, ThreadState> threads_;
+  std::size_t waiting_for_child_ = 0;  // threads_ with waiting_for_child set
   std::unordered_map<pid_t, ProcessState> processes_;
   // Tasks reaped before their parent's fork/clone event named them (their stops can come first,
   // and waitpid may report the parent late): that event must not bring them back.
@@ -381,7 +385,21 @@ void Session::detach(pid_t tid, int sig) {
   auto it = threads_.find(tid);
   if (it != threads_.end()) restore_untraced(tid, it->second, true);
   ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig)));
-  threads_.erase(tid);
+  if (it != threads_.end()) forget_thread(it);
+}
+
+void Session::set_waiting_for_child(ThreadState& thread, bool waiting) {
+  if (thread.waiting_for_child == waiting) return;
+  thread.waiting_for_child = waiting;
+  if (waiting)
+    ++waiting_for_child_;
+  else
+    --waiting_for_child_;
+}
+
+void Session::forget_thread(std::unordered_map<pid_t, ThreadState>::iterator it) {
+  set_waiting_for_child(it->second, false);
+  threads_.erase(it);
 }
 
 // A launched workload is killed (documented): PTRACE_O_EXITKILL would do it anyway when seccheck
@@ -420,14 +438,17 @@ void Session::check_interrupts() {
 
 // In a long run of syscall stops (wait_policy.h) that follow each other within the poll window,
 // the tracer polls for the next stop instead of sleeping; a longer gap switches back to sleeping.
-// It polls only while a CPU is left over for it (no more tracees than CPUs), and yields in the
-// loop. Polling whatever the number of tracees made a compiler's tree (parents asleep in wait4)
-// 1.8x faster but a 2-thread redis server 27x slower: the poller kept a CPU that the server's
-// runnable threads then queued for (bench/results/history.md).
+// It polls only while a CPU is left over for it (no more tracees than CPUs, leaving out those
+// asleep in wait4 or waitid), and yields in the loop. Polling whatever the number of tracees made
+// a compiler's tree (parents asleep in wait4) 1.8x faster but a 2-thread redis server 27x slower:
+// the poller kept a CPU that the server's runnable threads then queued for
+// (bench/results/history.md).
 pid_t Session::wait_for_stop(int& status) {
   const std::int64_t started = monotonic_ns();
+  const std::size_t wanting_cpu =
+      threads_.size() - (heuristics_.discount_waiting_parents ? waiting_for_child_ : 0);
   if (heuristics_.poll && wait_policy_.polling() && last_wait_was_short_ && usable_cpus_ >= 2 &&
-      threads_.size() <= usable_cpus_) {
+      wanting_cpu <= usable_cpus_) {
     do {
       pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
       if (tid != 0) return tid;
@@ -521,6 +542,7 @@ void Session::handle(pid_t tid, int status) {
   }
   reaped_unannounced_.erase(tid);  // a stop: the id was reused
   ThreadState& thread = add_thread(tid);
+  set_waiting_for_child(thread, false);  // a stop: it runs again
   switch (kind) {
     case StopKind::kSeccomp:
     case StopKind::kSyscall: {
@@ -597,6 +619,7 @@ void Session::handle_entry(pid_t tid, ThreadState& thread, const __ptrace_syscal
 
   const std::string_view name = syscall_name(event.arch, event.nr).value_or("");
   const bool exec_call = name == "execve" || name == "execveat";
+  set_waiting_for_child(thread, name == "wait4" || name == "waitid" || name == "waitpid");
   bool report = true;
   // The launcher's own calls between PTRACE_SEIZE and execve are not the workload's.
   if (thread.tgid == root_ && !root_exec_seen_ && !attached_ && !exec_call) report = false;
@@ -816,12 +839,13 @@ void Session::handle_exec(pid_t tid) {
     auto old = threads_.find(static_cast<pid_t>(former));
     if (current != threads_.end()) {
       observer_.on_thread_exit(tid, 0);
-      threads_.erase(current);
+      forget_thread(current);
     }
     ThreadState moved;
     if (old != threads_.end()) {
       moved = old->second;
-      threads_.erase(old);
+      moved.waiting_for_child = false;  // it was in execve
+      forget_thread(old);
     }
     moved.tgid = tid;
     current = threads_.emplace(tid, moved).first;
@@ -844,7 +868,7 @@ void Session::handle_gone(pid_t tid, int status) {
   if (it == threads_.end() || !it->second.announced) reaped_unannounced_.insert(tid);
   if (it != threads_.end()) {
     tgid = it->second.tgid;
-    threads_.erase(it);
+    forget_thread(it);
     observer_.on_thread_exit(tid, status);
   }
   // The leader is reported last, after every other thread of its group.

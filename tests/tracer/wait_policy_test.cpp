@@ -55,5 +55,14 @@ TEST(Heuristics, PollingIsOnUnlessTheBenchTurnsItOff) {
   EXPECT_TRUE(parse_heuristics("no-polling,poll").poll);  // only the exact word counts
 }
 
+TEST(Heuristics, ParentsAsleepInWaitAreLeftOutUnlessTheBenchCountsThem) {
+  EXPECT_TRUE(parse_heuristics("").discount_waiting_parents);
+  EXPECT_FALSE(parse_heuristics("count-waiting-parents").discount_waiting_parents);
+  const Heuristics both = parse_heuristics("no-poll,count-waiting-parents");
+  EXPECT_FALSE(both.poll);
+  EXPECT_FALSE(both.discount_waiting_parents);
+  EXPECT_TRUE(parse_heuristics("no-poll").discount_waiting_parents);
+}
+
 }  // namespace
 }  // namespace seccheck::tracer
