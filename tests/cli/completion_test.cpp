@@ -2,7 +2,6 @@
 // must offer exactly the subcommands, options and option values that --help shows, and names
 // (profiles, capabilities, syscalls) the program accepts.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -14,6 +13,7 @@
 #include "core/syscall_table.h"
 #include "tests/cli/help_tree.h"
 #include "tests/support/run_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace seccheck::testing {
 namespace {
@@ -34,11 +34,11 @@ std::set<std::string> lines_of(const std::string& text) {
 
 // Runs the completion function for `seccheck WORDS...`, the last word being the one completed.
 std::set<std::string> complete(const std::vector<std::string>& words) {
-  // One file per test process: ctest runs the tests of this file in parallel processes, and one
-  // rewriting a shared harness while another's bash reads it made that bash see an empty script.
+  // One file per test process (temp_path): ctest runs the tests of this file in parallel
+  // processes, and one rewriting a shared harness while another's bash reads it made that bash
+  // see an empty script.
   static const std::string harness = [] {
-    std::string path =
-        ::testing::TempDir() + "/seccheck_complete_harness." + std::to_string(getpid()) + ".sh";
+    std::string path = testing::temp_path("complete_harness.sh");
     std::ofstream out(path);
     out << "source \"$1\" || exit 90\n"
            "shift\n"

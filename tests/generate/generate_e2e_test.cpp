@@ -14,6 +14,7 @@
 #include "analysis/resolve.h"
 #include "core/syscall_table.h"
 #include "tests/support/run_process.h"
+#include "tests/support/temp_dir.h"
 #include "tracer/tracer.h"
 
 namespace seccheck {
@@ -22,11 +23,8 @@ namespace {
 using testing::read_file;
 using testing::run_process;
 using testing::seccheck_binary;
+using testing::temp_path;
 using testing::testprog;
-
-std::string temp_path(const std::string& name) {
-  return ::testing::TempDir() + "/gen_" + std::to_string(getpid()) + "_" + name;
-}
 
 testing::ProcessOutput seccheck(std::vector<std::string> args) {
   args.insert(args.begin(), seccheck_binary());

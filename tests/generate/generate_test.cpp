@@ -19,6 +19,7 @@
 #include "analysis/profile_parser.h"
 #include "core/syscall_table.h"
 #include "tests/support/run_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace seccheck::analysis {
 namespace {
@@ -362,9 +363,9 @@ TEST(Generate, SpoYamlValidatesAgainstTheCrdSchema) {
   Profile base = catalog_profile("docker");
   GeneratedProfile generated = generate(flagged_calls(), base, Engine::kDocker);
   Profile flat = flatten_profile(resolve(generated.profile, Context{}), generated.profile);
-  std::string yaml_path = ::testing::TempDir() + "/spo_profile.yaml";
+  std::string yaml_path = testing::temp_path("spo_profile.yaml");
   std::ofstream(yaml_path) << profile_to_spo_yaml(flat, "Demo_App");
-  std::string pod_path = ::testing::TempDir() + "/pod.yaml";
+  std::string pod_path = testing::temp_path("pod.yaml");
   std::ofstream(pod_path) << pod_security_context_yaml("Demo_App");
   const char* script = R"(
 import json, sys, yaml, jsonschema

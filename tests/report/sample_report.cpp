@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tests/support/run_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace seccheck::testing {
 
@@ -179,8 +180,7 @@ std::string render(const analysis::CheckReport& report, report::Format format,
 
 std::string write_temp_file(const std::string& name, const std::string& content) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string path = ::testing::TempDir() + "seccheck_report_" + std::to_string(getpid()) + "_" +
-                     (info != nullptr ? std::string(info->name()) : "x") + "_" + name;
+  std::string path = temp_path((info != nullptr ? std::string(info->name()) : "x") + "_" + name);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
   return path;

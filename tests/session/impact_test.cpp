@@ -35,6 +35,7 @@ class ReactiveRunner final : public WorkloadRunner {
  public:
   std::vector<std::pair<std::string, Behaviour>> calls;
   bool flaky = false;
+  std::string contended_call;  // made in every run but the first, as a contended join's futex
   int launches = 0;
 
   Result<tracer::TraceSummary> launch(const tracer::LaunchOptions&, tracer::TraceObserver& observer,
@@ -58,6 +59,7 @@ class ReactiveRunner final : public WorkloadRunner {
       }
       if (!behaviour.fallback.empty()) make(observer, behaviour.fallback);
     }
+    if (!contended_call.empty() && launches > 1) make(observer, contended_call);
     if (flaky) summary.exit_status = launches;  // never the same twice
     observer.on_process_exit(kPid, summary.exit_status << 8);
     return summary;
@@ -180,6 +182,18 @@ TEST(Impact, NamesTheCallTheWorkloadFellBackTo) {
   // containerd answers every call of Docker's run the same way: that run is reused.
   EXPECT_EQ(outcome.report.impact->runs, 1u);
   EXPECT_EQ(runner.launches, 2);
+}
+
+TEST(Impact, AWaitOnContentionIsNoFallback) {
+  for (const char* wait : {"futex", "sched_yield"}) {
+    ReactiveRunner runner;
+    runner.calls = {{"clone3", Behaviour{true, false, "clone"}}};
+    runner.contended_call = wait;
+    const CheckOutcome outcome = check_impact(runner);
+    const analysis::FindingImpact& docker = impact_of(outcome, "clone3");
+    EXPECT_EQ(docker.kind, analysis::ImpactKind::kRecovers) << wait;
+    EXPECT_EQ(docker.fell_back_to, std::vector<std::string>{"clone"}) << wait;
+  }
 }
 
 TEST(Impact, EnosysIsTriedForAFindingThatBreaksOnEperm) {
