@@ -439,7 +439,7 @@ void Session::check_interrupts() {
 // In a long run of syscall stops (wait_policy.h) that follow each other within the poll window,
 // the tracer polls for the next stop instead of sleeping; a longer gap switches back to sleeping.
 // It polls only while a CPU is left over for it (no more tracees than CPUs, leaving out those
-// asleep in wait4 or waitid), and yields in the loop. Polling whatever the number of tracees made
+// asleep in wait4, waitid or waitpid), and yields in the loop. Polling whatever the number of tracees made
 // a compiler's tree (parents asleep in wait4) 1.8x faster but a 2-thread redis server 27x slower:
 // the poller kept a CPU that the server's runnable threads then queued for
 // (bench/results/history.md).
