@@ -420,6 +420,7 @@ TEST(Generate, ImpactChangesSplitFindingsByWhatLetsTheWorkloadRun) {
   };
   auto names = [](const std::vector<RecordedCall>& calls) {
     std::vector<std::string> out;
+    out.reserve(calls.size());
     for (const RecordedCall& call : calls)
       out.emplace_back(*syscall_name(call.arch, call.nr));
     return out;
